@@ -1,0 +1,36 @@
+# One image for all four services; docker-compose.yml picks the service with its command
+# (`npm run start:gateway`, `npm run start:practices`, ...). tsx runs the TypeScript directly,
+# so there is no build step beyond installing dependencies.
+
+# ---- build: install the production dependencies, compiling native modules if need be ----
+FROM node:20-bookworm-slim AS build
+# better-sqlite3 is native: node-gyp needs python3, make and g++ when no prebuilt binary fits.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Exactly the lockfile; devDependencies (codegen, jest, composition) are not needed to run.
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+# ---- runtime: no compilers, no npm cache, not root ----
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    APOLLO_TELEMETRY_DISABLED=1
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY package.json package-lock.json tsconfig.json ./
+COPY schema ./schema
+COPY subgraphs ./subgraphs
+COPY gateway ./gateway
+# The code stays root-owned (read-only to the service). Only data/ is the node user's: with
+# PostgreSQL nothing is written there, but a service started without a *_DATABASE_URL keeps
+# its SQLite file in it.
+RUN mkdir -p /app/data && chown node:node /app/data
+ENV DATA_DIR=/app/data
+USER node
+# docker-compose.yml sets the command and the per-service health check; this is the default.
+CMD ["npm", "run", "start:gateway"]

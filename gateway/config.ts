@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { dataDir, DEFAULT_PORTS, parseEnv, port, signingSecret } from '../subgraphs/common/config';
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  supergraphPath: string;
+  subgraphUrls: { practices: string; rollout: string; records: string };
+  signingSecret: string;
+  subgraphTimeoutMs: number;
+  maxBodyBytes: number;
+  jwt: JwtConfig;
+  logLevel: string;
+}
+
+/** Production: an identity provider's JWKS, issuer and audience. Development: keys generated
+ *  on first start under data/ (never committed), used by `npm run token`. */
+export type JwtConfig =
+  | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string }
+  | { kind: 'dev'; keysPath: string; issuer: string; audience: string };
+
+export const DEV_ISSUER = 'urn:citizen-access:dev-issuer';
+export const DEV_AUDIENCE = 'urn:citizen-access:gateway';
+
+const url = (fallbackPort: number) => z.string().url().default(`http://127.0.0.1:${fallbackPort}/graphql`);
+
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const parsed = parseEnv(
+    {
+      GATEWAY_PORT: port(4000),
+      HOST: z.string().default('127.0.0.1'),
+      SUPERGRAPH_PATH: z.string().default(join(__dirname, '..', 'schema', 'supergraph.graphql')),
+      PRACTICES_URL: url(DEFAULT_PORTS.practices),
+      ROLLOUT_URL: url(DEFAULT_PORTS.rollout),
+      RECORDS_URL: url(DEFAULT_PORTS.records),
+      SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+      JWT_JWKS_URL: z.string().url().optional(),
+      JWT_ISSUER: z.string().min(1).optional(),
+      JWT_AUDIENCE: z.string().min(1).optional(),
+      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      NODE_ENV: z.string().optional(),
+    },
+    env,
+  );
+  let jwt: JwtConfig;
+  if (parsed.JWT_JWKS_URL) {
+    if (!parsed.JWT_ISSUER || !parsed.JWT_AUDIENCE) {
+      throw new Error('Invalid configuration:\n  JWT_ISSUER and JWT_AUDIENCE are required with JWT_JWKS_URL');
+    }
+    jwt = { kind: 'jwks', jwksUrl: parsed.JWT_JWKS_URL, issuer: parsed.JWT_ISSUER, audience: parsed.JWT_AUDIENCE };
+  } else if (parsed.NODE_ENV === 'production') {
+    throw new Error('Invalid configuration:\n  JWT_JWKS_URL: required in production (development keys are for local use only)');
+  } else {
+    jwt = { kind: 'dev', keysPath: join(dataDir(env), 'dev-jwt-keys.json'), issuer: DEV_ISSUER, audience: DEV_AUDIENCE };
+  }
+  return {
+    host: parsed.HOST,
+    port: parsed.GATEWAY_PORT,
+    supergraphPath: parsed.SUPERGRAPH_PATH,
+    subgraphUrls: { practices: parsed.PRACTICES_URL, rollout: parsed.ROLLOUT_URL, records: parsed.RECORDS_URL },
+    signingSecret: signingSecret(env),
+    subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
+    maxBodyBytes: 1024 * 1024,
+    jwt,
+    logLevel: parsed.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,42 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCode, maskError } from '../subgraphs/common/errors';
+
+/**
+ * The gateway masks as well: a subgraph's deliberate errors (FORBIDDEN, NOT_FOUND, ...) pass
+ * with their messages; anything else, including a subgraph that is down, timed out or
+ * refused the gateway's signature, becomes INTERNAL_SERVER_ERROR with a fixed message. The
+ * subgraph's name (extensions.serviceName), URLs and stacks never reach the client.
+ */
+const PASS_FROM_SUBGRAPHS = new Set<string>([
+  ErrorCode.Forbidden,
+  ErrorCode.BadUserInput,
+  ErrorCode.NotFound,
+  ErrorCode.Conflict,
+  ErrorCode.RateLimited,
+]);
+
+export function maskGatewayError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  onUnexpected: (error: unknown) => void,
+): GraphQLFormattedError {
+  const fromSubgraph = formatted.extensions?.serviceName !== undefined;
+  if (!fromSubgraph) return maskError(formatted, error, onUnexpected);
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PASS_FROM_SUBGRAPHS.has(code)) {
+    return {
+      message: formatted.message,
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: {
+        code,
+        ...(typeof formatted.extensions?.field === 'string' ? { field: formatted.extensions.field } : {}),
+      },
+    };
+  }
+  onUnexpected(error);
+  return {
+    message: 'Internal server error',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.Internal },
+  };
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import {
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { systemClock, type Clock } from '../subgraphs/common/clock';
+import { ErrorCode, unauthenticated } from '../subgraphs/common/errors';
+import {
+  BodyTooLargeError,
+  closeServer,
+  errorBody,
+  headerMapOf,
+  listen,
+  readBody,
+  sendGraphQLResponse,
+  sendJson,
+} from '../subgraphs/common/http';
+import { createLogger, type Logger } from '../subgraphs/common/logger';
+import { loggableError } from '../subgraphs/common/safe-log';
+import type { ServerHandle } from '../subgraphs/common/subgraph-server';
+import type { GatewayConfig } from './config';
+import { maskGatewayError } from './error-masking';
+import type { GatewayContext } from './gateway-context';
+import { createTokenVerifier } from './identity';
+import { subgraphsReady } from './readiness';
+import { SubgraphDataSource } from './subgraph-data-source';
+
+export interface GatewayOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/**
+ * The public endpoint. It serves the checked-in composed supergraph (it never introspects
+ * subgraphs, so one that is down at start-up does not stop it), verifies the bearer token,
+ * and forwards the verified identity to the subgraphs on signed requests.
+ */
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<ServerHandle> {
+  // Patient-facing traffic must never report to Apollo: set before the gateway is built.
+  process.env.APOLLO_TELEMETRY_DISABLED = '1';
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger('gateway', config.logLevel);
+  const verifyToken = await createTokenVerifier(config.jwt);
+  const urls: Record<string, string> = config.subgraphUrls;
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
+    buildService: ({ name }) => {
+      const url = urls[name];
+      if (!url) throw new Error(`No URL configured for subgraph ${name}`);
+      return new SubgraphDataSource(url, config.signingSecret, clock, config.subgraphTimeoutMs);
+    },
+    logger: logger.child({ component: 'apollo-gateway' }),
+  });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    formatError: (formatted, error) =>
+      maskGatewayError(formatted, error, (original) => logger.error({ err: loggableError(original) }, 'masked error')),
+    plugins: [
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      {
+        async requestDidStart({ contextValue }) {
+          const started = performance.now();
+          return {
+            async willSendResponse({ operationName, errors }) {
+              logger.info(
+                {
+                  requestId: contextValue.requestId,
+                  role: contextValue.viewer?.role ?? null,
+                  operationName: operationName ?? null,
+                  ms: Math.round(performance.now() - started),
+                  errors: errors?.map((e) => e.extensions?.code ?? 'UNKNOWN'),
+                },
+                'operation',
+              );
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, search: string) => {
+    let body: unknown;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req, config.maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          return sendJson(res, 413, errorBody(ErrorCode.BadUserInput, 'Request body larger than 1 MB'));
+        }
+        throw error;
+      }
+      const type = req.headers['content-type'] ?? '';
+      if (type.startsWith('application/json') || type.includes('+json')) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Body is not valid JSON'));
+        }
+      } else {
+        body = text; // Apollo Server refuses it (CSRF prevention and content-type checks).
+      }
+    }
+    const requestId = randomUUID();
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search, body },
+      context: async () => {
+        const viewer = await verifyToken(req.headers.authorization);
+        if (!viewer) throw unauthenticated();
+        return { viewer, requestId };
+      },
+    });
+    res.setHeader('x-request-id', requestId);
+    await sendGraphQLResponse(res, response);
+  };
+
+  const server = createServer((req, res) => {
+    const [path, query] = (req.url ?? '/').split('?', 2);
+    const respond = async () => {
+      if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
+      if (req.method === 'GET' && path === '/readyz') {
+        const readiness = await subgraphsReady(urls);
+        return sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'unavailable', ...readiness });
+      }
+      if (path === '/graphql') return handleGraphQL(req, res, query ? `?${query}` : '');
+      return sendJson(res, 404, { error: 'not found' });
+    };
+    respond().catch((error: unknown) => {
+      logger.error({ err: loggableError(error) }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, errorBody(ErrorCode.Internal, 'Internal server error'));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  const { port, origin } = await listen(server, config.host, config.port);
+  return {
+    url: `${origin}/graphql`,
+    port,
+    stop: async () => {
+      await closeServer(server);
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+process.env.APOLLO_TELEMETRY_DISABLED = '1';
+import { loadGatewayConfig } from '../gateway/config';
+import { startGateway } from '../gateway/server';
+import { loadSubgraphConfig } from '../subgraphs/common/config';
+import { DEMO_PATIENTS } from '../subgraphs/common/demo/patients';
+import { DEMO_PAUSE_RESUME } from '../subgraphs/common/demo/rollout-histories';
+import type { ServerHandle } from '../subgraphs/common/subgraph-server';
+import { startPracticesSubgraph } from '../subgraphs/practices/server';
+import { startRecordsSubgraph } from '../subgraphs/records/server';
+import { startRolloutSubgraph } from '../subgraphs/rollout/server';
+
+/**
+ * `npm start`: all four services in one process, each on its own port with its own SQLite
+ * database under data/, migrated and loaded with demo data on first start. Ctrl-C stops
+ * everything cleanly. (`npm run start:<service>` runs one alone, as docker-compose does.)
+ */
+async function main() {
+  const env = { ...process.env, DEMO_DATA: process.env.DEMO_DATA ?? '1' };
+  const handles: ServerHandle[] = [];
+  const stopAll = async () => {
+    for (const handle of handles.reverse()) await handle.stop().catch(() => undefined);
+  };
+  try {
+    handles.push(await startPracticesSubgraph(loadSubgraphConfig('practices', env)));
+    handles.push(await startRolloutSubgraph(loadSubgraphConfig('rollout', env)));
+    handles.push(await startRecordsSubgraph(loadSubgraphConfig('records', env)));
+    const gateway = await startGateway(loadGatewayConfig(env));
+    handles.push(gateway);
+    const patient = DEMO_PATIENTS[0]!;
+    console.log(`
+Citizen Access Supergraph is running.
+
+  Gateway (Apollo Sandbox in a browser):  ${gateway.url.replace('127.0.0.1', 'localhost')}
+  Subgraphs: practices :4001, rollout :4002, records :4003 (they accept signed gateway requests only)
+
+Get a token (development keys under data/), then send it as "Authorization: Bearer <token>":
+  npm run --silent token -- --role patient --nhs-number ${patient.nhsNumber}
+  npm run --silent token -- --role clinician --ods-code ${DEMO_PAUSE_RESUME.odsCode}
+  npm run --silent token -- --role supplier --supplier EMIS
+  npm run --silent token -- --role analyst
+
+Example:
+  TOKEN=$(npm run --silent token -- --role patient --nhs-number ${patient.nhsNumber})
+  curl -s localhost:4000/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+    -d '{"query":"{ me { onlineAccess { state visibleFrom } record(first: 5) { totalCount edges { node { type title availableAt } } } } }"}'
+
+Press Ctrl-C to stop.`);
+  } catch (error) {
+    console.error(`Failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    await stopAll();
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received: stopping all services`);
+    stopAll().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,87 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { devSigningSecret } from './dev-secrets';
+
+/**
+ * Config is read once, at start, from the environment into a typed object; a missing or
+ * wrong variable stops the service with a message that names it.
+ */
+export class ConfigError extends Error {}
+
+export function parseEnv<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv): z.infer<z.ZodObject<T>> {
+  const result = z.object(shape).safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (unset it for the embedded SQLite file)')
+  .optional();
+const flag = z
+  .enum(['1', '0', 'true', 'false', ''])
+  .optional()
+  .transform((value) => value === '1' || value === 'true');
+
+export type SubgraphName = 'practices' | 'rollout' | 'records';
+export const DEFAULT_PORTS: Record<SubgraphName, number> = { practices: 4001, rollout: 4002, records: 4003 };
+
+/** Where a subgraph keeps its data: PostgreSQL when a URL is given, else a SQLite file. */
+export type DatabaseConfig = { kind: 'postgres'; url: string; schema?: string } | { kind: 'sqlite'; path: string };
+
+export interface SubgraphConfig {
+  name: SubgraphName;
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  signingSecret: string;
+  logLevel: string;
+  demoData: boolean;
+  /** Other subgraphs this one calls directly (rollout asks practices about suppliers). */
+  practicesUrl: string;
+}
+
+export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.DATA_DIR ?? join(process.cwd(), 'data'));
+}
+
+/** The signing secret: required in production; in development generated once under data/. */
+export function signingSecret(env: NodeJS.ProcessEnv): string {
+  const secret = env.SUBGRAPH_SIGNING_SECRET;
+  if (secret) {
+    if (secret.length < 32) throw new ConfigError('SUBGRAPH_SIGNING_SECRET: must be at least 32 characters');
+    return secret;
+  }
+  if (env.NODE_ENV === 'production') throw new ConfigError('SUBGRAPH_SIGNING_SECRET: required in production');
+  return devSigningSecret(dataDir(env));
+}
+
+export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
+  const upper = name.toUpperCase();
+  const parsed = parseEnv(
+    {
+      [`${upper}_PORT`]: port(DEFAULT_PORTS[name]),
+      [`${upper}_DATABASE_URL`]: postgresUrl,
+      HOST: z.string().default('127.0.0.1'),
+      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      DEMO_DATA: flag,
+      PRACTICES_URL: z.string().url().default(`http://127.0.0.1:${DEFAULT_PORTS.practices}/graphql`),
+    },
+    env,
+  ) as Record<string, unknown>;
+  const url = parsed[`${upper}_DATABASE_URL`] as string | undefined;
+  return {
+    name,
+    host: parsed.HOST as string,
+    port: parsed[`${upper}_PORT`] as number,
+    database: url ? { kind: 'postgres', url } : { kind: 'sqlite', path: join(dataDir(env), `${name}.sqlite`) },
+    signingSecret: signingSecret(env),
+    logLevel: parsed.LOG_LEVEL as string,
+    demoData: parsed.DEMO_DATA as boolean,
+    practicesUrl: parsed.PRACTICES_URL as string,
+  };
+}

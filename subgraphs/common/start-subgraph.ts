@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { systemClock, type Clock } from './clock';
+import type { SubgraphConfig } from './config';
+import { databaseAnswers, openDatabase, type Database, type DatabaseOptions } from './database';
+import { createLogger, type Logger } from './logger';
+import type { RequestContext } from './request-context';
+import { DateScalar, DateTimeScalar } from './scalars';
+import { startSubgraphServer, type ServerHandle } from './subgraph-server';
+
+export interface SubgraphHandle extends ServerHandle {
+  database: Database;
+}
+
+/** What the caller may hand in: tests pass a fixed clock and a quiet logger. */
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface SubgraphDefinition<C extends RequestContext> extends Omit<DatabaseOptions, 'logger'> {
+  resolvers: object;
+  contextFor(base: RequestContext, dataSource: DataSource): C;
+  /** Loads the demo data into an empty database (DEMO_DATA=1, as `npm start` sets). */
+  seedDemoData?(dataSource: DataSource, clock: Clock): Promise<void>;
+}
+
+export function subgraphTypeDefs(name: string) {
+  return parse(readFileSync(join(__dirname, '..', '..', 'schema', `${name}.graphql`), 'utf8'));
+}
+
+/** The one way every subgraph starts: database migrated (and seeded), schema built, HTTP up. */
+export async function startSubgraph<C extends RequestContext>(
+  config: SubgraphConfig,
+  definition: SubgraphDefinition<C>,
+  options: StartOptions = {},
+): Promise<SubgraphHandle> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.name, config.logLevel);
+  const database = await openDatabase(config.database, {
+    entities: definition.entities,
+    migrations: definition.migrations,
+    logger,
+  });
+  try {
+    if (config.demoData && definition.seedDemoData) await definition.seedDemoData(database.dataSource, clock);
+    const schema = buildSubgraphSchema([
+      {
+        typeDefs: subgraphTypeDefs(config.name),
+        resolvers: { DateTime: DateTimeScalar, Date: DateScalar, ...definition.resolvers } as GraphQLResolverMap<unknown>,
+      },
+    ]);
+    const server = await startSubgraphServer(
+      {
+        name: config.name,
+        schema,
+        signingSecret: config.signingSecret,
+        clock,
+        logger,
+        contextFor: (base) => definition.contextFor(base, database.dataSource),
+        isReady: () => databaseAnswers(database.dataSource),
+      },
+      { host: config.host, port: config.port },
+    );
+    return {
+      ...server,
+      database,
+      stop: async () => {
+        await server.stop();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import type { Clock } from './clock';
+import { ErrorCode, maskError } from './errors';
+import { BodyTooLargeError, closeServer, errorBody, headerMapOf, listen, readBody, sendGraphQLResponse, sendJson } from './http';
+import type { Logger } from './logger';
+import type { RequestContext } from './request-context';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest, VIEWER_HEADER } from './request-signature';
+import { loggableError } from './safe-log';
+import { decodeViewer } from './viewer';
+
+export interface SubgraphServerOptions<C extends RequestContext> {
+  name: string;
+  schema: GraphQLSchema;
+  signingSecret: string;
+  clock: Clock;
+  logger: Logger;
+  /** Adds this subgraph's loaders and repositories to the per-request base. */
+  contextFor(base: RequestContext): C;
+  /** Whether the subgraph's database answers, for /readyz. */
+  isReady(): Promise<boolean>;
+  /** Representations for big `_entities` batches can be large; the gateway limits clients to 1 MB. */
+  maxBodyBytes?: number;
+}
+
+export interface ServerHandle {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** Logs each operation's name, duration and error codes: never variables or data. */
+function requestLogPlugin<C extends RequestContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          contextValue.logger.info(
+            {
+              operationName: operationName ?? null,
+              ms: Math.round(performance.now() - started),
+              errors: errors?.map((e) => e.extensions?.code ?? 'UNKNOWN'),
+            },
+            'operation',
+          );
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Builds and starts one subgraph over HTTP. Every GraphQL request must carry the gateway's
+ * signature: without a valid one it is refused with 401 before anything is parsed or run.
+ */
+export async function startSubgraphServer<C extends RequestContext>(
+  options: SubgraphServerOptions<C>,
+  where: { host: string; port: number },
+): Promise<ServerHandle> {
+  const { logger, clock } = options;
+  const apollo = new ApolloServer<C>({
+    schema: options.schema,
+    introspection: true,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) =>
+      maskError(formatted, error, (original) => logger.error({ err: loggableError(original) }, 'unexpected error')),
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), requestLogPlugin<C>()],
+  });
+  await apollo.start();
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse) => {
+    let body: string;
+    try {
+      body = await readBody(req, options.maxBodyBytes ?? 20 * 1024 * 1024);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return sendJson(res, 413, errorBody(ErrorCode.BadUserInput, 'Request body too large'));
+      throw error;
+    }
+    const viewerHeader = header(req, VIEWER_HEADER);
+    const verification = verifyRequest(
+      options.signingSecret,
+      { timestamp: header(req, TIMESTAMP_HEADER), viewer: viewerHeader, signature: header(req, SIGNATURE_HEADER), body },
+      clock.now(),
+    );
+    const viewer = verification.ok ? decodeViewer(viewerHeader) : null;
+    if (!viewer) {
+      logger.warn({ reason: verification.ok ? 'bad viewer' : verification.reason }, 'refused unsigned request');
+      return sendJson(res, 401, errorBody(ErrorCode.Unauthenticated, 'Requests are accepted from the gateway only'));
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Body is not JSON'));
+    }
+    const requestId = header(req, 'x-request-id')?.slice(0, 100) ?? randomUUID();
+    const base: RequestContext = { viewer, requestId, now: clock.now(), clock, logger: logger.child({ requestId }) };
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers: headerMapOf(req), search: '', body: parsed },
+      context: async () => options.contextFor(base),
+    });
+    await sendGraphQLResponse(res, response);
+  };
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const respond = async () => {
+      if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok', service: options.name });
+      if (req.method === 'GET' && path === '/readyz') {
+        const ready = await options.isReady();
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', service: options.name });
+      }
+      if (path === '/graphql' && req.method === 'POST') return handleGraphQL(req, res);
+      if (path === '/graphql') return sendJson(res, 405, errorBody(ErrorCode.BadUserInput, 'Use POST'), { allow: 'POST' });
+      return sendJson(res, 404, { error: 'not found' });
+    };
+    respond().catch((error: unknown) => {
+      logger.error({ err: loggableError(error) }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, errorBody(ErrorCode.Internal, 'Internal server error'));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  const { port, origin } = await listen(server, where.host, where.port);
+  return {
+    url: `${origin}/graphql`,
+    port,
+    stop: async () => {
+      await closeServer(server);
+      await apollo.stop();
+    },
+  };
+}

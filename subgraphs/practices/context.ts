@@ -1,0 +1,14 @@
+import type { DataSource } from 'typeorm';
+import type { RequestContext } from '../common/request-context';
+import { createPracticeLoaders, type PracticeLoaders } from './loaders';
+import { PracticeStore } from './practice-store';
+
+export interface PracticesContext extends RequestContext {
+  loaders: PracticeLoaders;
+  practices: PracticeStore;
+}
+
+export function practicesContext(base: RequestContext, dataSource: DataSource): PracticesContext {
+  const practices = new PracticeStore(dataSource);
+  return { ...base, practices, loaders: createPracticeLoaders(practices) };
+}

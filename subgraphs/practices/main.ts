@@ -1,0 +1,6 @@
+import { loadSubgraphConfig } from '../common/config';
+import { runUntilSignalled } from '../common/main-loop';
+import { startPracticesSubgraph } from './server';
+
+// `npm run start:practices`: this subgraph alone, configured only by environment variables.
+runUntilSignalled('practices', () => startPracticesSubgraph(loadSubgraphConfig('practices')));

@@ -1,0 +1,21 @@
+import type { SubgraphConfig } from '../common/config';
+import { startSubgraph, type StartOptions, type SubgraphHandle } from '../common/start-subgraph';
+import { practicesContext } from './context';
+import { IntegratedCareBoardEntity } from './entities/integrated-care-board';
+import { PracticeEntity } from './entities/practice';
+import { CreatePractices1764000000000 } from './migrations/1764000000000-create-practices';
+import { resolvers } from './resolvers';
+import { seedPractices } from './seed';
+
+export const practicesDefinition = {
+  entities: [PracticeEntity, IntegratedCareBoardEntity],
+  migrations: [CreatePractices1764000000000],
+  resolvers,
+  contextFor: practicesContext,
+  seedDemoData: seedPractices,
+};
+
+/** Builds and starts the practices subgraph from a config object; no I/O at import time. */
+export function startPracticesSubgraph(config: SubgraphConfig, options: StartOptions = {}): Promise<SubgraphHandle> {
+  return startSubgraph(config, practicesDefinition, options);
+}

@@ -1,0 +1,134 @@
+import type { DataSource } from 'typeorm';
+import type { RecordEntryType } from './domain/record-entry-type';
+import type { VisibleWindow } from './domain/visible-window';
+import type { RecordEntryRow } from './entities/record-entry';
+
+/**
+ * The SQL form of the patient view. The visible window (from the same pure rule that
+ * decides each entry) becomes the WHERE clause; each patient's page is an index range scan
+ * over (nhs_number, available_at, id) with its own LIMIT, and a batch of patients is one
+ * statement: a UNION ALL of those scans. Every row still passes the pure rule afterwards.
+ */
+export interface PatientViewQuery {
+  nhsNumber: string;
+  window: VisibleWindow;
+  types: readonly RecordEntryType[] | null;
+  /** Keyset cursor: entries strictly older than (availableAt, id). */
+  after: { at: number; id: string } | null;
+  limit: number;
+}
+
+export interface ClinicalViewQuery {
+  nhsNumber: string;
+  after: { at: number; id: string } | null;
+  limit: number;
+}
+
+const ENTRY_COLUMNS =
+  'id, nhs_number, type, title, body, recorded_at, filed_at, available_at, hidden_from_patient, hidden_reason, recorded_by';
+
+type Params = Record<string, unknown>;
+
+/** Conditions of one patient's visible entries; parameter names are made unique by `k`. */
+function patientViewConditions(query: PatientViewQuery, k: number, params: Params): string {
+  const { window } = query;
+  params[`p${k}`] = query.nhsNumber;
+  params[`nb${k}`] = window.notBefore.getTime();
+  params[`na${k}`] = window.notAfter.getTime();
+  const periods = window.periods.map((period, i) => {
+    params[`f${k}_${i}`] = period.from.getTime();
+    if (period.to === null) return `(available_at >= :f${k}_${i})`;
+    params[`t${k}_${i}`] = period.to.getTime();
+    return `(available_at >= :f${k}_${i} AND available_at < :t${k}_${i})`;
+  });
+  const conditions = [
+    `nhs_number = :p${k}`,
+    'hidden_from_patient = :notHidden',
+    'available_at IS NOT NULL',
+    `available_at >= :nb${k}`,
+    `available_at <= :na${k}`,
+    periods.length ? `(${periods.join(' OR ')})` : '1 = 0',
+  ];
+  params.notHidden = false;
+  if (query.types) {
+    params[`ty${k}`] = [...query.types];
+    conditions.push(query.types.length ? `type IN (:...ty${k})` : '1 = 0');
+  }
+  return conditions.join(' AND ');
+}
+
+function afterCondition(after: { at: number; id: string } | null, column: string, k: number, params: Params): string | null {
+  if (!after) return null;
+  params[`ca${k}`] = after.at;
+  params[`ci${k}`] = after.id;
+  return `(${column} < :ca${k} OR (${column} = :ca${k} AND id < :ci${k}))`;
+}
+
+function run(dataSource: DataSource, sql: string, params: Params): Promise<Record<string, unknown>[]> {
+  const [text, values] = dataSource.driver.escapeQueryWithParameters(sql, params);
+  return dataSource.query(text, values);
+}
+
+const instant = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(Number(value)));
+
+export function toEntryRow(raw: Record<string, unknown>): RecordEntryRow {
+  return {
+    id: String(raw.id),
+    nhsNumber: String(raw.nhs_number),
+    type: raw.type as RecordEntryType,
+    title: String(raw.title),
+    body: String(raw.body),
+    recordedAt: instant(raw.recorded_at) as Date,
+    filedAt: instant(raw.filed_at),
+    availableAt: instant(raw.available_at),
+    // SQLite answers 0/1, PostgreSQL true/false; anything else is treated as hidden.
+    hiddenFromPatient: !(raw.hidden_from_patient === false || raw.hidden_from_patient === 0),
+    hiddenReason: raw.hidden_reason === null ? null : String(raw.hidden_reason),
+    recordedBy: String(raw.recorded_by),
+  };
+}
+
+function unionOfPages(parts: string[]): string {
+  return parts.map((part, k) => `SELECT * FROM (${part}) AS page${k}`).join(' UNION ALL ');
+}
+
+/** One statement: each patient's visible page, newest available first. */
+export async function patientViewPages(dataSource: DataSource, queries: readonly PatientViewQuery[]): Promise<RecordEntryRow[]> {
+  const params: Params = {};
+  const parts = queries.map((query, k) => {
+    const conditions = [patientViewConditions(query, k, params), afterCondition(query.after, 'available_at', k, params)];
+    params[`l${k}`] = query.limit;
+    return `SELECT ${ENTRY_COLUMNS} FROM record_entry WHERE ${conditions.filter(Boolean).join(' AND ')} ORDER BY available_at DESC, id DESC LIMIT :l${k}`;
+  });
+  return (await run(dataSource, unionOfPages(parts), params)).map(toEntryRow);
+}
+
+/** One statement: how many entries each patient sees in all. */
+export async function patientViewCounts(dataSource: DataSource, queries: readonly PatientViewQuery[]): Promise<Map<string, number>> {
+  const params: Params = {};
+  const parts = queries.map((query, k) => `SELECT CAST(:p${k} AS VARCHAR(10)) AS nhs_number, COUNT(*) AS n FROM record_entry WHERE ${patientViewConditions(query, k, params)}`);
+  const rows = await run(dataSource, parts.join(' UNION ALL '), params);
+  return new Map(rows.map((row) => [String(row.nhs_number), Number(row.n)]));
+}
+
+/** One statement: each patient's clinical page, newest recorded first. */
+export async function clinicalViewPages(dataSource: DataSource, queries: readonly ClinicalViewQuery[]): Promise<RecordEntryRow[]> {
+  const params: Params = {};
+  const parts = queries.map((query, k) => {
+    params[`p${k}`] = query.nhsNumber;
+    params[`l${k}`] = query.limit;
+    const conditions = [`nhs_number = :p${k}`, afterCondition(query.after, 'recorded_at', k, params)];
+    return `SELECT ${ENTRY_COLUMNS} FROM record_entry WHERE ${conditions.filter(Boolean).join(' AND ')} ORDER BY recorded_at DESC, id DESC LIMIT :l${k}`;
+  });
+  return (await run(dataSource, unionOfPages(parts), params)).map(toEntryRow);
+}
+
+/** One statement: how many entries each patient's record holds. */
+export async function clinicalViewCounts(dataSource: DataSource, nhsNumbers: readonly string[]): Promise<Map<string, number>> {
+  const rows = await run(
+    dataSource,
+    'SELECT nhs_number, COUNT(*) AS n FROM record_entry WHERE nhs_number IN (:...nhs) GROUP BY nhs_number',
+    { nhs: [...nhsNumbers] },
+  );
+  return new Map(rows.map((row) => [String(row.nhs_number), Number(row.n)]));
+}

@@ -1,0 +1,103 @@
+import DataLoader from 'dataloader';
+import type { ExclusionEventRow } from './entities/exclusion-event';
+import type { PatientRow } from './entities/patient';
+import type { RecordEntryRow } from './entities/record-entry';
+import {
+  clinicalViewCounts,
+  clinicalViewPages,
+  patientViewCounts,
+  patientViewPages,
+  type ClinicalViewQuery,
+  type PatientViewQuery,
+} from './entry-queries';
+import type { RecordsStore } from './records-store';
+
+/**
+ * Per-request loaders. However many patients a request touches, each kind of read is one
+ * SQL statement per batch: patients, exclusions, entries by id, each view's pages and counts.
+ */
+export interface RecordsLoaders {
+  patient: DataLoader<string, PatientRow | null>;
+  exclusions: DataLoader<string, ExclusionEventRow[]>;
+  entry: DataLoader<string, RecordEntryRow | null>;
+  patientView: DataLoader<PatientViewQuery, RecordEntryRow[], string>;
+  patientViewCount: DataLoader<PatientViewQuery, number, string>;
+  clinicalView: DataLoader<ClinicalViewQuery, RecordEntryRow[], string>;
+  clinicalViewCount: DataLoader<string, number>;
+}
+
+const queryKey = (query: object) => JSON.stringify(query);
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = groups.get(key(row));
+    if (list) list.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}
+
+/** Keeps one page per query: rows of its patient, in the order the query's SQL returned them. */
+function pagesFor<Q extends { nhsNumber: string; limit: number }>(queries: readonly Q[], rows: readonly RecordEntryRow[]) {
+  // Two queries for the same patient with other arguments run in separate batches (see below).
+  const byPatient = groupBy(rows, (row) => row.nhsNumber);
+  return queries.map((query) => (byPatient.get(query.nhsNumber) ?? []).slice(0, query.limit));
+}
+
+/** Splits a batch so that no patient appears twice in one statement (different args, same patient). */
+async function perDistinctPatient<Q extends { nhsNumber: string }, R>(
+  queries: readonly Q[],
+  run: (batch: Q[]) => Promise<R[]>,
+): Promise<R[]> {
+  const rounds: Q[][] = [];
+  const roundOf = new Map<Q, number>();
+  for (const query of queries) {
+    let round = 0;
+    while (rounds[round]?.some((other) => other.nhsNumber === query.nhsNumber)) round += 1;
+    (rounds[round] ??= []).push(query);
+    roundOf.set(query, round);
+  }
+  const results = await Promise.all(rounds.map(run));
+  const position = new Map<Q, R>();
+  rounds.forEach((round, r) => round.forEach((query, i) => position.set(query, results[r]![i]!)));
+  return queries.map((query) => position.get(query)!);
+}
+
+export function createRecordsLoaders(store: RecordsStore): RecordsLoaders {
+  const { dataSource } = store;
+  return {
+    patient: new DataLoader(async (nhsNumbers) => {
+      const byNhs = new Map((await store.patientsByNhsNumber(nhsNumbers)).map((row) => [row.nhsNumber, row]));
+      return nhsNumbers.map((nhs) => byNhs.get(nhs) ?? null);
+    }),
+    exclusions: new DataLoader(async (nhsNumbers) => {
+      const byNhs = await store.exclusions(nhsNumbers);
+      return nhsNumbers.map((nhs) => byNhs.get(nhs) ?? []);
+    }),
+    entry: new DataLoader(async (ids) => {
+      const byId = new Map((await store.entriesById(ids)).map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    patientView: new DataLoader<PatientViewQuery, RecordEntryRow[], string>(
+      (queries) => perDistinctPatient(queries, async (batch) => pagesFor(batch, await patientViewPages(dataSource, batch))),
+      { cacheKeyFn: queryKey },
+    ),
+    patientViewCount: new DataLoader<PatientViewQuery, number, string>(
+      (queries) =>
+        perDistinctPatient(queries, async (batch) => {
+          const counts = await patientViewCounts(dataSource, batch);
+          return batch.map((query) => counts.get(query.nhsNumber) ?? 0);
+        }),
+      { cacheKeyFn: queryKey },
+    ),
+    clinicalView: new DataLoader<ClinicalViewQuery, RecordEntryRow[], string>(
+      (queries) => perDistinctPatient(queries, async (batch) => pagesFor(batch, await clinicalViewPages(dataSource, batch))),
+      { cacheKeyFn: queryKey },
+    ),
+    clinicalViewCount: new DataLoader(async (nhsNumbers) => {
+      const counts = await clinicalViewCounts(dataSource, nhsNumbers);
+      return nhsNumbers.map((nhs) => counts.get(nhs) ?? 0);
+    }),
+  };
+}

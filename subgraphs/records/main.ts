@@ -1,0 +1,6 @@
+import { loadSubgraphConfig } from '../common/config';
+import { runUntilSignalled } from '../common/main-loop';
+import { startRecordsSubgraph } from './server';
+
+// `npm run start:records`: this subgraph alone, configured only by environment variables.
+runUntilSignalled('records', () => startRecordsSubgraph(loadSubgraphConfig('records')));

@@ -1,0 +1,120 @@
+import { conflict, forbidden, invalidInput, notFound } from '../common/errors';
+import { isPracticeOdsCode } from '../common/ods-code';
+import type { ViewerOf } from '../common/viewer';
+import { clinicianOf } from './authorization';
+import type { RecordsContext } from './context';
+import { SNOMED_EXCLUDED, SNOMED_EXCLUSION_LIFTED } from './domain/exclusion';
+import { mustBeFiled } from './domain/record-entry-type';
+import { availableAt } from './domain/visibility';
+import type { MutationResolvers } from './generated/graphql';
+import { checkNhsNumber } from './nhs-number-input';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function clinician(context: RecordsContext): ViewerOf<'clinician'> {
+  if (context.viewer.role !== 'clinician') throw forbidden('Only clinicians may change records');
+  return context.viewer;
+}
+
+const actorOf = (viewer: ViewerOf<'clinician'>) => `${viewer.odsCode}:${viewer.subject}`;
+
+function text(value: string, field: string, max: number): string {
+  const trimmed = value.trim();
+  if (trimmed.length < 1 || trimmed.length > max) throw invalidInput(`${field} must be 1 to ${max} characters`, field);
+  return trimmed;
+}
+
+/** Today's date in England, to refuse a date of birth in the future. */
+const londonToday = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+
+async function patientOfClinician(context: RecordsContext, nhsNumber: string) {
+  const patient = await context.loaders.patient.load(checkNhsNumber(nhsNumber));
+  if (!patient) throw notFound('No patient with this NHS number is registered');
+  clinicianOf(context.viewer, patient);
+  return patient;
+}
+
+async function entryOfClinician(context: RecordsContext, id: string) {
+  clinician(context);
+  if (!UUID.test(id)) throw invalidInput('Not an entry id', 'id');
+  const entry = await context.loaders.entry.load(id);
+  if (!entry) throw notFound('No entry has this id');
+  await patientOfClinician(context, entry.nhsNumber);
+  return entry;
+}
+
+/** Clinicians' changes to their own patients' records. Each checks everything before it writes. */
+export const mutations: MutationResolvers = {
+  registerPatient: async (_parent, { input }, context) => {
+    const viewer = clinician(context);
+    const nhsNumber = checkNhsNumber(input.nhsNumber, 'input.nhsNumber');
+    if (!isPracticeOdsCode(input.odsCode)) throw invalidInput('ODS code must be one letter and five digits', 'input.odsCode');
+    if (input.odsCode !== viewer.odsCode) throw forbidden('A clinician registers patients at their own practice only');
+    if (input.dateOfBirth > londonToday(context.now)) throw invalidInput('Date of birth is in the future', 'input.dateOfBirth');
+    const existing = await context.loaders.patient.load(nhsNumber);
+    if (existing?.odsCode === viewer.odsCode) throw conflict('The patient is already registered at this practice');
+    if (existing && existing.dateOfBirth !== input.dateOfBirth) {
+      throw invalidInput('Date of birth does not match the patient already on record', 'input.dateOfBirth');
+    }
+    // A patient registered elsewhere moves here: visibility then counts from this registration.
+    const patient = await context.records.savePatient({
+      nhsNumber,
+      odsCode: viewer.odsCode,
+      dateOfBirth: input.dateOfBirth,
+      registeredAt: context.now,
+    });
+    context.loaders.patient.clear(nhsNumber).prime(nhsNumber, patient);
+    return patient;
+  },
+
+  addRecordEntry: async (_parent, { input }, context) => {
+    const viewer = clinician(context);
+    const patient = await patientOfClinician(context, input.nhsNumber);
+    const hidden = input.hiddenFromPatient ?? false;
+    const reason = input.hiddenReason == null ? null : text(input.hiddenReason, 'input.hiddenReason', 500);
+    if (hidden && !reason) throw invalidInput('Say why the entry is hidden from the patient', 'input.hiddenReason');
+    if (!hidden && reason) throw invalidInput('hiddenReason is only for hidden entries', 'input.hiddenReason');
+    const facts = { type: input.type, recordedAt: context.now, filedAt: null, hiddenFromPatient: hidden };
+    return context.records.addEntry({
+      ...facts,
+      nhsNumber: patient.nhsNumber,
+      title: text(input.title, 'input.title', 200),
+      body: text(input.body, 'input.body', 100_000),
+      // The server's clock, never the client's; results and letters count from filing.
+      availableAt: availableAt(facts),
+      hiddenReason: reason,
+      recordedBy: actorOf(viewer),
+    });
+  },
+
+  fileRecordEntry: async (_parent, { id }, context) => {
+    const entry = await entryOfClinician(context, id);
+    if (!mustBeFiled(entry.type)) throw invalidInput('Only test results and clinical letters are filed', 'id');
+    if (entry.filedAt) throw conflict('The entry is already filed');
+    if (!(await context.records.fileEntry(entry.id, context.now))) throw conflict('The entry is already filed');
+    return { ...entry, filedAt: context.now, availableAt: context.now };
+  },
+
+  hideRecordEntry: async (_parent, { id, reason }, context) => {
+    const entry = await entryOfClinician(context, id);
+    const why = text(reason, 'reason', 500);
+    if (entry.hiddenFromPatient || !(await context.records.hideEntry(entry.id, why))) {
+      throw conflict('The entry is already hidden from the patient');
+    }
+    return { ...entry, hiddenFromPatient: true, hiddenReason: why };
+  },
+
+  setOnlineAccessExclusion: async (_parent, { nhsNumber, excluded, reason }, context) => {
+    const viewer = clinician(context);
+    const patient = await patientOfClinician(context, nhsNumber);
+    await context.records.addExclusionEvent({
+      nhsNumber: patient.nhsNumber,
+      snomedCode: excluded ? SNOMED_EXCLUDED : SNOMED_EXCLUSION_LIFTED,
+      at: context.now,
+      reason: reason == null ? null : text(reason, 'reason', 500),
+      recordedBy: actorOf(viewer),
+    });
+    context.loaders.exclusions.clear(patient.nhsNumber);
+    return patient;
+  },
+};

@@ -1,0 +1,75 @@
+import { invalidInput } from '../common/errors';
+import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../common/pagination';
+import type { RecordsContext } from './context';
+import type { PracticeAccess } from './domain/practice-access';
+import { RECORD_ENTRY_TYPES, type RecordEntryType } from './domain/record-entry-type';
+import { entryVisibility, type PatientFacts } from './domain/visibility';
+import { visibleWindow } from './domain/visible-window';
+import type { RecordEntryRow } from './entities/record-entry';
+import type { ClinicalEntryModel, PatientModel } from './models';
+
+const MAX_PAGE = 100;
+const EMPTY: Connection<never> = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: () => 0 };
+
+function keysetCursor(after: string | null | undefined) {
+  const cursor = decodeCursor(after, ['number', 'string'] as const);
+  return cursor ? { at: cursor[0], id: cursor[1] } : null;
+}
+
+function checkTypes(types: readonly string[] | null | undefined): RecordEntryType[] | null {
+  if (!types) return null;
+  if (!types.every((type) => (RECORD_ENTRY_TYPES as readonly string[]).includes(type))) throw invalidInput('Unknown entry type', 'types');
+  return [...new Set(types as RecordEntryType[])];
+}
+
+/**
+ * The patient view. The window the rule allows is pushed into SQL; every row that comes back
+ * is checked again by the rule itself, so a mistake in the SQL can hide an entry but never
+ * show one.
+ */
+export async function patientView(
+  patient: PatientModel,
+  facts: PatientFacts,
+  access: PracticeAccess,
+  args: { first?: number | null; after?: string | null; types?: readonly string[] | null },
+  context: RecordsContext,
+): Promise<Connection<RecordEntryRow>> {
+  const limit = pageSize(args.first, MAX_PAGE, 20);
+  const after = keysetCursor(args.after);
+  const types = checkTypes(args.types);
+  const window = visibleWindow(facts, access, context.now);
+  if (!window) return EMPTY;
+  const query = { nhsNumber: patient.nhsNumber, window, types, after, limit: limit + 1 };
+  const rows = await context.loaders.patientView.load(query);
+  const visible = rows.filter((row) => entryVisibility(row, facts, access, context.now).visible);
+  if (visible.length !== rows.length) {
+    context.logger.error({ dropped: rows.length - visible.length }, 'SQL window and visibility rule disagree; rows dropped');
+  }
+  return toConnection(
+    visible,
+    limit,
+    (row) => encodeCursor([row.availableAt!.getTime(), row.id]),
+    (row) => row,
+    () => context.loaders.patientViewCount.load({ ...query, after: null, limit: 0 }),
+  );
+}
+
+/** The clinical view: every entry, each explained by the same rule as the patient view. */
+export async function clinicalView(
+  patient: PatientModel,
+  facts: PatientFacts,
+  access: PracticeAccess | null,
+  args: { first?: number | null; after?: string | null },
+  context: RecordsContext,
+): Promise<Connection<ClinicalEntryModel>> {
+  const limit = pageSize(args.first, MAX_PAGE, 20);
+  const after = keysetCursor(args.after);
+  const rows = await context.loaders.clinicalView.load({ nhsNumber: patient.nhsNumber, after, limit: limit + 1 });
+  return toConnection(
+    rows,
+    limit,
+    (row) => encodeCursor([row.recordedAt.getTime(), row.id]),
+    (entry) => ({ entry, visibility: entryVisibility(entry, facts, access, context.now) }),
+    () => context.loaders.clinicalViewCount.load(patient.nhsNumber),
+  );
+}

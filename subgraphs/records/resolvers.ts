@@ -1,0 +1,102 @@
+import { forbidden } from '../common/errors';
+import { decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination';
+import { assertMayReadPatient, clinicianOf, selfReader } from './authorization';
+import type { RecordsContext } from './context';
+import { SNOMED_EXCLUSION_LIFTED } from './domain/exclusion';
+import { isValidNhsNumber } from './domain/nhs-number';
+import { onlineAccess } from './domain/online-access';
+import { availableAt, describeReason } from './domain/visibility';
+import type { Resolvers } from './generated/graphql';
+import type { PatientModel } from './models';
+import { mutations } from './mutations';
+import { checkNhsNumber } from './nhs-number-input';
+import { accessDataUnavailable, patientFacts, practiceAccessOf } from './patient-facts';
+import { clinicalView, patientView } from './record-views';
+
+export const resolvers: Resolvers = {
+  Query: {
+    me: async (_parent, _args, context) => {
+      const viewer = selfReader(context.viewer);
+      return context.loaders.patient.load(viewer.nhsNumber);
+    },
+    patient: async (_parent, { nhsNumber }, context) => {
+      if (context.viewer.role !== 'clinician') throw forbidden('Only clinicians may look a patient up');
+      const patient = await context.loaders.patient.load(checkNhsNumber(nhsNumber));
+      if (!patient) return null;
+      clinicianOf(context.viewer, patient);
+      return patient;
+    },
+    patients: async (_parent, { first, after }, context) => {
+      const viewer = context.viewer;
+      if (viewer.role !== 'clinician') throw forbidden('Only clinicians may list their practice\'s patients');
+      const limit = pageSize(first, 100, 50);
+      const cursor = decodeCursor(after, ['string'] as const);
+      const rows = await context.records.practicePatients(viewer.odsCode, cursor?.[0] ?? null, limit + 1);
+      rows.forEach((row) => context.loaders.patient.prime(row.nhsNumber, row));
+      return toConnection(rows, limit, (row) => encodeCursor([row.nhsNumber]), (row) => row, () =>
+        context.records.countPracticePatients(viewer.odsCode),
+      );
+    },
+  },
+  Mutation: mutations,
+  Patient: {
+    // The gateway comes here with the access data it fetched from rollout (@requires). The
+    // viewer is checked again: a representation grants nothing by itself.
+    __resolveReference: async (reference, context) => {
+      const nhsNumber = typeof reference.nhsNumber === 'string' && isValidNhsNumber(reference.nhsNumber) ? reference.nhsNumber : null;
+      const patient = nhsNumber ? await context.loaders.patient.load(nhsNumber) : null;
+      if (!patient) return null;
+      assertMayReadPatient(context.viewer, patient);
+      const { registeredPractice } = reference as { registeredPractice?: unknown };
+      return { ...patient, practiceAccess: registeredPractice };
+    },
+    registeredPractice: (patient) => ({ odsCode: patient.odsCode }),
+    onlineAccess: async (patient, _args, context) => {
+      assertMayReadPatient(context.viewer, patient);
+      const access = practiceAccessOf(patient, context);
+      if (!access) throw accessDataUnavailable(context);
+      return onlineAccess(await patientFacts(patient, context), access, context.now);
+    },
+    record: async (patient, args, context) => {
+      assertMayReadPatient(context.viewer, patient);
+      const access = practiceAccessOf(patient, context);
+      if (!access) throw accessDataUnavailable(context);
+      return patientView(patient, await patientFacts(patient, context), access, args, context);
+    },
+    clinicalRecord: async (patient, args, context) => {
+      clinicianOf(context.viewer, patient);
+      // Missing access data does not hide the record from its clinicians; every entry then
+      // shows as not visible to the patient (ACCESS_DATA_UNAVAILABLE).
+      return clinicalView(patient, await patientFacts(patient, context), practiceAccessOf(patient, context), args, context);
+    },
+    excludedFromOnlineAccess: async (patient, _args, context) => {
+      clinicianOf(context.viewer, patient);
+      return (await patientFacts(patient, context)).excluded;
+    },
+    exclusionHistory: async (patient, _args, context) => {
+      clinicianOf(context.viewer, patient);
+      return context.loaders.exclusions.load(patient.nhsNumber);
+    },
+  },
+  RecordEntry: {
+    availableAt: (entry) => availableAt(entry),
+  },
+  ClinicalEntry: {
+    id: ({ entry }) => entry.id,
+    type: ({ entry }) => entry.type,
+    recordedAt: ({ entry }) => entry.recordedAt,
+    filedAt: ({ entry }) => entry.filedAt,
+    availableAt: ({ entry }) => availableAt(entry),
+    title: ({ entry }) => entry.title,
+    body: ({ entry }) => entry.body,
+    hiddenFromPatient: ({ entry }) => entry.hiddenFromPatient,
+    redactionReason: ({ entry }) => entry.hiddenReason,
+    visibleToPatient: ({ visibility }) => visibility.visible,
+    hiddenReason: ({ visibility }) => (visibility.reasons[0] ? describeReason(visibility.reasons[0]) : null),
+    notVisibleBecause: ({ visibility }) => visibility.reasons,
+  },
+  ExclusionEvent: {
+    excluded: (event) => event.snomedCode !== SNOMED_EXCLUSION_LIFTED,
+  },
+};
+

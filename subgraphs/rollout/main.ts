@@ -1,0 +1,6 @@
+import { loadSubgraphConfig } from '../common/config';
+import { runUntilSignalled } from '../common/main-loop';
+import { startRolloutSubgraph } from './server';
+
+// `npm run start:rollout`: this subgraph alone, configured only by environment variables.
+runUntilSignalled('rollout', () => startRolloutSubgraph(loadSubgraphConfig('rollout')));

@@ -1,0 +1,9 @@
+import type { AccessPeriod, RolloutEvent } from './domain/rollout-event';
+
+/** What the rollout resolvers return for each GraphQL type (codegen mappers): a practice is
+ *  just its code; every field derives from the history and the request's instant. */
+export interface RolloutPracticeModel {
+  odsCode: string;
+}
+export type RolloutEventModel = RolloutEvent;
+export type AccessPeriodModel = AccessPeriod;

@@ -1,0 +1,25 @@
+import type { SubgraphConfig } from '../common/config';
+import { systemClock } from '../common/clock';
+import { startSubgraph, type StartOptions, type SubgraphHandle } from '../common/start-subgraph';
+import { rolloutContext } from './context';
+import { RolloutEventEntity } from './entities/rollout-event';
+import { CreateRolloutEvents1764000000001 } from './migrations/1764000000001-create-rollout-events';
+import { PracticeDirectory } from './practice-directory';
+import { resolvers } from './resolvers';
+import { seedRollout } from './seed';
+
+/** Builds and starts the rollout subgraph from a config object; no I/O at import time. */
+export function startRolloutSubgraph(config: SubgraphConfig, options: StartOptions = {}): Promise<SubgraphHandle> {
+  const directory = new PracticeDirectory(config.practicesUrl, config.signingSecret, options.clock ?? systemClock);
+  return startSubgraph(
+    config,
+    {
+      entities: [RolloutEventEntity],
+      migrations: [CreateRolloutEvents1764000000001],
+      resolvers,
+      contextFor: rolloutContext(directory),
+      seedDemoData: seedRollout,
+    },
+    options,
+  );
+}

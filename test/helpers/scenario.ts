@@ -1,0 +1,106 @@
+import type { TokenRequest } from '../../gateway/token-claims';
+import type { GraphQLResponse, Supergraph } from './supergraph';
+
+/** Drives the system the way its users do: through the gateway, with their tokens. */
+export class Scenario {
+  private readonly tokens = new Map<string, string>();
+  constructor(readonly supergraph: Supergraph) {}
+
+  async token(request: TokenRequest): Promise<string> {
+    const key = JSON.stringify(request);
+    if (!this.tokens.has(key)) this.tokens.set(key, await this.supergraph.token(request));
+    return this.tokens.get(key)!;
+  }
+
+  async as<T = Record<string, unknown>>(request: TokenRequest, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+    return this.supergraph.graphql<T>(await this.token(request), query, variables);
+  }
+
+  /** Like `as`, but fails the test on any error. */
+  async ok<T = Record<string, unknown>>(request: TokenRequest, query: string, variables?: Record<string, unknown>): Promise<T> {
+    const response = await this.as<T>(request, query, variables);
+    if (response.body.errors?.length || response.status !== 200) {
+      throw new Error(`Expected success, got HTTP ${response.status}: ${JSON.stringify(response.body.errors)}`);
+    }
+    return response.body.data as T;
+  }
+
+  at(instant: string): this {
+    this.supergraph.clock.set(instant);
+    return this;
+  }
+
+  static readonly nhse: TokenRequest = { role: 'nhse', subject: 'nhse-test' };
+  static readonly analyst: TokenRequest = { role: 'analyst', subject: 'analyst-test' };
+  static supplier(supplier: string): TokenRequest {
+    return { role: 'supplier', supplier };
+  }
+  static clinician(odsCode: string): TokenRequest {
+    return { role: 'clinician', odsCode, subject: `gp-${odsCode}` };
+  }
+  static patient(nhsNumber: string, identityLevel = 'P9'): TokenRequest {
+    return { role: 'patient', nhsNumber, identityLevel };
+  }
+
+  createPractice(odsCode: string, supplier = 'EMIS', icbCode = 'QWO') {
+    return this.ok(Scenario.nhse, `mutation($input: PracticeInput!) { upsertPractice(input: $input) { odsCode } }`, {
+      input: { odsCode, name: `Practice ${odsCode}`, postcode: 'LS1 3EX', supplier, icbCode, icbName: `ICB ${icbCode}` },
+    });
+  }
+
+  schedule(odsCode: string, at: string, supplier = 'EMIS') {
+    return this.ok(Scenario.supplier(supplier), `mutation($o: ID!, $at: DateTime!) { scheduleSwitchOn(odsCode: $o, at: $at) { accessStatus } }`, { o: odsCode, at });
+  }
+  switchOn(odsCode: string, supplier = 'EMIS') {
+    return this.ok(Scenario.supplier(supplier), `mutation($o: ID!) { switchOn(odsCode: $o) { accessStatus } }`, { o: odsCode });
+  }
+  pause(odsCode: string, reason = 'Clinical safety review', supplier = 'EMIS') {
+    return this.ok(Scenario.supplier(supplier), `mutation($o: ID!, $r: String!) { pauseAccess(odsCode: $o, reason: $r) { accessStatus } }`, { o: odsCode, r: reason });
+  }
+  resume(odsCode: string, at: string | null = null, supplier = 'EMIS') {
+    return this.ok(Scenario.supplier(supplier), `mutation($o: ID!, $at: DateTime) { resumeAccess(odsCode: $o, at: $at) { accessStatus } }`, { o: odsCode, at });
+  }
+
+  registerPatient(odsCode: string, nhsNumber: string, dateOfBirth = '1980-04-12') {
+    return this.ok(Scenario.clinician(odsCode), `mutation($input: RegisterPatientInput!) { registerPatient(input: $input) { nhsNumber } }`, {
+      input: { nhsNumber, odsCode, dateOfBirth },
+    });
+  }
+
+  async addEntry(odsCode: string, nhsNumber: string, title: string, type = 'CONSULTATION_NOTE', extra: Record<string, unknown> = {}): Promise<string> {
+    const data = await this.ok<{ addRecordEntry: { id: string } }>(
+      Scenario.clinician(odsCode),
+      `mutation($input: AddRecordEntryInput!) { addRecordEntry(input: $input) { id } }`,
+      { input: { nhsNumber, type, title, body: `Body of ${title}`, ...extra } },
+    );
+    return data.addRecordEntry.id;
+  }
+
+  fileEntry(odsCode: string, id: string) {
+    return this.ok(Scenario.clinician(odsCode), `mutation($id: ID!) { fileRecordEntry(id: $id) { filedAt } }`, { id });
+  }
+  hideEntry(odsCode: string, id: string, reason = 'Third-party information') {
+    return this.ok(Scenario.clinician(odsCode), `mutation($id: ID!, $r: String!) { hideRecordEntry(id: $id, reason: $r) { id } }`, { id, r: reason });
+  }
+  exclude(odsCode: string, nhsNumber: string, excluded: boolean) {
+    return this.ok(Scenario.clinician(odsCode), `mutation($n: ID!, $e: Boolean!) { setOnlineAccessExclusion(nhsNumber: $n, excluded: $e) { nhsNumber } }`, { n: nhsNumber, e: excluded });
+  }
+
+  /** What the patient sees: their access state and the titles of their visible entries, newest first. */
+  async patientSees(nhsNumber: string): Promise<{ state: string; visibleFrom: string | null; titles: string[]; totalCount: number }> {
+    const data = await this.ok<{ me: { onlineAccess: { state: string; visibleFrom: string | null }; record: { totalCount: number; edges: { node: { title: string } }[] } } }>(
+      Scenario.patient(nhsNumber),
+      `{ me { onlineAccess { state visibleFrom } record(first: 100) { totalCount edges { node { title } } } } }`,
+    );
+    return {
+      state: data.me.onlineAccess.state,
+      visibleFrom: data.me.onlineAccess.visibleFrom,
+      titles: data.me.record.edges.map((edge) => edge.node.title),
+      totalCount: data.me.record.totalCount,
+    };
+  }
+}
+
+export function codes(response: GraphQLResponse): (string | undefined)[] {
+  return (response.body.errors ?? []).map((error) => error.extensions?.code);
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DEV_AUDIENCE, DEV_ISSUER, type GatewayConfig } from '../../gateway/config';
+import { signDevToken } from '../../gateway/dev-keys';
+import { startGateway } from '../../gateway/server';
+import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
+import { ManualClock } from '../../subgraphs/common/clock';
+import type { SubgraphConfig, SubgraphName } from '../../subgraphs/common/config';
+import { silentLogger } from '../../subgraphs/common/logger';
+import type { SubgraphHandle } from '../../subgraphs/common/start-subgraph';
+import type { ServerHandle } from '../../subgraphs/common/subgraph-server';
+import { startPracticesSubgraph } from '../../subgraphs/practices/server';
+import { startRecordsSubgraph } from '../../subgraphs/records/server';
+import { startRolloutSubgraph } from '../../subgraphs/rollout/server';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[] };
+}
+
+export interface Supergraph {
+  url: string;
+  clock: ManualClock;
+  secret: string;
+  gateway: ServerHandle;
+  subgraphs: Record<SubgraphName, SubgraphHandle>;
+  token(request: TokenRequest): Promise<string>;
+  graphql<T = Record<string, unknown>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Stops one subgraph (to test a service that is down); its database stays. */
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function postGraphQL<T>(url: string, headers: Record<string, string>, body: unknown): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: GraphQLResponse<T>['body'];
+  try {
+    parsed = JSON.parse(text) as GraphQLResponse<T>['body'];
+  } catch {
+    parsed = { errors: [{ message: text }] };
+  }
+  return { status: response.status, body: parsed };
+}
+
+/**
+ * The whole supergraph in-process on free ports, over real HTTP: three subgraphs, each
+ * with a fresh database of its own, and the gateway. The clock is shared and manual, so a
+ * test can stand at the exact switch-on instant.
+ */
+export async function startSupergraph(options: { now?: string; demoData?: boolean } = {}): Promise<Supergraph> {
+  const clock = new ManualClock(options.now ?? '2024-01-15T12:00:00.000Z');
+  const secret = randomBytes(32).toString('base64url');
+  const dataDir = mkdtempSync(join(tmpdir(), 'cas-keys-'));
+  const keysPath = join(dataDir, 'dev-jwt-keys.json');
+  const logger = silentLogger();
+  const databases: TestDatabase[] = [];
+  const started: SubgraphHandle[] = [];
+  const configFor = async (name: SubgraphName, practicesUrl = 'http://127.0.0.1:1/graphql'): Promise<SubgraphConfig> => {
+    const database = await createTestDatabase(name);
+    databases.push(database);
+    return { name, host: '127.0.0.1', port: 0, database: database.config, signingSecret: secret, logLevel: 'silent', demoData: options.demoData ?? false, practicesUrl };
+  };
+  const cleanup = async () => {
+    await Promise.allSettled(started.map((handle) => handle.stop()));
+    await Promise.allSettled(databases.map((database) => database.drop()));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const practices = await startPracticesSubgraph(await configFor('practices'), { clock, logger });
+    started.push(practices);
+    const rollout = await startRolloutSubgraph(await configFor('rollout', practices.url), { clock, logger });
+    started.push(rollout);
+    const records = await startRecordsSubgraph(await configFor('records'), { clock, logger });
+    started.push(records);
+    const gatewayConfig: GatewayConfig = {
+      host: '127.0.0.1',
+      port: 0,
+      supergraphPath: join(__dirname, '..', '..', 'schema', 'supergraph.graphql'),
+      subgraphUrls: { practices: practices.url, rollout: rollout.url, records: records.url },
+      signingSecret: secret,
+      subgraphTimeoutMs: 5000,
+      maxBodyBytes: 1024 * 1024,
+      jwt: { kind: 'dev', keysPath, issuer: DEV_ISSUER, audience: DEV_AUDIENCE },
+      logLevel: 'silent',
+    };
+    const gateway = await startGateway(gatewayConfig, { clock, logger });
+    const subgraphs = { practices, rollout, records };
+    const stopped = new Set<SubgraphName>();
+    return {
+      url: gateway.url,
+      clock,
+      secret,
+      gateway,
+      subgraphs,
+      token: (request) => signDevToken(keysPath, claimsFor(request)),
+      graphql: (token, query, variables) =>
+        postGraphQL(gateway.url, token ? { authorization: `Bearer ${token}` } : {}, { query, variables }),
+      stopSubgraph: async (name) => {
+        stopped.add(name);
+        await subgraphs[name].stop();
+      },
+      stop: async () => {
+        await gateway.stop();
+        started.splice(0, started.length, ...started.filter((handle) => ![...stopped].some((name) => subgraphs[name] === handle)));
+        await cleanup();
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
