@@ -61,6 +61,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
+    // We stop gracefully on SIGTERM/SIGINT ourselves (main-loop.ts, start-all.ts); Apollo's own
+    // handlers would race ours and re-raise the signal mid-shutdown.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     introspection: true,

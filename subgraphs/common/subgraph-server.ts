@@ -72,6 +72,9 @@ export async function startSubgraphServer<C extends RequestContext>(
     schema: options.schema,
     introspection: true,
     csrfPrevention: true,
+    // We stop gracefully on SIGTERM/SIGINT ourselves (main-loop.ts, start-all.ts); Apollo's own
+    // handlers would race ours and re-raise the signal mid-shutdown.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) =>
       maskError(formatted, error, (original) => logger.error({ err: loggableError(original) }, 'unexpected error')),

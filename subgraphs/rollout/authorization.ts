@@ -1,6 +1,7 @@
 import { forbidden, notFound } from '../common/errors';
 import type { Actor } from './domain/rollout-event';
 import type { RolloutContext } from './context';
+import type { RolloutPracticeModel } from './models';
 
 export type RolloutAction = 'schedule' | 'switchOn' | 'pause' | 'resume';
 
@@ -29,12 +30,13 @@ export async function authorizeChange(context: RolloutContext, odsCode: string, 
 
 /**
  * Staff detail (pause reasons, the history with who asked): nhse and analysts for every
- * practice, a supplier for its own, clinicians for their own practice. Not patients or apps.
+ * practice, a supplier for its own (the supplier comes from the practices subgraph through
+ * @requires), clinicians for their own practice. Not patients or apps.
  */
-export async function mayReadStaffDetail(context: RolloutContext, odsCode: string): Promise<boolean> {
+export function mayReadStaffDetail(context: RolloutContext, practice: RolloutPracticeModel): boolean {
   const { viewer } = context;
   if (viewer.role === 'nhse' || viewer.role === 'analyst') return true;
-  if (viewer.role === 'clinician') return viewer.odsCode === odsCode;
-  if (viewer.role === 'supplier') return (await context.loaders.supplier.load(odsCode)) === viewer.supplier;
+  if (viewer.role === 'clinician') return viewer.odsCode === practice.odsCode;
+  if (viewer.role === 'supplier') return practice.supplier !== undefined && practice.supplier === viewer.supplier;
   return false;
 }

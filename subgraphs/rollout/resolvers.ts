@@ -1,4 +1,5 @@
-import { forbidden, invalidInput } from '../common/errors';
+import { forbidden, invalidInput, notFound } from '../common/errors';
+import { SUPPLIERS, type Supplier } from '../common/viewer';
 import { isPracticeOdsCode } from '../common/ods-code';
 import { authorizeChange, mayReadStaffDetail, type RolloutAction } from './authorization';
 import type { RolloutContext } from './context';
@@ -31,18 +32,25 @@ async function change(context: RolloutContext, rawOdsCode: string, action: Rollo
 
 export const resolvers: Resolvers = {
   Practice: {
-    // A malformed code is no practice: null, so the gateway never gets a made-up status for it.
-    __resolveReference: (reference) => (isPracticeOdsCode(reference.odsCode) ? { odsCode: reference.odsCode } : null),
+    // The supplier comes from the practices subgraph (@requires). A practice it does not know
+    // (or a malformed code) gets no status at all: an error, never a made-up NOT_SCHEDULED.
+    __resolveReference: (reference) => {
+      const { odsCode, supplier } = reference as { odsCode?: unknown; supplier?: unknown };
+      if (typeof odsCode !== 'string' || !isPracticeOdsCode(odsCode) || !SUPPLIERS.includes(supplier as Supplier)) {
+        throw notFound('The practice is not known');
+      }
+      return { odsCode, supplier: supplier as Supplier };
+    },
     accessStatus: async (practice, _args, context) => (await stateOf(practice, context)).status,
     accessPeriods: async (practice, _args, context) => (await stateOf(practice, context)).periods,
     switchOnAt: async (practice, _args, context) => (await stateOf(practice, context)).switchOnAt,
     plannedSwitchOnAt: async (practice, _args, context) => (await stateOf(practice, context)).plannedSwitchOnAt,
     pauseReason: async (practice, _args, context) => {
-      if (!(await mayReadStaffDetail(context, practice.odsCode))) throw forbidden('Pause reasons are for staff roles only');
+      if (!mayReadStaffDetail(context, practice)) throw forbidden('Pause reasons are for staff roles only');
       return (await stateOf(practice, context)).pauseReason;
     },
     rolloutHistory: async (practice, _args, context) => {
-      if (!(await mayReadStaffDetail(context, practice.odsCode))) throw forbidden('The rollout history is for staff roles only');
+      if (!mayReadStaffDetail(context, practice)) throw forbidden('The rollout history is for staff roles only');
       return context.loaders.history.load(practice.odsCode);
     },
   },

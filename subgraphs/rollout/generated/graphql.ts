@@ -40,6 +40,19 @@ export type AccessStatus =
   /** The supplier has planned a switch-on instant and notified the practice. */
   | 'SCHEDULED';
 
+/** The GP IT system a practice runs (owned by the practices subgraph). */
+export type GpSystemSupplier =
+  /** Cegedim (Vision). */
+  | 'CEGEDIM'
+  /** EMIS Health (EMIS Web). */
+  | 'EMIS'
+  /** Microtest (Evolution). */
+  | 'MICROTEST'
+  /** Any other supplier. */
+  | 'OTHER'
+  /** TPP (SystmOne). */
+  | 'TPP';
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Pauses automatic access, from any state but PAUSED. A clinician of the practice, its supplier, or nhse. */
@@ -78,7 +91,12 @@ export type MutationSwitchOnArgs = {
   odsCode: Scalars['ID']['input'];
 };
 
-/** The rollout subgraph's view of a practice: its automatic-access state. */
+/**
+ * The rollout subgraph's view of a practice: its automatic-access state. Every field requires
+ * the practice's supplier from the practices subgraph, so a practice the practices subgraph
+ * does not know is refused here instead of being given a status, and a supplier's access to
+ * staff detail is checked against the owner's data, not a copy.
+ */
 export type Practice = {
   __typename?: 'Practice';
   /** Every period during which automatic access was on, oldest first. Empty if never switched on. */
@@ -93,6 +111,8 @@ export type Practice = {
   plannedSwitchOnAt?: Maybe<Scalars['DateTime']['output']>;
   /** The whole rollout history, oldest first. Staff roles only: nhse, analyst, the practice's supplier and clinicians. */
   rolloutHistory: Array<RolloutEvent>;
+  /** Received from the practices subgraph. */
+  supplier: GpSystemSupplier;
   /** The first switch-on instant; null if access was never switched on. */
   switchOnAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -214,7 +234,49 @@ export type FederationTypes = {
 export type FederationReferenceTypes = {
   Practice:
     ( { __typename: 'Practice' }
-    & GraphQLRecursivePick<FederationTypes['Practice'], {"odsCode":true}> );
+    & GraphQLRecursivePick<FederationTypes['Practice'], {"odsCode":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
+        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}> ) );
 };
 
 
@@ -224,6 +286,7 @@ export type ResolversTypes = {
   AccessPeriod: ResolverTypeWrapper<AccessPeriodModel>;
   AccessStatus: AccessStatus;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  GpSystemSupplier: GpSystemSupplier;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;

@@ -1,0 +1,20 @@
+import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../subgraphs/common/request-signature';
+import { encodeViewer, type Viewer } from '../../subgraphs/common/viewer';
+import { postGraphQL } from './supergraph';
+
+/** A request straight to a subgraph, signed as the gateway would (or deliberately not). */
+export function signedPost(
+  url: string,
+  options: { secret: string | null; viewer: Viewer; body: unknown; timestamp?: number; tamper?: (headers: Record<string, string>) => void },
+) {
+  const body = JSON.stringify(options.body);
+  const viewer = encodeViewer(options.viewer);
+  const timestamp = String(options.timestamp ?? Date.now());
+  const headers: Record<string, string> = { [VIEWER_HEADER]: viewer, [TIMESTAMP_HEADER]: timestamp };
+  if (options.secret) headers[SIGNATURE_HEADER] = signRequest(options.secret, { timestamp, viewer, body });
+  options.tamper?.(headers);
+  return postGraphQL<Record<string, unknown>>(url, headers, body);
+}
+
+export const ENTITIES_RECORD_QUERY =
+  'query($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { nhsNumber record { totalCount edges { node { title } } } } } }';

@@ -1,0 +1,567 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { loadGatewayConfig } from '../../gateway/config';
+import { DEFAULT_PORTS, loadSubgraphConfig, type SubgraphName } from '../../subgraphs/common/config';
+
+/**
+ * No Docker engine runs where the tests run, so docker-compose.yml and the Dockerfile are
+ * checked against what the services really read: each service's environment, with Compose's
+ * ${VAR} interpolation applied, is fed to the same configuration loaders the services call
+ * at start (loadSubgraphConfig, loadGatewayConfig), in production mode.
+ */
+
+const root = join(__dirname, '..', '..');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+
+interface ComposeService {
+  image?: string;
+  build?: { context?: string; dockerfile?: string } | string;
+  command?: string[] | string;
+  environment?: Record<string, string | number | boolean | null>;
+  ports?: Array<string | { target?: number; published?: number | string }>;
+  expose?: unknown[];
+  networks?: string[] | Record<string, unknown>;
+  depends_on?: Record<string, { condition?: string }> | string[];
+  healthcheck?: { test?: string[] | string; disable?: boolean };
+  volumes?: Array<string | { type?: string; source?: string; target?: string }>;
+}
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+  networks?: Record<string, { internal?: boolean } | null>;
+}
+
+const compose = parse(read('docker-compose.yml'), { merge: true }) as ComposeFile;
+const packageJson = JSON.parse(read('package.json')) as {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+};
+
+const SUBGRAPHS = Object.keys(DEFAULT_PORTS) as SubgraphName[];
+const NODE_SERVICES = ['gateway', ...SUBGRAPHS];
+const DATABASE_SERVICE = 'postgres';
+
+/** What an operator would export before `docker compose up`: plausible, obviously fake. */
+const HOST_ENVIRONMENT: Record<string, string> = {
+  SUBGRAPH_SIGNING_SECRET: 'compose-test-signing-secret-not-a-real-one-0123456789',
+  POSTGRES_PASSWORD: 'compose-test-password',
+  JWT_JWKS_URL: 'https://login.example.test/.well-known/jwks.json',
+  JWT_ISSUER: 'https://login.example.test',
+  JWT_AUDIENCE: 'urn:citizen-access:gateway',
+};
+/** Variables that hold secrets (or name the identity provider): always from the environment. */
+const SECRET_VARIABLES = Object.keys(HOST_ENVIRONMENT);
+
+// ---------------------------------------------------------------------------------------------
+// Compose's interpolation, as its specification describes it: $$ is a literal $; ${VAR},
+// $VAR, ${VAR:-default} / ${VAR-default}, ${VAR:?error} / ${VAR?error}, ${VAR:+alt} / ${VAR+alt}.
+
+class InterpolationError extends Error {}
+const INTERPOLATION = /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}$]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+function interpolate(value: string, env: Record<string, string>): string {
+  if (value.replace(INTERPOLATION, '').includes('$')) {
+    throw new InterpolationError(`invalid interpolation format in ${JSON.stringify(value)}`);
+  }
+  return value.replace(INTERPOLATION, (_match, dollar?: string, braced?: string, operator?: string, word?: string, bare?: string) => {
+    if (dollar) return '$';
+    const name = (braced ?? bare)!;
+    const current = env[name];
+    const unsetOrEmpty = current === undefined || current === '';
+    const unset = current === undefined;
+    switch (operator) {
+      case ':-': return unsetOrEmpty ? word! : current;
+      case '-': return unset ? word! : current;
+      case ':?': if (unsetOrEmpty) throw new InterpolationError(`${name}: ${word}`); return current;
+      case '?': if (unset) throw new InterpolationError(`${name}: ${word}`); return current;
+      case ':+': return unsetOrEmpty ? '' : word!;
+      case '+': return unset ? '' : word!;
+      default: return current ?? '';
+    }
+  });
+}
+
+/** A service's environment as the container would see it. */
+function containerEnvironment(service: string, host: Record<string, string> = HOST_ENVIRONMENT): Record<string, string> {
+  const raw = compose.services[service]?.environment ?? {};
+  return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, interpolate(String(value ?? ''), host)]));
+}
+const rawEnvironment = (service: string): Record<string, string> =>
+  Object.fromEntries(Object.entries(compose.services[service]?.environment ?? {}).map(([key, value]) => [key, String(value ?? '')]));
+
+const loadSubgraph = (name: SubgraphName, host?: Record<string, string>) => loadSubgraphConfig(name, containerEnvironment(name, host));
+const loadGateway = (host?: Record<string, string>) => loadGatewayConfig(containerEnvironment('gateway', host));
+
+/** Every variable a loader looks at, even on the way to failing. */
+function variablesReadBy(load: (env: NodeJS.ProcessEnv) => unknown, env: Record<string, string>): Set<string> {
+  const seen = new Set<string>();
+  const note = (key: string | symbol) => typeof key === 'string' && seen.add(key);
+  const proxy = new Proxy({ ...env }, {
+    get: (target, key, receiver) => (note(key), Reflect.get(target, key, receiver)),
+    has: (target, key) => (note(key), Reflect.has(target, key)),
+    getOwnPropertyDescriptor: (target, key) => (note(key), Reflect.getOwnPropertyDescriptor(target, key)),
+  });
+  try {
+    load(proxy);
+  } catch {
+    // What it read before failing still counts.
+  }
+  return seen;
+}
+const without = (env: Record<string, string>, key: string) => Object.fromEntries(Object.entries(env).filter(([k]) => k !== key));
+
+const commandOf = (service: string): string[] => {
+  const command = compose.services[service]?.command;
+  return Array.isArray(command) ? command : (command ?? '').split(/\s+/).filter(Boolean);
+};
+const networksOf = (service: string): string[] => {
+  const networks = compose.services[service]?.networks ?? ['default'];
+  return Array.isArray(networks) ? networks : Object.keys(networks);
+};
+const dependenciesOf = (service: string): Record<string, { condition?: string }> => {
+  const dependsOn = compose.services[service]?.depends_on ?? {};
+  return Array.isArray(dependsOn) ? Object.fromEntries(dependsOn.map((name) => [name, {}])) : dependsOn;
+};
+const healthcheckOf = (service: string): string[] => {
+  const test = compose.services[service]?.healthcheck?.test ?? [];
+  return Array.isArray(test) ? test : ['CMD-SHELL', test];
+};
+/** The URL a node service's `node -e` health check fetches. */
+const healthcheckUrl = (service: string): URL => {
+  const script = healthcheckOf(service)[3] ?? '';
+  const match = /fetch\('([^']+)'\)/.exec(script);
+  if (!match) throw new Error(`${service}: health check does not fetch a URL: ${script}`);
+  return new URL(match[1]!);
+};
+const portOf = (url: URL) => Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+
+// ---------------------------------------------------------------------------------------------
+
+describe('docker-compose.yml', () => {
+  describe('services', () => {
+    it('runs exactly the gateway, the three subgraphs and PostgreSQL', () => {
+      expect(Object.keys(compose.services).sort()).toEqual([...NODE_SERVICES, DATABASE_SERVICE].sort());
+    });
+
+    it.each(NODE_SERVICES)('%s runs its own `npm run start:<service>` script, which package.json defines', (service) => {
+      const [npm, run, script] = commandOf(service);
+      expect([npm, run, script]).toEqual(['npm', 'run', `start:${service}`]);
+      expect(packageJson.scripts[script!]).toBeDefined();
+    });
+
+    it('every Node service runs the one image the Dockerfile builds', () => {
+      const images = new Set(NODE_SERVICES.map((service) => compose.services[service]?.image));
+      expect(images.size).toBe(1);
+      for (const service of NODE_SERVICES) {
+        const build = compose.services[service]?.build;
+        const { context = '.', dockerfile = 'Dockerfile' } = typeof build === 'string' ? { context: build } : (build ?? {});
+        expect(existsSync(join(root, context, dockerfile))).toBe(true);
+        expect(resolve(root, context)).toBe(resolve(root));
+      }
+    });
+  });
+
+  describe('ports and networks', () => {
+    it('only the gateway publishes a port, 4000:4000, the port the gateway is configured to listen on', () => {
+      const publishing = Object.entries(compose.services).filter(([, service]) => (service.ports ?? []).length > 0);
+      expect(publishing.map(([name]) => name)).toEqual(['gateway']);
+      expect(compose.services.gateway?.ports).toEqual(['4000:4000']);
+      expect(loadGateway().port).toBe(4000);
+    });
+
+    it('the subgraphs and PostgreSQL sit on internal networks only, one of which the gateway shares', () => {
+      for (const service of [...SUBGRAPHS, DATABASE_SERVICE]) {
+        for (const network of networksOf(service)) {
+          expect({ service, network, internal: compose.networks?.[network]?.internal }).toEqual({ service, network, internal: true });
+        }
+        expect(networksOf('gateway').some((network) => networksOf(service).includes(network))).toBe(true);
+      }
+    });
+  });
+
+  describe('health checks and start order', () => {
+    it('every service has a health check', () => {
+      for (const service of Object.keys(compose.services)) {
+        expect({ service, healthcheck: healthcheckOf(service).length > 0 }).toEqual({ service, healthcheck: true });
+        expect(compose.services[service]?.healthcheck?.disable).not.toBe(true);
+      }
+    });
+
+    it('PostgreSQL is checked with pg_isready over TCP, so it is not healthy while the init script runs', () => {
+      const test = healthcheckOf(DATABASE_SERVICE);
+      expect(test[0]).toBe('CMD');
+      expect(test[1]).toBe('pg_isready');
+      expect(test).toContain('--host=127.0.0.1');
+      expect(test).toContain(`--username=${containerEnvironment(DATABASE_SERVICE).POSTGRES_USER}`);
+    });
+
+    it.each(SUBGRAPHS)('%s is checked on /readyz (its database) at the port it is configured to listen on', (name) => {
+      const url = healthcheckUrl(name);
+      expect(healthcheckOf(name).slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+      expect(url.pathname).toBe('/readyz');
+      expect(portOf(url)).toBe(loadSubgraph(name).port);
+    });
+
+    it('the gateway is checked on /readyz (every subgraph) at the port it is configured to listen on', () => {
+      const url = healthcheckUrl('gateway');
+      expect(healthcheckOf('gateway').slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+      expect(url.pathname).toBe('/readyz');
+      expect(portOf(url)).toBe(loadGateway().port);
+    });
+
+    describe('the node -e health check one-liner', () => {
+      let server: Server;
+      let status = 200;
+      let port = 0;
+      beforeAll(async () => {
+        server = createServer((req, res) => {
+          res.writeHead(req.url === '/readyz' ? status : 404, { 'content-type': 'application/json' }).end('{}');
+        });
+        await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+        port = (server.address() as AddressInfo).port;
+      });
+      afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+      const runCheck = async (service: string, atPort: number): Promise<number> => {
+        const script = healthcheckOf(service)[3]!.replace(/:\d+\//, `:${atPort}/`);
+        try {
+          await promisify(execFile)(process.execPath, ['-e', script], { timeout: 10_000 });
+          return 0;
+        } catch (error) {
+          return (error as { code?: number }).code ?? -1;
+        }
+      };
+
+      it.each(NODE_SERVICES)('for %s exits 0 when /readyz answers 200, and 1 when it answers 503', async (service) => {
+        status = 200;
+        expect(await runCheck(service, port)).toBe(0);
+        status = 503;
+        expect(await runCheck(service, port)).toBe(1);
+      });
+
+      it('exits 1 when nothing listens', async () => {
+        const closed = createServer();
+        await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+        const unused = (closed.address() as AddressInfo).port;
+        await new Promise<void>((done) => closed.close(() => done()));
+        expect(await runCheck('gateway', unused)).toBe(1);
+      });
+    });
+
+    it('every depends_on waits for the other service to be healthy, and that service has a health check', () => {
+      for (const service of Object.keys(compose.services)) {
+        for (const [dependency, { condition }] of Object.entries(dependenciesOf(service))) {
+          expect({ service, dependency, condition }).toEqual({ service, dependency, condition: 'service_healthy' });
+          expect(healthcheckOf(dependency).length).toBeGreaterThan(0);
+        }
+      }
+    });
+
+    it('every Node service depends on something: each subgraph on PostgreSQL, rollout also on practices, the gateway on every subgraph', () => {
+      for (const name of SUBGRAPHS) expect(Object.keys(dependenciesOf(name))).toContain(DATABASE_SERVICE);
+      expect(Object.keys(dependenciesOf('rollout'))).toContain('practices');
+      expect(Object.keys(dependenciesOf('gateway')).sort()).toEqual([...SUBGRAPHS].sort());
+    });
+  });
+
+  describe('secrets', () => {
+    it('SUBGRAPH_SIGNING_SECRET, POSTGRES_PASSWORD and the JWT settings are always ${VAR:?message}, never a literal', () => {
+      let checked = 0;
+      for (const service of Object.keys(compose.services)) {
+        for (const [key, value] of Object.entries(rawEnvironment(service))) {
+          if (!SECRET_VARIABLES.includes(key) && !/SECRET|PASSWORD|TOKEN|PRIVATE|_KEY$/.test(key)) continue;
+          expect({ service, key, value }).toEqual({ service, key, value: expect.stringMatching(new RegExp(`^\\$\\{${key}:\\?[^}]+\\}$`)) });
+          checked += 1;
+        }
+      }
+      // The gateway and three subgraphs get the signing secret; PostgreSQL its password; the gateway the JWT settings.
+      expect(checked).toBe(NODE_SERVICES.length + 1 + 3);
+    });
+
+    it.each(SUBGRAPHS)("%s's database URL takes its password from ${POSTGRES_PASSWORD:?message}", (name) => {
+      const url = rawEnvironment(name)[`${name.toUpperCase()}_DATABASE_URL`] ?? '';
+      expect(url).toMatch(/^postgres:\/\/[^:@/]+:\$\{POSTGRES_PASSWORD:\?[^}]+\}@/);
+    });
+
+    it.each(SECRET_VARIABLES)('without %s in the environment, Compose refuses to start (interpolation fails)', (variable) => {
+      const host = without(HOST_ENVIRONMENT, variable);
+      const failures = Object.keys(compose.services).filter((service) => {
+        try {
+          containerEnvironment(service, host);
+          return false;
+        } catch (error) {
+          return error instanceof InterpolationError && error.message.startsWith(`${variable}:`);
+        }
+      });
+      expect(failures.length).toBeGreaterThan(0);
+    });
+
+    it('none of the test secrets appear anywhere in the file (they come from the environment only)', () => {
+      const text = read('docker-compose.yml');
+      for (const value of Object.values(HOST_ENVIRONMENT)) expect(text).not.toContain(value);
+    });
+
+    it('.env, where the secrets may be kept, is ignored by git and kept out of the Docker build context', () => {
+      expect(read('.gitignore').split('\n').map((line) => line.trim())).toContain('.env');
+      expect(dockerignorePatterns()).toContain('.env');
+    });
+  });
+
+  describe('PostgreSQL: one database per subgraph', () => {
+    const postgres = () => containerEnvironment(DATABASE_SERVICE);
+    const databaseUrl = (name: SubgraphName) => {
+      const database = loadSubgraph(name).database;
+      if (database.kind !== 'postgres') throw new Error(`${name} would use SQLite, not PostgreSQL`);
+      return new URL(database.url);
+    };
+    const initScripts = () =>
+      (compose.services[DATABASE_SERVICE]?.volumes ?? [])
+        .map((volume) => (typeof volume === 'string' ? volume.split(':') : [volume.source ?? '', volume.target ?? '']))
+        .filter(([, target]) => target?.startsWith('/docker-entrypoint-initdb.d/'))
+        .map(([source]) => source!);
+    const createdDatabases = () =>
+      initScripts().flatMap((script) =>
+        [...readFileSync(join(root, script), 'utf8').matchAll(/^\s*CREATE\s+DATABASE\s+"?(\w+)"?/gim)].map((match) => match[1]!),
+      );
+
+    it('mounts an init script that exists into /docker-entrypoint-initdb.d', () => {
+      expect(initScripts().length).toBeGreaterThan(0);
+      for (const script of initScripts()) expect(statSync(join(root, script)).isFile()).toBe(true);
+    });
+
+    it.each(SUBGRAPHS)('%s connects to its own database, on the postgres service, as its user', (name) => {
+      const url = databaseUrl(name);
+      expect(url.protocol).toBe('postgres:');
+      expect(url.hostname).toBe(DATABASE_SERVICE);
+      expect(url.port).toBe('5432');
+      expect(url.pathname).toBe(`/${name}`);
+      expect(decodeURIComponent(url.username)).toBe(postgres().POSTGRES_USER);
+      expect(decodeURIComponent(url.password)).toBe(HOST_ENVIRONMENT.POSTGRES_PASSWORD);
+    });
+
+    it('the init script creates exactly the databases the subgraphs name', () => {
+      const named = SUBGRAPHS.map((name) => databaseUrl(name).pathname.slice(1));
+      expect(createdDatabases().sort()).toEqual(named.sort());
+    });
+
+    it("POSTGRES_DB is not one of them (the entrypoint creates it before the init script, which would then fail)", () => {
+      expect(createdDatabases()).not.toContain(postgres().POSTGRES_DB ?? postgres().POSTGRES_USER);
+    });
+
+    it('keeps its data in a named volume', () => {
+      const data = (compose.services[DATABASE_SERVICE]?.volumes ?? []).find(
+        (volume) => typeof volume === 'string' && volume.endsWith(':/var/lib/postgresql/data'),
+      );
+      expect(data).toBeDefined();
+    });
+  });
+
+  describe("each service's environment, given to the configuration loader it runs", () => {
+    it.each(SUBGRAPHS)('%s parses in production mode, listening on 0.0.0.0 at its port, using PostgreSQL', (name) => {
+      const env = containerEnvironment(name);
+      expect(env.NODE_ENV).toBe('production');
+      const config = loadSubgraph(name);
+      expect(config.host).toBe('0.0.0.0');
+      expect(config.port).toBe(DEFAULT_PORTS[name]);
+      expect(config.database.kind).toBe('postgres');
+      expect(config.signingSecret).toBe(HOST_ENVIRONMENT.SUBGRAPH_SIGNING_SECRET);
+      expect(config.logLevel).toBe('info');
+    });
+
+    it.each(SUBGRAPHS)('%s: every variable it is given is one its loader reads (no misspelt names)', (name) => {
+      const env = containerEnvironment(name);
+      const readVariables = new Set([
+        ...variablesReadBy((e) => loadSubgraphConfig(name, e), env),
+        // NODE_ENV is consulted only when there is no signing secret: ask that way too.
+        ...variablesReadBy((e) => loadSubgraphConfig(name, e), without(env, 'SUBGRAPH_SIGNING_SECRET')),
+      ]);
+      expect(Object.keys(env).filter((key) => !readVariables.has(key))).toEqual([]);
+    });
+
+    it.each(SUBGRAPHS)('%s, being in production mode, would refuse to start without the signing secret', (name) => {
+      expect(() => loadSubgraphConfig(name, without(containerEnvironment(name), 'SUBGRAPH_SIGNING_SECRET'))).toThrow(/required in production/);
+    });
+
+    it('DEMO_DATA defaults to 0 (no demo data) and DEMO_DATA=1 seeds empty databases', () => {
+      for (const name of SUBGRAPHS) {
+        expect(loadSubgraph(name).demoData).toBe(false);
+        expect(loadSubgraph(name, { ...HOST_ENVIRONMENT, DEMO_DATA: '1' }).demoData).toBe(true);
+      }
+    });
+
+    it('rollout is told where practices listens', () => {
+      const url = new URL(loadSubgraph('rollout').practicesUrl);
+      expect(url.hostname).toBe('practices');
+      expect(portOf(url)).toBe(loadSubgraph('practices').port);
+      expect(url.pathname).toBe('/graphql');
+    });
+
+    it('the gateway parses in production mode, listening on 0.0.0.0, trusting the JWKS it is given', () => {
+      const env = containerEnvironment('gateway');
+      expect(env.NODE_ENV).toBe('production');
+      const config = loadGateway();
+      expect(config.host).toBe('0.0.0.0');
+      expect(config.jwt).toEqual({
+        kind: 'jwks',
+        jwksUrl: HOST_ENVIRONMENT.JWT_JWKS_URL,
+        issuer: HOST_ENVIRONMENT.JWT_ISSUER,
+        audience: HOST_ENVIRONMENT.JWT_AUDIENCE,
+      });
+      expect(config.signingSecret).toBe(HOST_ENVIRONMENT.SUBGRAPH_SIGNING_SECRET);
+      expect(config.signingSecret).toBe(loadSubgraph('records').signingSecret);
+    });
+
+    it.each(SUBGRAPHS)('the gateway reaches %s by its service name at the port it listens on', (name) => {
+      const url = new URL(loadGateway().subgraphUrls[name]);
+      expect(url.hostname).toBe(name);
+      expect(portOf(url)).toBe(loadSubgraph(name).port);
+      expect(url.pathname).toBe('/graphql');
+    });
+
+    it('the gateway: every variable it is given is one its loader reads (no misspelt names)', () => {
+      const env = containerEnvironment('gateway');
+      const readVariables = variablesReadBy(loadGatewayConfig, env);
+      expect(Object.keys(env).filter((key) => !readVariables.has(key))).toEqual([]);
+    });
+
+    it('the gateway, being in production mode, would refuse to start without the JWKS URL or the signing secret', () => {
+      const env = containerEnvironment('gateway');
+      expect(() => loadGatewayConfig(without(env, 'JWT_JWKS_URL'))).toThrow(/JWT_JWKS_URL: required in production/);
+      expect(() => loadGatewayConfig(without(env, 'SUBGRAPH_SIGNING_SECRET'))).toThrow(/required in production/);
+    });
+
+    it("the gateway's supergraph (its default path) is in schema/, which the image contains", () => {
+      const path = loadGateway().supergraphPath;
+      expect(existsSync(path)).toBe(true);
+      expect(dockerfile().copiedPaths.some((copied) => !relative(join(root, copied), path).startsWith('..'))).toBe(true);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+function dockerignorePatterns(): string[] {
+  return read('.dockerignore')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+}
+const globToRegExp = (glob: string) =>
+  new RegExp(`^${glob.replace(/^\/|\/$/g, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '.*').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}(/.*)?$`);
+const ignoredByDocker = (path: string) => {
+  let ignored = false;
+  for (const pattern of dockerignorePatterns()) {
+    const negated = pattern.startsWith('!');
+    if (globToRegExp(negated ? pattern.slice(1) : pattern).test(path)) ignored = !negated;
+  }
+  return ignored;
+};
+
+interface Stage {
+  from: string;
+  instructions: string[];
+}
+function dockerfile() {
+  // Join continuation lines, drop comments, split into stages.
+  const instructions = read('Dockerfile')
+    .replace(/\\\r?\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  const stages: Stage[] = [];
+  for (const instruction of instructions) {
+    if (/^FROM\s/i.test(instruction)) stages.push({ from: instruction, instructions: [] });
+    else stages.at(-1)?.instructions.push(instruction);
+  }
+  const copies = instructions
+    .filter((instruction) => /^COPY\s/i.test(instruction) && !/--from=/i.test(instruction))
+    .map((instruction) => instruction.split(/\s+/).slice(1).filter((word) => !word.startsWith('--')));
+  const copiedPaths = copies.flatMap((words) => words.slice(0, -1)).map((path) => path.replace(/^\.\//, '').replace(/\/$/, ''));
+  return { stages, copiedPaths };
+}
+
+describe('Dockerfile', () => {
+  const { stages, copiedPaths } = dockerfile();
+  const runtime = () => stages.at(-1)!;
+  const build = () => stages.find((stage) => stage.instructions.some((instruction) => /\bnpm ci\b/.test(instruction)));
+
+  it('every stage is based on node:20-bookworm-slim', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) expect(stage.from).toMatch(/^FROM\s+node:20-bookworm-slim(\s+AS\s+\w+)?$/i);
+  });
+
+  it('copies package.json and package-lock.json, which exist, before running npm ci in the build stage', () => {
+    const stage = build();
+    expect(stage).toBeDefined();
+    const ci = stage!.instructions.findIndex((instruction) => /\bnpm ci\b/.test(instruction));
+    const copy = stage!.instructions.findIndex(
+      (instruction) => /^COPY\s/i.test(instruction) && instruction.includes('package.json') && instruction.includes('package-lock.json'),
+    );
+    expect(copy).toBeGreaterThanOrEqual(0);
+    expect(copy).toBeLessThan(ci);
+    expect(existsSync(join(root, 'package.json'))).toBe(true);
+    expect(existsSync(join(root, 'package-lock.json'))).toBe(true);
+  });
+
+  it('installs python3, make and g++ (for better-sqlite3) in the build stage, before npm ci', () => {
+    const instructions = build()!.instructions;
+    const install = instructions.findIndex((instruction) => /apt-get install/.test(instruction));
+    expect(install).toBeGreaterThanOrEqual(0);
+    for (const tool of ['python3', 'make', 'g++']) expect(instructions[install]!.split(/\s+/)).toContain(tool);
+    expect(install).toBeLessThan(instructions.findIndex((instruction) => /\bnpm ci\b/.test(instruction)));
+  });
+
+  it('leaves the compilers out of the image it runs', () => {
+    expect(build()).not.toBe(runtime());
+    expect(runtime().instructions.some((instruction) => /apt-get install/.test(instruction))).toBe(false);
+  });
+
+  it('runs as the non-root node user', () => {
+    const users = runtime().instructions.filter((instruction) => /^USER\s/i.test(instruction));
+    expect(users.at(-1)).toMatch(/^USER\s+node$/i);
+  });
+
+  it('copies only files that exist, none of which .dockerignore leaves out', () => {
+    for (const path of copiedPaths) {
+      expect({ path, exists: existsSync(join(root, path)), ignored: ignoredByDocker(path) }).toEqual({ path, exists: true, ignored: false });
+    }
+  });
+
+  it.each(NODE_SERVICES)("the file %s's npm script runs exists and is copied into the image", (service) => {
+    const script = packageJson.scripts[`start:${service}`] ?? '';
+    const [runner, entry] = script.split(/\s+/);
+    expect(runner).toBe('tsx');
+    expect(existsSync(join(root, entry!))).toBe(true);
+    expect(copiedPaths.some((copied) => entry === copied || entry!.startsWith(`${copied}/`))).toBe(true);
+  });
+
+  it('tsx, which runs the services, is a production dependency (the image installs no devDependencies)', () => {
+    expect(packageJson.dependencies.tsx).toBeDefined();
+  });
+
+  it('every package the gateway and subgraphs import at run time is a production dependency', () => {
+    const packagesImported = new Set<string>();
+    const visit = (directory: string) => {
+      for (const entry of readdirSync(join(root, directory), { withFileTypes: true })) {
+        const path = `${directory}/${entry.name}`;
+        if (entry.isDirectory()) visit(path);
+        else if (entry.name.endsWith('.ts')) {
+          const source = read(path).replace(/^\s*(import|export)\s+type\s[^;]*;/gm, '');
+          for (const match of source.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*|^\s*import\s+)'([^'.][^']*)'/gm)) {
+            const specifier = match[1]!;
+            if (specifier.startsWith('node:')) continue;
+            const parts = specifier.split('/');
+            packagesImported.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+          }
+        }
+      }
+    };
+    for (const directory of ['gateway', 'subgraphs']) visit(directory);
+    expect(packagesImported.size).toBeGreaterThan(0);
+    expect([...packagesImported].filter((name) => !(name in packageJson.dependencies))).toEqual([]);
+  });
+});
