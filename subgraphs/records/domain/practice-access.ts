@@ -74,6 +74,6 @@ export function isWellFormedAccess(access: PracticeAccess, now: Date): boolean {
     const to = period.to === null ? null : instantOf(period.to);
     const next = periods[i + 1];
     const ordered = next === undefined || (to !== null && to <= instantOf(next.from));
-    return from <= limit && (to === null || from < to) && ordered;
+    return from <= limit && (to === null || (from < to && to <= limit)) && ordered;
   });
 }

@@ -128,7 +128,7 @@ const inputs = fc.record({
   ),
   lastOpen: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
   status: fc.oneof({ weight: 12, arbitrary: fc.constant('CONSISTENT') }, fc.constantFrom('NOT_SCHEDULED', 'SCHEDULED', 'ENABLED', 'PAUSED', 'DISABLED')),
-  scramble: fc.oneof({ weight: 18, arbitrary: fc.constant('none') }, fc.constantFrom('reverse', 'missing')),
+  scramble: fc.oneof({ weight: 18, arbitrary: fc.constant('none') }, fc.constantFrom('reverse', 'overlap', 'missing')),
   nowAfterLast: fc.oneof(fc.constant(0), ms(0, 400 * DAY)),
   nowAnywhere: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, fc.constant(true)),
   dateOfBirth: fc.oneof(
@@ -155,6 +155,8 @@ const scenarios: fc.Arbitrary<Scenario> = inputs.map((i) => {
   });
   const last = periods[periods.length - 1];
   if (i.lastOpen && last) last.to = null;
+  const previous = periods[periods.length - 2];
+  if (i.scramble === 'overlap' && last && previous) last.from = previous.from + 1;
   const consistent = last?.to === null ? 'ENABLED' : periods.length > 0 ? (i.lastOpen ? 'SCHEDULED' : 'PAUSED') : 'NOT_SCHEDULED';
   const now = i.nowAnywhere ? i.nowAfterLast + T0 : cursor + i.nowAfterLast;
   const breakpoints = periods.flatMap((p) => (p.to === null ? [p.from] : [p.from, p.to]));

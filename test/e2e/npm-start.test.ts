@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signDevToken } from '../../gateway/dev-keys';
+import { claimsFor } from '../../gateway/token-claims';
+import { DEMO_PATIENTS } from '../../subgraphs/common/demo/patients';
+import { DEMO_PRACTICES } from '../../subgraphs/common/demo/practices';
+import { postGraphQL } from '../helpers/supergraph';
+
+const root = join(__dirname, '..', '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs what `npm start` runs, as its own process, and waits for its banner. */
+function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start-all.ts'], { cwd: root, env });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${output}`)), 60_000);
+    child.stdout?.on('data', () => {
+      if (output.includes('Press Ctrl-C to stop')) {
+        clearTimeout(timer);
+        resolve({ child, output: () => output });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+}
+
+describe('npm start', () => {
+  it('starts all four services on first start with demo data, answers a patient, stops cleanly on Ctrl-C, and restarts without seeding twice', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cas-npm-start-'));
+    const [gateway, practices, rollout, records] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      GATEWAY_PORT: String(gateway),
+      PRACTICES_PORT: String(practices),
+      ROLLOUT_PORT: String(rollout),
+      RECORDS_PORT: String(records),
+      PRACTICES_URL: `http://127.0.0.1:${practices}/graphql`,
+      ROLLOUT_URL: `http://127.0.0.1:${rollout}/graphql`,
+      RECORDS_URL: `http://127.0.0.1:${records}/graphql`,
+    };
+    delete env.PRACTICES_DATABASE_URL;
+    delete env.ROLLOUT_DATABASE_URL;
+    delete env.RECORDS_DATABASE_URL;
+    const url = `http://127.0.0.1:${gateway}/graphql`;
+    const patient = DEMO_PATIENTS[0]!.nhsNumber;
+    const read = async () => {
+      const token = await signDevToken(join(dataDir, 'dev-jwt-keys.json'), claimsFor({ role: 'patient', nhsNumber: patient }));
+      const analyst = await signDevToken(join(dataDir, 'dev-jwt-keys.json'), claimsFor({ role: 'analyst' }));
+      const me = await postGraphQL<{ me: { onlineAccess: { state: string }; record: { totalCount: number } } }>(
+        url,
+        { authorization: `Bearer ${token}` },
+        { query: '{ me { onlineAccess { state } record { totalCount } } }' },
+      );
+      const list = await postGraphQL<{ practices: { totalCount: number } }>(url, { authorization: `Bearer ${analyst}` }, { query: '{ practices { totalCount } }' });
+      return { me: me.body.data?.me, practices: list.body.data?.practices.totalCount };
+    };
+    try {
+      const first = await start(env);
+      expect(first.output()).toContain(`localhost:${gateway}/graphql`);
+      const before = await read();
+      expect(before).toEqual({ me: { onlineAccess: { state: 'VISIBLE' }, record: { totalCount: 5 } }, practices: DEMO_PRACTICES.length });
+      expect(await stop(first.child)).toBe(0);
+
+      const second = await start(env);
+      expect(await read()).toEqual(before);
+      expect(await stop(second.child)).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 150_000);
+});
