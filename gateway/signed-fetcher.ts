@@ -9,7 +9,7 @@ import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '
  */
 export function signedFetcher(secret: string, clock: Clock, timeoutMs: number): Fetcher {
   return async (url: string, init?: FetcherRequestInit) => {
-    const headers: Record<string, string> = { ...(init?.headers as Record<string, string> | undefined) };
+    const headers: Record<string, string> = { ...init?.headers };
     const body = typeof init?.body === 'string' ? init.body : '';
     const viewer = headers[VIEWER_HEADER] ?? '';
     const timestamp = String(clock.now().getTime());
@@ -21,6 +21,6 @@ export function signedFetcher(secret: string, clock: Clock, timeoutMs: number): 
       body,
       signal: AbortSignal.timeout(timeoutMs),
     });
-    return response as unknown as Awaited<ReturnType<Fetcher>>;
+    return response;
   };
 }

@@ -15,7 +15,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = request.http?.headers;
     if (!headers) return;
     // No viewer (only possible for the gateway's own health probes): the subgraph refuses.
-    if (context.viewer) headers.set(VIEWER_HEADER, encodeViewer(context.viewer));
-    if (context.requestId) headers.set('x-request-id', context.requestId);
+    const { viewer, requestId } = context as Partial<GatewayContext>;
+    if (viewer) headers.set(VIEWER_HEADER, encodeViewer(viewer));
+    if (requestId) headers.set('x-request-id', requestId);
   }
 }

@@ -6,7 +6,7 @@ import config from '../codegen';
 /** `npm run codegen:check`: fails when the checked-in resolver types differ from the SDLs'. */
 async function main() {
   const root = join(__dirname, '..');
-  const outputs: { filename: string; content: string }[] = await generate({ ...config, cwd: root, silent: true }, false);
+  const outputs = (await generate({ ...config, cwd: root, silent: true }, false)) as { filename: string; content: string }[];
   const stale = outputs.filter((output) => {
     try {
       return readFileSync(join(root, output.filename), 'utf8') !== output.content;

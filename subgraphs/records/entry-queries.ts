@@ -71,20 +71,26 @@ function run(dataSource: DataSource, sql: string, params: Params): Promise<Recor
 
 const instant = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(Number(value)));
 
+/** A text column as the driver returned it; anything else means the row is not what we stored. */
+function text(value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError('Unexpected value in a text column');
+  return value;
+}
+
 export function toEntryRow(raw: Record<string, unknown>): RecordEntryRow {
   return {
-    id: String(raw.id),
-    nhsNumber: String(raw.nhs_number),
-    type: raw.type as RecordEntryType,
-    title: String(raw.title),
-    body: String(raw.body),
+    id: text(raw.id),
+    nhsNumber: text(raw.nhs_number),
+    type: text(raw.type) as RecordEntryType,
+    title: text(raw.title),
+    body: text(raw.body),
     recordedAt: instant(raw.recorded_at) as Date,
     filedAt: instant(raw.filed_at),
     availableAt: instant(raw.available_at),
     // SQLite answers 0/1, PostgreSQL true/false; anything else is treated as hidden.
     hiddenFromPatient: !(raw.hidden_from_patient === false || raw.hidden_from_patient === 0),
-    hiddenReason: raw.hidden_reason === null ? null : String(raw.hidden_reason),
-    recordedBy: String(raw.recorded_by),
+    hiddenReason: raw.hidden_reason === null ? null : text(raw.hidden_reason),
+    recordedBy: text(raw.recorded_by),
   };
 }
 
@@ -108,7 +114,7 @@ export async function patientViewCounts(dataSource: DataSource, queries: readonl
   const params: Params = {};
   const parts = queries.map((query, k) => `SELECT CAST(:p${k} AS VARCHAR(10)) AS nhs_number, COUNT(*) AS n FROM record_entry WHERE ${patientViewConditions(query, k, params)}`);
   const rows = await run(dataSource, parts.join(' UNION ALL '), params);
-  return new Map(rows.map((row) => [String(row.nhs_number), Number(row.n)]));
+  return new Map(rows.map((row) => [text(row.nhs_number), Number(row.n)]));
 }
 
 /** One statement: each patient's clinical page, newest recorded first. */
@@ -130,5 +136,5 @@ export async function clinicalViewCounts(dataSource: DataSource, nhsNumbers: rea
     'SELECT nhs_number, COUNT(*) AS n FROM record_entry WHERE nhs_number IN (:...nhs) GROUP BY nhs_number',
     { nhs: [...nhsNumbers] },
   );
-  return new Map(rows.map((row) => [String(row.nhs_number), Number(row.n)]));
+  return new Map(rows.map((row) => [text(row.nhs_number), Number(row.n)]));
 }

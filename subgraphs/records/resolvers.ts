@@ -1,13 +1,11 @@
 import { forbidden } from '../common/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination';
 import { assertMayReadPatient, clinicianOf, selfReader } from './authorization';
-import type { RecordsContext } from './context';
 import { SNOMED_EXCLUSION_LIFTED } from './domain/exclusion';
 import { isValidNhsNumber } from './domain/nhs-number';
 import { onlineAccess } from './domain/online-access';
 import { availableAt, describeReason } from './domain/visibility';
 import type { Resolvers } from './generated/graphql';
-import type { PatientModel } from './models';
 import { mutations } from './mutations';
 import { checkNhsNumber } from './nhs-number-input';
 import { accessDataUnavailable, patientFacts, practiceAccessOf } from './patient-facts';

@@ -51,7 +51,7 @@ describe('npm start', () => {
   it('starts all four services on first start with demo data, answers a patient, stops cleanly on Ctrl-C, and restarts without seeding twice', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cas-npm-start-'));
     const [gateway, practices, rollout, records] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',

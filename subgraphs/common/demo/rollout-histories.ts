@@ -28,7 +28,7 @@ export const DEMO_PAUSE_RESUME = byPractice(3); // on, paused, resumed
 export const DEMO_NOT_SCHEDULED = byPractice(4); // Cegedim: never scheduled
 export const DEMO_SCHEDULED = byPractice(5); // switch-on planned in the future
 export const DEMO_RESCHEDULED = byPractice(6); // planned, moved, then on
-export const DEMO_PAUSED_AFTER_ON = byPractice(7); // on, then paused and still paused
+export const DEMO_PAUSED_AFTER_ON = byPractice(8); // EMIS: on, then paused and still paused
 
 const supplierOf = (practice: DemoPractice) => ({ role: 'supplier' as const, id: practice.supplier });
 const practiceClinician = (practice: DemoPractice) => ({ role: 'clinician' as const, id: `${practice.odsCode}:practice-manager` });

@@ -22,7 +22,6 @@ export interface ExclusionEventFacts {
  * tell what it meant or where it falls, so we fail closed.
  */
 export function isExcluded(events: readonly ExclusionEventFacts[]): boolean {
-  if (!Array.isArray(events)) return true;
   if (events.some((event) => !KNOWN_CODES.includes(event.snomedCode) || Number.isNaN(instantOf(event.at)))) return true;
   let latest: ExclusionEventFacts | undefined;
   for (const event of events) {

@@ -32,5 +32,5 @@ export function onlineAccess(patient: PatientFacts, access: PracticeAccess, now:
   if (now.getTime() < sixteen.getTime()) return { state: 'UNDER_16', visibleFrom: sixteen };
   // Well-formed and ENABLED: the last period is the open one, from the current switch-on.
   const switchedOn = instantOf(access.periods[access.periods.length - 1]?.from);
-  return { state: 'VISIBLE', visibleFrom: new Date(Math.max(switchedOn, registeredAt)) };
+  return { state: 'VISIBLE', visibleFrom: new Date(Math.max(switchedOn, registeredAt, sixteen.getTime())) };
 }

@@ -57,8 +57,8 @@ function wallClockMs(d: CalendarDate, hour = 0, minute = 0, second = 0): number 
 
 /** London's offset from UTC at an instant, in milliseconds (BST: +3 600 000). */
 function londonOffsetMs(ms: number): number {
-  const part = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(londonClock.formatToParts(new Date(ms)).find((p) => p.type === type)?.value ?? NaN);
+  const parts = londonClock.formatToParts(new Date(ms));
+  const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? NaN);
   const wall = { year: part('year'), month: part('month'), day: part('day') };
   return wallClockMs(wall, part('hour'), part('minute'), part('second')) - Math.floor(ms / 1000) * 1000;
 }
@@ -72,5 +72,5 @@ function londonMidnight(day: CalendarDate): Date | null {
   const asIfUtc = wallClockMs(day);
   let ms = asIfUtc - londonOffsetMs(asIfUtc);
   ms = asIfUtc - londonOffsetMs(ms);
-  return londonOffsetMs(ms) === asIfUtc - ms && !Number.isNaN(ms) ? new Date(ms) : null;
+  return !Number.isNaN(ms) && londonOffsetMs(ms) === asIfUtc - ms ? new Date(ms) : null;
 }

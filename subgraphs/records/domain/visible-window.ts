@@ -29,6 +29,9 @@ export function visibleWindow(patient: PatientFacts, access: PracticeAccess | nu
   return {
     notBefore: new Date(Math.max(registeredAt, sixteen.getTime())),
     notAfter: new Date(now.getTime()),
-    periods: access.periods.map(({ from, to }) => ({ from: new Date(from.getTime()), to: to === null ? null : new Date(to.getTime()) })),
+    periods: access.periods.map(({ from, to }) => ({
+      from: new Date(from.getTime()),
+      to: to === null ? null : new Date(to.getTime()),
+    })),
   };
 }

@@ -25,11 +25,21 @@ describe('online-access exclusion: the latest SNOMED CT code wins', () => {
   });
 
   it('an exclusion lifted later (106) no longer excludes', () => {
-    expect(isExcluded([{ snomedCode: SNOMED_EXCLUDED, at: jan }, { snomedCode: SNOMED_EXCLUSION_LIFTED, at: feb }])).toBe(false);
+    expect(
+      isExcluded([
+        { snomedCode: SNOMED_EXCLUDED, at: jan },
+        { snomedCode: SNOMED_EXCLUSION_LIFTED, at: feb },
+      ]),
+    ).toBe(false);
   });
 
   it('a decline (103) followed by a lift (106) no longer excludes: the latest of all three codes wins', () => {
-    expect(isExcluded([{ snomedCode: SNOMED_ACCESS_DECLINED, at: jan }, { snomedCode: SNOMED_EXCLUSION_LIFTED, at: feb }])).toBe(false);
+    expect(
+      isExcluded([
+        { snomedCode: SNOMED_ACCESS_DECLINED, at: jan },
+        { snomedCode: SNOMED_EXCLUSION_LIFTED, at: feb },
+      ]),
+    ).toBe(false);
   });
 
   it('an exclusion recorded again after a lift excludes again', () => {
@@ -42,22 +52,52 @@ describe('online-access exclusion: the latest SNOMED CT code wins', () => {
   });
 
   it('order is by `at`, not by position in the array', () => {
-    expect(isExcluded([{ snomedCode: SNOMED_EXCLUSION_LIFTED, at: feb }, { snomedCode: SNOMED_EXCLUDED, at: jan }])).toBe(false);
-    expect(isExcluded([{ snomedCode: SNOMED_EXCLUDED, at: feb }, { snomedCode: SNOMED_EXCLUSION_LIFTED, at: jan }])).toBe(true);
+    expect(
+      isExcluded([
+        { snomedCode: SNOMED_EXCLUSION_LIFTED, at: feb },
+        { snomedCode: SNOMED_EXCLUDED, at: jan },
+      ]),
+    ).toBe(false);
+    expect(
+      isExcluded([
+        { snomedCode: SNOMED_EXCLUDED, at: feb },
+        { snomedCode: SNOMED_EXCLUSION_LIFTED, at: jan },
+      ]),
+    ).toBe(true);
   });
 
   it('on a tie of `at`, the later in the array wins', () => {
-    expect(isExcluded([{ snomedCode: SNOMED_EXCLUDED, at: jan }, { snomedCode: SNOMED_EXCLUSION_LIFTED, at: jan }])).toBe(false);
-    expect(isExcluded([{ snomedCode: SNOMED_EXCLUSION_LIFTED, at: jan }, { snomedCode: SNOMED_EXCLUDED, at: jan }])).toBe(true);
+    expect(
+      isExcluded([
+        { snomedCode: SNOMED_EXCLUDED, at: jan },
+        { snomedCode: SNOMED_EXCLUSION_LIFTED, at: jan },
+      ]),
+    ).toBe(false);
+    expect(
+      isExcluded([
+        { snomedCode: SNOMED_EXCLUSION_LIFTED, at: jan },
+        { snomedCode: SNOMED_EXCLUDED, at: jan },
+      ]),
+    ).toBe(true);
   });
 
   it('an unknown code excludes, even if a lift follows it', () => {
     expect(isExcluded([{ snomedCode: '123456789', at: jan }])).toBe(true);
-    expect(isExcluded([{ snomedCode: '123456789', at: jan }, { snomedCode: SNOMED_EXCLUSION_LIFTED, at: feb }])).toBe(true);
+    expect(
+      isExcluded([
+        { snomedCode: '123456789', at: jan },
+        { snomedCode: SNOMED_EXCLUSION_LIFTED, at: feb },
+      ]),
+    ).toBe(true);
   });
 
   it('an event with an invalid instant excludes, whatever else was recorded', () => {
     expect(isExcluded([{ snomedCode: SNOMED_EXCLUSION_LIFTED, at: new Date('nonsense') }])).toBe(true);
-    expect(isExcluded([{ snomedCode: SNOMED_EXCLUSION_LIFTED, at: feb }, { snomedCode: SNOMED_EXCLUDED, at: new Date(NaN) }])).toBe(true);
+    expect(
+      isExcluded([
+        { snomedCode: SNOMED_EXCLUSION_LIFTED, at: feb },
+        { snomedCode: SNOMED_EXCLUDED, at: new Date(NaN) },
+      ]),
+    ).toBe(true);
   });
 });

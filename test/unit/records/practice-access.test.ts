@@ -22,13 +22,37 @@ describe('reading a practice’s access as it arrives through federation', () =>
     ],
     [
       'resumed after a pause',
-      { accessStatus: 'ENABLED', accessPeriods: [{ from: SWITCH_ON, to: PAUSE }, { from: RESUME, to: null }] },
-      { status: 'ENABLED', periods: [{ from: instant(SWITCH_ON), to: instant(PAUSE) }, { from: instant(RESUME), to: null }] },
+      {
+        accessStatus: 'ENABLED',
+        accessPeriods: [
+          { from: SWITCH_ON, to: PAUSE },
+          { from: RESUME, to: null },
+        ],
+      },
+      {
+        status: 'ENABLED',
+        periods: [
+          { from: instant(SWITCH_ON), to: instant(PAUSE) },
+          { from: instant(RESUME), to: null },
+        ],
+      },
     ],
     [
       'resumed at the very instant of the pause (periods touch)',
-      { accessStatus: 'ENABLED', accessPeriods: [{ from: SWITCH_ON, to: PAUSE }, { from: PAUSE, to: null }] },
-      { status: 'ENABLED', periods: [{ from: instant(SWITCH_ON), to: instant(PAUSE) }, { from: instant(PAUSE), to: null }] },
+      {
+        accessStatus: 'ENABLED',
+        accessPeriods: [
+          { from: SWITCH_ON, to: PAUSE },
+          { from: PAUSE, to: null },
+        ],
+      },
+      {
+        status: 'ENABLED',
+        periods: [
+          { from: instant(SWITCH_ON), to: instant(PAUSE) },
+          { from: instant(PAUSE), to: null },
+        ],
+      },
     ],
     [
       'scheduled again after a pause (resume with a future switch-on)',
@@ -47,7 +71,12 @@ describe('reading a practice’s access as it arrives through federation', () =>
     ],
     [
       'with extra fields such as __typename',
-      { __typename: 'Practice', odsCode: 'A81001', accessStatus: 'ENABLED', accessPeriods: [{ __typename: 'AccessPeriod', from: SWITCH_ON, to: null }] },
+      {
+        __typename: 'Practice',
+        odsCode: 'A81001',
+        accessStatus: 'ENABLED',
+        accessPeriods: [{ __typename: 'AccessPeriod', from: SWITCH_ON, to: null }],
+      },
       { status: 'ENABLED', periods: [{ from: instant(SWITCH_ON), to: null }] },
     ],
   ])('a well-formed practice, %s, parses', (_name, raw, expected) => {
@@ -80,11 +109,35 @@ describe('reading a practice’s access as it arrives through federation', () =>
     ['an Invalid Date object', enabled([{ from: new Date('nonsense'), to: null }])],
     ['`to` before `from`', { accessStatus: 'PAUSED', accessPeriods: [{ from: PAUSE, to: SWITCH_ON }] }],
     ['`to` equal to `from` (an empty period)', { accessStatus: 'PAUSED', accessPeriods: [{ from: PAUSE, to: PAUSE }] }],
-    ['periods out of order', enabled([{ from: RESUME, to: null }, { from: SWITCH_ON, to: PAUSE }])],
-    ['overlapping periods', enabled([{ from: SWITCH_ON, to: RESUME }, { from: PAUSE, to: null }])],
-    ['an open period that is not the last', { accessStatus: 'PAUSED', accessPeriods: [{ from: SWITCH_ON, to: null }, { from: RESUME, to: '2023-05-01T00:00:00.000Z' }] }],
+    [
+      'periods out of order',
+      enabled([
+        { from: RESUME, to: null },
+        { from: SWITCH_ON, to: PAUSE },
+      ]),
+    ],
+    [
+      'overlapping periods',
+      enabled([
+        { from: SWITCH_ON, to: RESUME },
+        { from: PAUSE, to: null },
+      ]),
+    ],
+    [
+      'an open period that is not the last',
+      {
+        accessStatus: 'PAUSED',
+        accessPeriods: [
+          { from: SWITCH_ON, to: null },
+          { from: RESUME, to: '2023-05-01T00:00:00.000Z' },
+        ],
+      },
+    ],
     ['a period starting after now', enabled([{ from: '2023-06-01T12:00:00.001Z', to: null }])],
-    ['a pause recorded after now', { accessStatus: 'PAUSED', accessPeriods: [{ from: SWITCH_ON, to: '2023-07-01T00:00:00.000Z' }] }],
+    [
+      'a pause recorded after now',
+      { accessStatus: 'PAUSED', accessPeriods: [{ from: SWITCH_ON, to: '2023-07-01T00:00:00.000Z' }] },
+    ],
     ['ENABLED with no periods', enabled([])],
     ['ENABLED whose last period is closed', enabled([{ from: SWITCH_ON, to: PAUSE }])],
     ['PAUSED with an open period', { accessStatus: 'PAUSED', accessPeriods: [{ from: SWITCH_ON, to: null }] }],

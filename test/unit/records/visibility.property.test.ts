@@ -3,7 +3,13 @@ import { isExcluded, type ExclusionEventFacts } from '../../../subgraphs/records
 import { onlineAccess } from '../../../subgraphs/records/domain/online-access';
 import { parsePracticeAccess } from '../../../subgraphs/records/domain/practice-access';
 import { sixteenthBirthday } from '../../../subgraphs/records/domain/sixteenth-birthday';
-import { availableAt, entryVisibility, NOT_VISIBLE_REASONS, type EntryFacts, type PatientFacts } from '../../../subgraphs/records/domain/visibility';
+import {
+  availableAt,
+  entryVisibility,
+  NOT_VISIBLE_REASONS,
+  type EntryFacts,
+  type PatientFacts,
+} from '../../../subgraphs/records/domain/visibility';
 import { visibleWindow } from '../../../subgraphs/records/domain/visible-window';
 
 /*
@@ -15,10 +21,12 @@ import { visibleWindow } from '../../../subgraphs/records/domain/visible-window'
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2022-10-01T00:00:00.000Z');
-const T1 = Date.parse('2025-12-31T00:00:00.000Z');
 const CODES = { excluded: '1364731000000104', lifted: '1364751000000106', declined: '1290331000000103' };
 
-interface RawPeriod { from: string; to: string | null }
+interface RawPeriod {
+  from: string;
+  to: string | null;
+}
 interface Scenario {
   raw: { accessStatus: string; accessPeriods: RawPeriod[] } | undefined;
   now: number;
@@ -81,7 +89,8 @@ function oracleVisible(s: Scenario): boolean {
   if (s.raw.accessStatus !== 'ENABLED') return false;
   // 4. Test results and clinical letters count from the moment a clinician filed them.
   const { type, recordedAt, filedAt } = s.entry;
-  if (!['APPOINTMENT', 'TEST_RESULT', 'CLINICAL_LETTER', 'CONSULTATION_NOTE', 'DIAGNOSIS', 'MEDICATION'].includes(type)) return false;
+  if (!['APPOINTMENT', 'TEST_RESULT', 'CLINICAL_LETTER', 'CONSULTATION_NOTE', 'DIAGNOSIS', 'MEDICATION'].includes(type))
+    return false;
   let available = recordedAt;
   if (type === 'TEST_RESULT' || type === 'CLINICAL_LETTER') {
     if (filedAt === null || filedAt < recordedAt) return false; // unfiled, or filed before it existed (malformed)
@@ -111,56 +120,98 @@ const pick = fc.record({
   fraction: fc.double({ min: 0, max: 1, noNaN: true }),
 });
 type Pick = typeof pick extends fc.Arbitrary<infer P> ? P : never;
-interface Timeline { anchors: number[]; periods: { from: number; to: number | null }[]; now: number }
+interface Timeline {
+  anchors: number[];
+  periods: { from: number; to: number | null }[];
+  now: number;
+}
 function resolve(p: Pick, { anchors, periods, now }: Timeline): number {
   const anchor = anchors[p.index % Math.max(anchors.length, 1)];
   const period = periods[p.index % Math.max(periods.length, 1)];
   if (p.how === 'anchor' && anchor !== undefined) return anchor + p.delta;
-  if (p.how === 'inside' && period !== undefined) return Math.round(period.from + p.fraction * ((period.to ?? now) - period.from));
+  if (p.how === 'inside' && period !== undefined)
+    return Math.round(period.from + p.fraction * ((period.to ?? now) - period.from));
   return Math.round(T0 - 30 * DAY + p.fraction * (now - T0 + 60 * DAY)); // a month either side of [T0, now]
 }
 
 const inputs = fc.record({
   start: ms(T0, T0 + 200 * DAY),
+  // Periods one after another: a gap of 0 makes a resume at the very instant of the pause.
   segments: fc.oneof(
-    { weight: 9, arbitrary: fc.array(fc.record({ gap: fc.oneof(fc.constant(0), ms(1, 5), ms(0, 60 * DAY)), length: fc.oneof(ms(1, 5), ms(1, 120 * DAY)) }), { minLength: 1, maxLength: 4 }) },
-    fc.constant([]),
+    {
+      weight: 9,
+      arbitrary: fc.array(
+        fc.record({ gap: fc.oneof(fc.constant(0), ms(1, 5), ms(0, 60 * DAY)), length: fc.oneof(ms(1, 5), ms(1, 120 * DAY)) }),
+        { minLength: 1, maxLength: 4 },
+      ),
+    },
+    fc.constant<{ gap: number; length: number }[]>([]),
   ),
   lastOpen: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
-  status: fc.oneof({ weight: 12, arbitrary: fc.constant('CONSISTENT') }, fc.constantFrom('NOT_SCHEDULED', 'SCHEDULED', 'ENABLED', 'PAUSED', 'DISABLED')),
+  // Mostly the status the periods imply; sometimes any status, an unknown one included.
+  status: fc.oneof(
+    { weight: 12, arbitrary: fc.constant('CONSISTENT') },
+    fc.constantFrom('NOT_SCHEDULED', 'SCHEDULED', 'ENABLED', 'PAUSED', 'DISABLED'),
+  ),
+  // Sometimes access data the rollout could not have produced, or none at all.
   scramble: fc.oneof({ weight: 18, arbitrary: fc.constant('none') }, fc.constantFrom('reverse', 'overlap', 'missing')),
   nowAfterLast: fc.oneof(fc.constant(0), ms(0, 400 * DAY)),
   nowAnywhere: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, fc.constant(true)),
+  // Adults, teenagers turning 16 within the timeline, 29 February births and malformed dates
+  // (day 29-31 of a short month is malformed too).
   dateOfBirth: fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(fc.oneof({ weight: 3, arbitrary: ms(1981, 2004) }, ms(2005, 2010)), ms(1, 12), ms(1, 31)).map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(fc.oneof({ weight: 3, arbitrary: ms(1981, 2004) }, ms(2005, 2010)), ms(1, 12), ms(1, 31))
+        .map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`),
+    },
     fc.constantFrom('2004-02-29', '2008-02-29', '2007-02-29', '2007-13-01', 'not a date', ''),
   ),
   registeredAt: fc.oneof(fc.constant('long ago' as const), pick),
   exclusions: fc.oneof(
-    { weight: 4, arbitrary: fc.constant([]) },
-    fc.array(fc.record({ code: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...Object.values(CODES)) }, fc.constant('123456')), at: ms(0, 3) }), { maxLength: 3 }),
+    { weight: 4, arbitrary: fc.constant<{ code: string; at: number }[]>([]) },
+    // Few distinct days, so that ties of `at` happen.
+    fc.array(
+      fc.record({
+        code: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...Object.values(CODES)) }, fc.constant('123456')),
+        at: ms(0, 3),
+      }),
+      { maxLength: 3 },
+    ),
   ),
-  type: fc.oneof({ weight: 20, arbitrary: fc.constantFrom('APPOINTMENT', 'TEST_RESULT', 'CLINICAL_LETTER', 'CONSULTATION_NOTE', 'DIAGNOSIS', 'MEDICATION') }, fc.constant('DOCUMENT')),
+  type: fc.oneof(
+    {
+      weight: 20,
+      arbitrary: fc.constantFrom('APPOINTMENT', 'TEST_RESULT', 'CLINICAL_LETTER', 'CONSULTATION_NOTE', 'DIAGNOSIS', 'MEDICATION'),
+    },
+    fc.constant('DOCUMENT'), // a kind this version does not know
+  ),
   recordedAt: pick,
+  // Unfiled, filed at some instant (possibly before it was recorded), or filed after recording.
   filed: fc.oneof(fc.constant(null), pick, fc.record({ after: fc.oneof(fc.constant(0), ms(0, 30 * DAY)) })),
   hidden: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, fc.constant(true)),
 });
 
 const scenarios: fc.Arbitrary<Scenario> = inputs.map((i) => {
   let cursor = i.start;
-  const periods = i.segments.map(({ gap, length }) => {
+  const periods = i.segments.map(({ gap, length }): { from: number; to: number | null } => {
     const from = cursor + gap;
     cursor = from + length;
-    return { from, to: cursor as number | null };
+    return { from, to: cursor };
   });
   const last = periods[periods.length - 1];
   if (i.lastOpen && last) last.to = null;
   const previous = periods[periods.length - 2];
   if (i.scramble === 'overlap' && last && previous) last.from = previous.from + 1;
-  const consistent = last?.to === null ? 'ENABLED' : periods.length > 0 ? (i.lastOpen ? 'SCHEDULED' : 'PAUSED') : 'NOT_SCHEDULED';
+  const consistent =
+    last?.to === null ? 'ENABLED' : periods.length > 0 ? (i.start % 2 === 0 ? 'SCHEDULED' : 'PAUSED') : 'NOT_SCHEDULED';
   const now = i.nowAnywhere ? i.nowAfterLast + T0 : cursor + i.nowAfterLast;
   const breakpoints = periods.flatMap((p) => (p.to === null ? [p.from] : [p.from, p.to]));
-  const registeredAt = i.registeredAt === 'long ago' ? Date.parse('2012-04-01T09:00:00.000Z') : resolve(i.registeredAt, { anchors: breakpoints, periods, now });
+  const registeredAt =
+    i.registeredAt === 'long ago'
+      ? Date.parse('2012-04-01T09:00:00.000Z')
+      : resolve(i.registeredAt, { anchors: breakpoints, periods, now });
   const sixteen = sixteenthBirthday(i.dateOfBirth)?.getTime();
   const anchors = [...breakpoints, now, registeredAt, ...(sixteen === undefined ? [] : [sixteen])];
   const timeline = { anchors, periods, now };
@@ -172,7 +223,10 @@ const scenarios: fc.Arbitrary<Scenario> = inputs.map((i) => {
     raw:
       i.scramble === 'missing'
         ? undefined
-        : { accessStatus: i.status === 'CONSISTENT' ? consistent : i.status, accessPeriods: i.scramble === 'reverse' ? rawPeriods.reverse() : rawPeriods },
+        : {
+            accessStatus: i.status === 'CONSISTENT' ? consistent : i.status,
+            accessPeriods: i.scramble === 'reverse' ? rawPeriods.reverse() : rawPeriods,
+          },
     now,
     dateOfBirth: i.dateOfBirth,
     registeredAt,
@@ -187,7 +241,11 @@ function throughTheRules(s: Scenario) {
   const now = new Date(s.now);
   const access = parsePracticeAccess(s.raw, now);
   const events: ExclusionEventFacts[] = s.exclusions.map(({ code, at }) => ({ snomedCode: code, at: new Date(at) }));
-  const patient: PatientFacts = { dateOfBirth: s.dateOfBirth, registeredAt: new Date(s.registeredAt), excluded: isExcluded(events) };
+  const patient: PatientFacts = {
+    dateOfBirth: s.dateOfBirth,
+    registeredAt: new Date(s.registeredAt),
+    excluded: isExcluded(events),
+  };
   const entry: EntryFacts = {
     type: s.entry.type as EntryFacts['type'],
     recordedAt: new Date(s.entry.recordedAt),
