@@ -8,7 +8,7 @@ import { startGateway } from '../../gateway/server';
 import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
 import { ManualClock } from '../../subgraphs/common/clock';
 import type { SubgraphConfig, SubgraphName } from '../../subgraphs/common/config';
-import { silentLogger } from '../../subgraphs/common/logger';
+import { silentLogger, type Logger } from '../../subgraphs/common/logger';
 import type { SubgraphHandle } from '../../subgraphs/common/start-subgraph';
 import type { ServerHandle } from '../../subgraphs/common/subgraph-server';
 import { startPracticesSubgraph } from '../../subgraphs/practices/server';
@@ -55,12 +55,12 @@ export async function postGraphQL<T>(url: string, headers: Record<string, string
  * with a fresh database of its own, and the gateway. The clock is shared and manual, so a
  * test can stand at the exact switch-on instant.
  */
-export async function startSupergraph(options: { now?: string; demoData?: boolean } = {}): Promise<Supergraph> {
+export async function startSupergraph(options: { now?: string; demoData?: boolean; logger?: Logger } = {}): Promise<Supergraph> {
   const clock = new ManualClock(options.now ?? '2024-01-15T12:00:00.000Z');
   const secret = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'cas-keys-'));
   const keysPath = join(dataDir, 'dev-jwt-keys.json');
-  const logger = silentLogger();
+  const logger = options.logger ?? silentLogger();
   const databases: TestDatabase[] = [];
   const started: SubgraphHandle[] = [];
   const configFor = async (name: SubgraphName, practicesUrl = 'http://127.0.0.1:1/graphql'): Promise<SubgraphConfig> => {
