@@ -1,17 +1,30 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { invalidInput } from './errors';
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Parses an ISO-8601 instant with an explicit offset; anything else is BAD_USER_INPUT. */
+const isRealDay = (year: number, month: number, day: number): boolean => {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+};
+
+/**
+ * Parses an ISO-8601 instant with an explicit offset, field by field: `new Date` alone would
+ * quietly turn 30 February into 2 March and book a switch-on nobody asked for. A day, hour,
+ * minute, second or offset out of range is BAD_USER_INPUT (no leap seconds).
+ */
 export function parseInstant(value: unknown): Date {
-  if (typeof value !== 'string' || !INSTANT.test(value)) {
-    throw invalidInput('DateTime must be an ISO-8601 instant with an offset, e.g. 2022-12-05T09:30:00.000Z');
+  const match = typeof value === 'string' ? INSTANT.exec(value) : null;
+  if (!match) throw invalidInput('DateTime must be an ISO-8601 instant with an offset, e.g. 2022-12-05T09:30:00.000Z');
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const millisecond = Number((match[7] ?? '0').padEnd(3, '0'));
+  const offsetMinutes = match[8] ? (match[8] === '-' ? -1 : 1) * (Number(match[9]) * 60 + Number(match[10])) : 0;
+  const validOffset = !match[8] || (Number(match[9]) <= 14 && Number(match[10]) < 60);
+  if (!isRealDay(year, month, day) || hour > 23 || minute > 59 || second > 59 || !validOffset) {
+    throw invalidInput('DateTime is not a real instant');
   }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw invalidInput('DateTime is not a real instant');
-  return date;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, millisecond) - offsetMinutes * 60_000);
 }
 
 /** Strict YYYY-MM-DD that names a real calendar day. */
@@ -19,10 +32,7 @@ export function parseCalendarDay(value: unknown): string {
   const match = typeof value === 'string' ? CALENDAR_DATE.exec(value) : null;
   if (!match) throw invalidInput('Date must be a calendar date, e.g. 2006-05-17');
   const [, y, m, d] = match.map(Number) as [number, number, number, number];
-  const day = new Date(Date.UTC(y, m - 1, d));
-  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) {
-    throw invalidInput('Date is not a real calendar day');
-  }
+  if (!isRealDay(y, m, d)) throw invalidInput('Date is not a real calendar day');
   return value as string;
 }
 
