@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../subgraphs/common/errors';
+import { withoutInputValues } from '../subgraphs/common/input-echo';
 import type { Clock } from '../subgraphs/common/clock';
 import { VIEWER_HEADER } from '../subgraphs/common/request-signature';
 import { encodeViewer } from '../subgraphs/common/viewer';
@@ -34,7 +35,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         const body = (await response.clone().json()) as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] };
         const first = body.errors?.[0];
         if (first?.extensions?.code === ErrorCode.BadUserInput && typeof first.message === 'string') {
-          return new GraphQLError(first.message, { extensions: { code: ErrorCode.BadUserInput } });
+          return new GraphQLError(withoutInputValues(first.message), { extensions: { code: ErrorCode.BadUserInput } });
         }
       } catch {
         // Not a GraphQL body: fall through to the masked failure.

@@ -13,7 +13,10 @@ export interface TokenRequest {
 }
 
 export function claimsFor(request: TokenRequest): TokenClaims {
-  const claims: TokenClaims = { sub: request.subject ?? `${request.role}-${request.nhsNumber ?? request.odsCode ?? request.supplier ?? 'user'}`, role: request.role };
+  const claims: TokenClaims = {
+    sub: request.subject ?? `${request.role}-${request.nhsNumber ?? request.odsCode ?? request.supplier ?? 'user'}`,
+    role: request.role,
+  };
   if (request.nhsNumber !== undefined) claims.nhs_number = request.nhsNumber;
   if (request.role === 'patient' || request.role === 'app') claims.identity_proofing_level = request.identityLevel ?? 'P9';
   if (request.odsCode !== undefined) claims.ods_code = request.odsCode;

@@ -17,7 +17,8 @@ import { startSupergraph } from '../test/helpers/supergraph';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const SIZES = [10, 1_000, 10_000];
-const QUERY = '{ me { onlineAccess { state visibleFrom } record(first: 20) { totalCount edges { node { id type title availableAt } } } } }';
+const QUERY =
+  '{ me { onlineAccess { state visibleFrom } record(first: 20) { totalCount edges { node { id type title availableAt } } } } }';
 
 function nhsNumberFor(n: number): string {
   for (let k = n; ; k += 1) {
@@ -38,22 +39,43 @@ async function main() {
   await s.createPractice(practice, 'EMIS');
   await s.switchOn(practice);
   const records = supergraph.subgraphs.records.database;
-  const rows: string[] = ['| entries | requests | concurrency | req/s | p50 ms | p99 ms | errors | SQL statements per request (records) |', '|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  const rows: string[] = [
+    '| entries | requests | concurrency | req/s | p50 ms | p99 ms | errors | SQL statements per request (records) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const [i, size] of SIZES.entries()) {
     const nhsNumber = nhsNumberFor(i * 10);
-    await records.dataSource.getRepository(PatientEntity).insert({ nhsNumber, odsCode: practice, dateOfBirth: '1970-01-01', registeredAt: new Date('2000-01-01T00:00:00.000Z') });
+    await records.dataSource
+      .getRepository(PatientEntity)
+      .insert({ nhsNumber, odsCode: practice, dateOfBirth: '1970-01-01', registeredAt: new Date('2000-01-01T00:00:00.000Z') });
     const entries = Array.from({ length: size }, (_, k) => {
       const at = new Date(Date.UTC(2022, 10, 1) + k * 60_000);
-      return { id: randomUUID(), nhsNumber, type: 'APPOINTMENT' as const, title: `entry ${k}`, body: 'b', recordedAt: at, filedAt: null, availableAt: at, hiddenFromPatient: k % 10 === 9, hiddenReason: k % 10 === 9 ? 'r' : null, recordedBy: 'bench' };
+      return {
+        id: randomUUID(),
+        nhsNumber,
+        type: 'APPOINTMENT' as const,
+        title: `entry ${k}`,
+        body: 'b',
+        recordedAt: at,
+        filedAt: null,
+        availableAt: at,
+        hiddenFromPatient: k % 10 === 9,
+        hiddenReason: k % 10 === 9 ? 'r' : null,
+        recordedBy: 'bench',
+      };
     });
-    for (let k = 0; k < entries.length; k += 500) await records.dataSource.getRepository(RecordEntryEntity).insert(entries.slice(k, k + 500));
+    for (let k = 0; k < entries.length; k += 500)
+      await records.dataSource.getRepository(RecordEntryEntity).insert(entries.slice(k, k + 500));
     s.at('2024-06-01T09:00:00.000Z');
     const token = await s.token(Scenario.patient(nhsNumber));
     const once = async () => {
       const started = performance.now();
       const response = await supergraph.graphql<{ me: { record: { edges: unknown[] } } }>(token, QUERY);
       // Every tenth entry is hidden: the first page is 20 entries, or all 9 visible of 10.
-      const ok = response.status === 200 && !response.body.errors && response.body.data?.me.record.edges.length === Math.min(20, size - Math.floor(size / 10));
+      const ok =
+        response.status === 200 &&
+        !response.body.errors &&
+        response.body.data?.me.record.edges.length === Math.min(20, size - Math.floor(size / 10));
       return { ms: performance.now() - started, ok };
     };
     for (let k = 0; k < 50; k += 1) await once(); // warm-up
@@ -75,7 +97,9 @@ async function main() {
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
     const statements = (records.statements.count - before) / latencies.length;
-    rows.push(`| ${size} | ${latencies.length} | ${CONCURRENCY} | ${Math.round(latencies.length / seconds)} | ${percentile(latencies, 50).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} | ${errors} | ${statements.toFixed(1)} |`);
+    rows.push(
+      `| ${size} | ${latencies.length} | ${CONCURRENCY} | ${Math.round(latencies.length / seconds)} | ${percentile(latencies, 50).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} | ${errors} | ${statements.toFixed(1)} |`,
+    );
     console.log(rows.at(-1));
   }
   await supergraph.stop();

@@ -22,9 +22,7 @@ export function subgraphSdl(name: SubgraphName): string {
 
 /** Composes the checked-in subgraph SDLs; throws with every composition error listed. */
 export function composeSupergraph(): string {
-  const result = composeServices(
-    SUBGRAPHS.map(({ name, url }) => ({ name, url, typeDefs: parse(subgraphSdl(name)) })),
-  );
+  const result = composeServices(SUBGRAPHS.map(({ name, url }) => ({ name, url, typeDefs: parse(subgraphSdl(name)) })));
   if (result.errors) {
     throw new Error(`Composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
   }

@@ -1,5 +1,5 @@
 import type { Logger as PinoLogger } from 'pino';
-import { DataSource, type EntitySchema, type Logger as OrmLogger, type MixedList } from 'typeorm';
+import { DataSource, QueryFailedError, type EntitySchema, type Logger as OrmLogger, type MixedList } from 'typeorm';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseConfig } from './config';
@@ -113,4 +113,16 @@ export async function databaseAnswers(dataSource: DataSource): Promise<boolean> 
   } catch {
     return false;
   }
+}
+
+/** Whether a write failed on a unique index (SQLite and PostgreSQL word it differently). */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = (error.driverError as { code?: unknown } | undefined)?.code;
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed|duplicate key/i.test(error.message)
+  );
 }

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { withoutInputValues } from './input-echo';
 
 /** The stable `extensions.code` values of the public contract. */
 export const ErrorCode = {
@@ -68,7 +69,7 @@ export function maskError(
     return keep(code, formatted.message);
   }
   if (typeof code === 'string' && REQUEST_ERROR_CODES[code]) {
-    return keep(REQUEST_ERROR_CODES[code], formatted.message);
+    return keep(REQUEST_ERROR_CODES[code], withoutInputValues(formatted.message));
   }
   onUnexpected(original);
   return keep(ErrorCode.Internal, 'Internal server error');

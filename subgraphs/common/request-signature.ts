@@ -20,10 +20,7 @@ export interface SignedParts {
 }
 
 export function signRequest(secret: string, parts: SignedParts): string {
-  return createHmac('sha256', secret)
-    .update(`v1\n${parts.timestamp}\n${parts.viewer}\n`)
-    .update(parts.body)
-    .digest('base64url');
+  return createHmac('sha256', secret).update(`v1\n${parts.timestamp}\n${parts.viewer}\n`).update(parts.body).digest('base64url');
 }
 
 export type Verification = { ok: true } | { ok: false; reason: string };

@@ -17,7 +17,14 @@ const isRealDay = (year: number, month: number, day: number): boolean => {
 export function parseInstant(value: unknown): Date {
   const match = typeof value === 'string' ? INSTANT.exec(value) : null;
   if (!match) throw invalidInput('DateTime must be an ISO-8601 instant with an offset, e.g. 2022-12-05T09:30:00.000Z');
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const millisecond = Number((match[7] ?? '0').padEnd(3, '0'));
   const offsetMinutes = match[8] ? (match[8] === '-' ? -1 : 1) * (Number(match[9]) * 60 + Number(match[10])) : 0;
   const validOffset = !match[8] || (Number(match[9]) <= 14 && Number(match[10]) < 60);

@@ -87,7 +87,8 @@ export async function startSubgraphServer<C extends RequestContext>(
     try {
       body = await readBody(req, options.maxBodyBytes ?? 20 * 1024 * 1024);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return sendJson(res, 413, errorBody(ErrorCode.BadUserInput, 'Request body too large'));
+      if (error instanceof BodyTooLargeError)
+        return sendJson(res, 413, errorBody(ErrorCode.BadUserInput, 'Request body too large'));
       throw error;
     }
     const viewerHeader = header(req, VIEWER_HEADER);

@@ -9,11 +9,22 @@ import type { Resolvers } from './generated/graphql';
 const MAX_PAGE = 200;
 
 /** Every signed-in role may read practices and ICBs: they are public reference data. */
-function practiceConnection(context: PracticesContext, filter: PracticeFilter, first: number | null | undefined, after: string | null | undefined) {
+function practiceConnection(
+  context: PracticesContext,
+  filter: PracticeFilter,
+  first: number | null | undefined,
+  after: string | null | undefined,
+) {
   const size = pageSize(first, MAX_PAGE, 50);
   const cursor = decodeCursor(after, ['string'] as const);
   return context.practices.page(filter, cursor?.[0] ?? null, size + 1).then((rows) =>
-    toConnection(rows, size, (row) => encodeCursor([row.odsCode]), (row) => row, () => context.practices.count(filter)),
+    toConnection(
+      rows,
+      size,
+      (row) => encodeCursor([row.odsCode]),
+      (row) => row,
+      () => context.practices.count(filter),
+    ),
   );
 }
 

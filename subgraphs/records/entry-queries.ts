@@ -110,15 +110,24 @@ export async function patientViewPages(dataSource: DataSource, queries: readonly
 }
 
 /** One statement: how many entries each patient sees in all. */
-export async function patientViewCounts(dataSource: DataSource, queries: readonly PatientViewQuery[]): Promise<Map<string, number>> {
+export async function patientViewCounts(
+  dataSource: DataSource,
+  queries: readonly PatientViewQuery[],
+): Promise<Map<string, number>> {
   const params: Params = {};
-  const parts = queries.map((query, k) => `SELECT CAST(:p${k} AS VARCHAR(10)) AS nhs_number, COUNT(*) AS n FROM record_entry WHERE ${patientViewConditions(query, k, params)}`);
+  const parts = queries.map(
+    (query, k) =>
+      `SELECT CAST(:p${k} AS VARCHAR(10)) AS nhs_number, COUNT(*) AS n FROM record_entry WHERE ${patientViewConditions(query, k, params)}`,
+  );
   const rows = await run(dataSource, parts.join(' UNION ALL '), params);
   return new Map(rows.map((row) => [text(row.nhs_number), Number(row.n)]));
 }
 
 /** One statement: each patient's clinical page, newest recorded first. */
-export async function clinicalViewPages(dataSource: DataSource, queries: readonly ClinicalViewQuery[]): Promise<RecordEntryRow[]> {
+export async function clinicalViewPages(
+  dataSource: DataSource,
+  queries: readonly ClinicalViewQuery[],
+): Promise<RecordEntryRow[]> {
   const params: Params = {};
   const parts = queries.map((query, k) => {
     params[`p${k}`] = query.nhsNumber;

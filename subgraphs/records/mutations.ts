@@ -57,12 +57,10 @@ export const mutations: MutationResolvers = {
       throw invalidInput('Date of birth does not match the patient already on record', 'input.dateOfBirth');
     }
     // A patient registered elsewhere moves here: visibility then counts from this registration.
-    const patient = await context.records.savePatient({
-      nhsNumber,
-      odsCode: viewer.odsCode,
-      dateOfBirth: input.dateOfBirth,
-      registeredAt: context.now,
-    });
+    // Both writes are conditional, so two registrations racing cannot both win.
+    const patient = { nhsNumber, odsCode: viewer.odsCode, dateOfBirth: input.dateOfBirth, registeredAt: context.now };
+    const written = existing ? await context.records.move(patient, existing) : await context.records.registerNew(patient);
+    if (!written) throw conflict('The patient was registered by someone else at the same moment; look them up again');
     context.loaders.patient.clear(nhsNumber).prime(nhsNumber, patient);
     return patient;
   },

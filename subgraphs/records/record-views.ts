@@ -18,7 +18,8 @@ function keysetCursor(after: string | null | undefined) {
 
 function checkTypes(types: readonly string[] | null | undefined): RecordEntryType[] | null {
   if (!types) return null;
-  if (!types.every((type) => (RECORD_ENTRY_TYPES as readonly string[]).includes(type))) throw invalidInput('Unknown entry type', 'types');
+  if (!types.every((type) => (RECORD_ENTRY_TYPES as readonly string[]).includes(type)))
+    throw invalidInput('Unknown entry type', 'types');
   return [...new Set(types as RecordEntryType[])];
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
+import { isUniqueViolation } from '../common/database';
 import type { ExclusionEventFacts } from './domain/exclusion';
 import { ExclusionEventEntity, type ExclusionEventRow } from './entities/exclusion-event';
 import { PatientEntity, type PatientRow } from './entities/patient';
@@ -48,8 +49,33 @@ export class RecordsStore {
     return this.patients.countBy({ odsCode });
   }
 
-  async savePatient(patient: PatientRow): Promise<PatientRow> {
-    return this.patients.save(patient);
+  /** Registers a new patient; false if the NHS number was registered meanwhile (nothing changes). */
+  async registerNew(patient: PatientRow): Promise<boolean> {
+    try {
+      await this.patients.insert(patient);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Moves a patient to another practice, only if they are still where the caller saw them and
+   * with the same date of birth; false otherwise (someone else changed them first: nothing changes).
+   */
+  async move(patient: PatientRow, from: { odsCode: string; dateOfBirth: string }): Promise<boolean> {
+    const result = await this.patients
+      .createQueryBuilder()
+      .update()
+      .set({ odsCode: patient.odsCode, registeredAt: patient.registeredAt })
+      .where('nhs_number = :nhs AND ods_code = :from AND date_of_birth = :dob', {
+        nhs: patient.nhsNumber,
+        from: from.odsCode,
+        dob: from.dateOfBirth,
+      })
+      .execute();
+    return (result.affected ?? 0) === 1;
   }
 
   async addEntry(entry: Omit<RecordEntryRow, 'id'>): Promise<RecordEntryRow> {

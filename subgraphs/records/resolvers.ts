@@ -26,13 +26,17 @@ export const resolvers: Resolvers = {
     },
     patients: async (_parent, { first, after }, context) => {
       const viewer = context.viewer;
-      if (viewer.role !== 'clinician') throw forbidden('Only clinicians may list their practice\'s patients');
+      if (viewer.role !== 'clinician') throw forbidden("Only clinicians may list their practice's patients");
       const limit = pageSize(first, 100, 50);
       const cursor = decodeCursor(after, ['string'] as const);
       const rows = await context.records.practicePatients(viewer.odsCode, cursor?.[0] ?? null, limit + 1);
       rows.forEach((row) => context.loaders.patient.prime(row.nhsNumber, row));
-      return toConnection(rows, limit, (row) => encodeCursor([row.nhsNumber]), (row) => row, () =>
-        context.records.countPracticePatients(viewer.odsCode),
+      return toConnection(
+        rows,
+        limit,
+        (row) => encodeCursor([row.nhsNumber]),
+        (row) => row,
+        () => context.records.countPracticePatients(viewer.odsCode),
       );
     },
   },
@@ -41,7 +45,8 @@ export const resolvers: Resolvers = {
     // The gateway comes here with the access data it fetched from rollout (@requires). The
     // viewer is checked again: a representation grants nothing by itself.
     __resolveReference: async (reference, context) => {
-      const nhsNumber = typeof reference.nhsNumber === 'string' && isValidNhsNumber(reference.nhsNumber) ? reference.nhsNumber : null;
+      const nhsNumber =
+        typeof reference.nhsNumber === 'string' && isValidNhsNumber(reference.nhsNumber) ? reference.nhsNumber : null;
       const patient = nhsNumber ? await context.loaders.patient.load(nhsNumber) : null;
       if (!patient) return null;
       assertMayReadPatient(context.viewer, patient);
@@ -97,4 +102,3 @@ export const resolvers: Resolvers = {
     excluded: (event) => event.snomedCode !== SNOMED_EXCLUSION_LIFTED,
   },
 };
-

@@ -12,8 +12,7 @@ export type RolloutAction = 'schedule' | 'switchOn' | 'pause' | 'resume';
  */
 export async function authorizeChange(context: RolloutContext, odsCode: string, action: RolloutAction): Promise<Actor> {
   const { viewer } = context;
-  const allowedRole =
-    viewer.role === 'nhse' || viewer.role === 'supplier' || (viewer.role === 'clinician' && action === 'pause');
+  const allowedRole = viewer.role === 'nhse' || viewer.role === 'supplier' || (viewer.role === 'clinician' && action === 'pause');
   if (!allowedRole) throw forbidden('Your role may not change the rollout of this practice');
   if (viewer.role === 'clinician' && viewer.odsCode !== odsCode) {
     throw forbidden('A clinician may pause only their own practice');

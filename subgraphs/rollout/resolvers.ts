@@ -59,7 +59,8 @@ export const resolvers: Resolvers = {
     actor: (event) => event.actor.id,
   },
   Mutation: {
-    scheduleSwitchOn: (_parent, { odsCode, at }, context) => change(context, odsCode, 'schedule', { kind: 'scheduleSwitchOn', at }),
+    scheduleSwitchOn: (_parent, { odsCode, at }, context) =>
+      change(context, odsCode, 'schedule', { kind: 'scheduleSwitchOn', at }),
     switchOn: (_parent, { odsCode }, context) => change(context, odsCode, 'switchOn', { kind: 'switchOn' }),
     pauseAccess: (_parent, { odsCode, reason }, context) => change(context, odsCode, 'pause', { kind: 'pauseAccess', reason }),
     resumeAccess: (_parent, { odsCode, at }, context) =>

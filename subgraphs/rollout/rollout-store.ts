@@ -1,4 +1,5 @@
-import { In, QueryFailedError, type DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
+import { isUniqueViolation } from '../common/database';
 import { conflict } from '../common/errors';
 import type { RolloutEvent } from './domain/rollout-event';
 import { RolloutEventEntity, type RolloutEventRow } from './entities/rollout-event';
@@ -42,7 +43,7 @@ export class RolloutStore {
         plannedSwitchOnAt: event.plannedSwitchOnAt,
       });
     } catch (error) {
-      if (error instanceof QueryFailedError && /unique|duplicate/i.test(error.message)) {
+      if (isUniqueViolation(error)) {
         throw conflict('The practice was changed at the same moment by someone else; try again');
       }
       throw error;

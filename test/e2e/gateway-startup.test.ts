@@ -34,7 +34,11 @@ describe('the gateway starts without its subgraphs', () => {
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({ ready: false, subgraphs: { practices: false, rollout: false, records: false } });
       const token = await signDevToken(keysPath, claimsFor({ role: 'analyst' }));
-      const response = await postGraphQL(gateway.url, { authorization: `Bearer ${token}` }, { query: '{ practices { totalCount } }' });
+      const response = await postGraphQL(
+        gateway.url,
+        { authorization: `Bearer ${token}` },
+        { query: '{ practices { totalCount } }' },
+      );
       expect(response.body.errors?.map((e) => e.extensions?.code)).toEqual(['INTERNAL_SERVER_ERROR']);
       expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|:9\/|ECONNREFUSED|practices|stack/i);
     } finally {

@@ -29,7 +29,10 @@ describe('logs', () => {
     await s.addEntry(practice, nhsNumber, TITLE, 'CONSULTATION_NOTE', { body: BODY });
     await s.patientSees(nhsNumber);
     // Errors too: a duplicate registration, a forbidden read, a failing subgraph.
-    await s.as(Scenario.clinician(practice), `mutation { registerPatient(input: { nhsNumber: "${nhsNumber}", odsCode: "${practice}", dateOfBirth: "1980-04-12" }) { nhsNumber } }`);
+    await s.as(
+      Scenario.clinician(practice),
+      `mutation { registerPatient(input: { nhsNumber: "${nhsNumber}", odsCode: "${practice}", dateOfBirth: "1980-04-12" }) { nhsNumber } }`,
+    );
     await s.as(Scenario.patient('9990002746'), `{ patient(nhsNumber: "${nhsNumber}") { nhsNumber } }`);
     const rollout = supergraph.subgraphs.rollout.database.dataSource;
     await rollout.query('ALTER TABLE rollout_event RENAME TO rollout_event_moved');

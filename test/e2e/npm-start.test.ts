@@ -76,14 +76,21 @@ describe('npm start', () => {
         { authorization: `Bearer ${token}` },
         { query: '{ me { onlineAccess { state } record { totalCount } } }' },
       );
-      const list = await postGraphQL<{ practices: { totalCount: number } }>(url, { authorization: `Bearer ${analyst}` }, { query: '{ practices { totalCount } }' });
+      const list = await postGraphQL<{ practices: { totalCount: number } }>(
+        url,
+        { authorization: `Bearer ${analyst}` },
+        { query: '{ practices { totalCount } }' },
+      );
       return { me: me.body.data?.me, practices: list.body.data?.practices.totalCount };
     };
     try {
       const first = await start(env);
       expect(first.output()).toContain(`localhost:${gateway}/graphql`);
       const before = await read();
-      expect(before).toEqual({ me: { onlineAccess: { state: 'VISIBLE' }, record: { totalCount: 5 } }, practices: DEMO_PRACTICES.length });
+      expect(before).toEqual({
+        me: { onlineAccess: { state: 'VISIBLE' }, record: { totalCount: 5 } },
+        practices: DEMO_PRACTICES.length,
+      });
       expect(await stop(first.child)).toBe(0);
 
       const second = await start(env);

@@ -37,7 +37,12 @@ describe('the patient view, through the gateway', () => {
   it('shows an entry recorded at the exact switch-on instant, and never one recorded before it', async () => {
     s.at(SWITCH_ON);
     await s.addEntry(practice, adult, 'at switch-on');
-    expect(await s.patientSees(adult)).toEqual({ state: 'VISIBLE', visibleFrom: SWITCH_ON, titles: ['at switch-on'], totalCount: 1 });
+    expect(await s.patientSees(adult)).toEqual({
+      state: 'VISIBLE',
+      visibleFrom: SWITCH_ON,
+      titles: ['at switch-on'],
+      totalCount: 1,
+    });
   });
 
   it('shows a test result only once filed, counting from the filing instant', async () => {
@@ -92,7 +97,14 @@ describe('the patient view, through the gateway', () => {
   it('pages newest first with cursors, and the pages add up to the whole view', async () => {
     const token = await s.token(Scenario.patient(adult));
     const page = (after: string | null) =>
-      supergraph.graphql<{ me: { record: { edges: { cursor: string; node: { title: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } }>(
+      supergraph.graphql<{
+        me: {
+          record: {
+            edges: { cursor: string; node: { title: string } }[];
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          };
+        };
+      }>(
         token,
         `query($after: String) { me { record(first: 2, after: $after) { edges { cursor node { title } } pageInfo { hasNextPage endCursor } } } }`,
         { after },
@@ -114,7 +126,16 @@ describe('the patient view, through the gateway', () => {
   });
 
   it('shows the clinician exactly what the patient sees, entry by entry, with the reason for the rest', async () => {
-    const data = await s.ok<{ patient: { clinicalRecord: { totalCount: number; edges: { node: { title: string; visibleToPatient: boolean; notVisibleBecause: string[]; hiddenReason: string | null } }[] } } }>(
+    const data = await s.ok<{
+      patient: {
+        clinicalRecord: {
+          totalCount: number;
+          edges: {
+            node: { title: string; visibleToPatient: boolean; notVisibleBecause: string[]; hiddenReason: string | null };
+          }[];
+        };
+      };
+    }>(
       Scenario.clinician(practice),
       `query($n: ID!) { patient(nhsNumber: $n) { clinicalRecord(first: 100) { totalCount edges { node { title visibleToPatient notVisibleBecause hiddenReason } } } } }`,
       { n: adult },
@@ -145,7 +166,9 @@ describe('the patient view, through the gateway', () => {
 
   it('never gives nhse, analysts or suppliers a record entry', async () => {
     for (const role of [Scenario.nhse, Scenario.analyst, Scenario.supplier('EMIS')]) {
-      const response = await s.as(role, `query($n: ID!) { patient(nhsNumber: $n) { record { edges { node { title } } } } }`, { n: adult });
+      const response = await s.as(role, `query($n: ID!) { patient(nhsNumber: $n) { record { edges { node { title } } } } }`, {
+        n: adult,
+      });
       expect(codes(response)).toEqual(['FORBIDDEN']);
       expect(JSON.stringify(response.body)).not.toContain('at switch-on');
     }

@@ -72,7 +72,9 @@ describe('the practices contract, through the gateway', () => {
   }
 
   async function practice(odsCode: string, role: TokenRequest = Scenario.analyst): Promise<PracticeView | null> {
-    const data = await s.ok<{ practice: PracticeView | null }>(role, `query($o: ID!) { practice(odsCode: $o) { ${PRACTICE} } }`, { o: odsCode });
+    const data = await s.ok<{ practice: PracticeView | null }>(role, `query($o: ID!) { practice(odsCode: $o) { ${PRACTICE} } }`, {
+      o: odsCode,
+    });
     return data.practice;
   }
 
@@ -85,7 +87,10 @@ describe('the practices contract, through the gateway', () => {
     return data.integratedCareBoard;
   }
 
-  function page(args: { first?: number; after?: string | null; icbCode?: string; supplier?: string }, role: TokenRequest = Scenario.analyst) {
+  function page(
+    args: { first?: number; after?: string | null; icbCode?: string; supplier?: string },
+    role: TokenRequest = Scenario.analyst,
+  ) {
     return s.as<{ practices: Page }>(
       role,
       `query($first: Int, $after: String, $icbCode: ID, $supplier: GpSystemSupplier) {
@@ -94,7 +99,11 @@ describe('the practices contract, through the gateway', () => {
     );
   }
 
-  async function walk(args: { first: number; icbCode?: string; supplier?: string }): Promise<{ codes: string[]; totals: number[]; pages: number }> {
+  async function walk(args: {
+    first: number;
+    icbCode?: string;
+    supplier?: string;
+  }): Promise<{ codes: string[]; totals: number[]; pages: number }> {
     const seen: string[] = [];
     const totals: number[] = [];
     let after: string | null = null;
@@ -129,7 +138,14 @@ describe('the practices contract, through the gateway', () => {
     it('returns the name, postcode, supplier and ICB of a practice, to every signed-in role', async () => {
       const odsCode = newCode();
       const icbCode = newIcb();
-      await create(input(odsCode, icbCode, { name: 'Leeds City Medical Practice', postcode: 'LS1 3EX', supplier: 'TPP', icbName: 'NHS West Yorkshire ICB' }));
+      await create(
+        input(odsCode, icbCode, {
+          name: 'Leeds City Medical Practice',
+          postcode: 'LS1 3EX',
+          supplier: 'TPP',
+          icbName: 'NHS West Yorkshire ICB',
+        }),
+      );
       const expected = {
         odsCode,
         name: 'Leeds City Medical Practice',
@@ -137,7 +153,13 @@ describe('the practices contract, through the gateway', () => {
         supplier: 'TPP',
         icb: { code: icbCode, name: 'NHS West Yorkshire ICB' },
       };
-      for (const role of [Scenario.nhse, Scenario.analyst, Scenario.supplier('EMIS'), Scenario.clinician('A81001'), Scenario.patient('9990001375')]) {
+      for (const role of [
+        Scenario.nhse,
+        Scenario.analyst,
+        Scenario.supplier('EMIS'),
+        Scenario.clinician('A81001'),
+        Scenario.patient('9990001375'),
+      ]) {
         expect({ role: role.role, practice: await practice(odsCode, role) }).toEqual({ role: role.role, practice: expected });
       }
     });
@@ -147,11 +169,14 @@ describe('the practices contract, through the gateway', () => {
       expect(response.body).toEqual({ data: { practice: null } });
     });
 
-    it.each(['A8100', 'a81001', 'A810011', '181001', 'AB1001', ' A81001', ''])('is BAD_USER_INPUT for a malformed ODS code (%j)', async (odsCode) => {
-      const response = await s.as(Scenario.analyst, `query($o: ID!) { practice(odsCode: $o) { odsCode } }`, { o: odsCode });
-      expect(codes(response)).toEqual(['BAD_USER_INPUT']);
-      expect(response.body.data?.practice ?? null).toBeNull();
-    });
+    it.each(['A8100', 'a81001', 'A810011', '181001', 'AB1001', ' A81001', ''])(
+      'is BAD_USER_INPUT for a malformed ODS code (%j)',
+      async (odsCode) => {
+        const response = await s.as(Scenario.analyst, `query($o: ID!) { practice(odsCode: $o) { odsCode } }`, { o: odsCode });
+        expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+        expect(response.body.data?.practice ?? null).toBeNull();
+      },
+    );
 
     it('is UNAUTHENTICATED (HTTP 401) without a token', async () => {
       const odsCode = newCode();
@@ -167,8 +192,13 @@ describe('the practices contract, through the gateway', () => {
     it('pages through the whole list in ODS-code order, with no repeats or gaps, and totalCount matches', async () => {
       // Created out of order, in several ICBs, so that neither insertion order nor ICB is the order.
       for (const [odsCode, icbCode] of [
-        ['Y90005', 'QWO'], ['B90001', 'QF7'], ['M90003', 'QWO'], ['C90002', 'QE1'],
-        ['Y90004', 'QF7'], ['B90000', 'QWE'], ['M90006', 'QE1'],
+        ['Y90005', 'QWO'],
+        ['B90001', 'QF7'],
+        ['M90003', 'QWO'],
+        ['C90002', 'QE1'],
+        ['Y90004', 'QF7'],
+        ['B90000', 'QWE'],
+        ['M90006', 'QE1'],
       ] as const) {
         await create(input(odsCode, icbCode));
       }
@@ -255,7 +285,9 @@ describe('the practices contract, through the gateway', () => {
 
     it('a filter naming an ICB nobody has gives an empty page; a malformed ICB code is BAD_USER_INPUT', async () => {
       const empty = (await page({ first: 10, icbCode: 'QZ9' })).body;
-      expect(empty).toEqual({ data: { practices: { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 } } });
+      expect(empty).toEqual({
+        data: { practices: { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 } },
+      });
       for (const icbCode of ['XWO', 'qwo', 'QW', 'QWOO']) {
         expect({ icbCode, codes: codes(await page({ first: 10, icbCode })) }).toEqual({ icbCode, codes: ['BAD_USER_INPUT'] });
       }
@@ -295,14 +327,19 @@ describe('the practices contract, through the gateway', () => {
       const mine = [newIcb(), newIcb()];
       await create(input(newCode(), mine[1]!, { icbName: 'Second board' }));
       await create(input(newCode(), mine[0]!, { icbName: 'First board' }));
-      const data = await s.ok<{ integratedCareBoards: { code: string; name: string }[] }>(Scenario.patient('9990001375'), `{ integratedCareBoards { code name } }`);
+      const data = await s.ok<{ integratedCareBoards: { code: string; name: string }[] }>(
+        Scenario.patient('9990001375'),
+        `{ integratedCareBoards { code name } }`,
+      );
       const listed = data.integratedCareBoards.map((board) => board.code);
       expect(listed).toEqual(sorted(listed));
       expect(new Set(listed).size).toBe(listed.length);
-      expect(data.integratedCareBoards).toEqual(expect.arrayContaining([
-        { code: mine[0], name: 'First board' },
-        { code: mine[1], name: 'Second board' },
-      ]));
+      expect(data.integratedCareBoards).toEqual(
+        expect.arrayContaining([
+          { code: mine[0], name: 'First board' },
+          { code: mine[1], name: 'Second board' },
+        ]),
+      );
     });
 
     it('integratedCareBoard(code) gives its name and its practices, ordered by ODS code, filterable by supplier and paged', async () => {
@@ -323,7 +360,10 @@ describe('the practices contract, through the gateway', () => {
       const first = await s.ok<{ integratedCareBoard: { practices: Page } }>(Scenario.analyst, query, { c: code, after: null });
       expect(first.integratedCareBoard.practices.edges.map((edge) => edge.node.odsCode)).toEqual([b]);
       expect(first.integratedCareBoard.practices).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true } });
-      const second = await s.ok<{ integratedCareBoard: { practices: Page } }>(Scenario.analyst, query, { c: code, after: first.integratedCareBoard.practices.pageInfo.endCursor });
+      const second = await s.ok<{ integratedCareBoard: { practices: Page } }>(Scenario.analyst, query, {
+        c: code,
+        after: first.integratedCareBoard.practices.pageInfo.endCursor,
+      });
       expect(second.integratedCareBoard.practices.edges.map((edge) => edge.node.odsCode)).toEqual([c]);
       expect(second.integratedCareBoard.practices.pageInfo.hasNextPage).toBe(false);
     });
@@ -342,11 +382,25 @@ describe('the practices contract, through the gateway', () => {
       const odsCode = newCode();
       const icbCode = newIcb();
       const created = await create(input(odsCode, icbCode, { name: 'Old Name Surgery', icbName: 'Old ICB name' }));
-      expect(created).toEqual({ odsCode, name: 'Old Name Surgery', postcode: 'LS1 3EX', supplier: 'EMIS', icb: { code: icbCode, name: 'Old ICB name' } });
+      expect(created).toEqual({
+        odsCode,
+        name: 'Old Name Surgery',
+        postcode: 'LS1 3EX',
+        supplier: 'EMIS',
+        icb: { code: icbCode, name: 'Old ICB name' },
+      });
       expect(await practice(odsCode)).toEqual(created);
 
-      const updated = await create(input(odsCode, icbCode, { name: 'New Name Surgery', postcode: 'S1 2BJ', supplier: 'TPP', icbName: 'New ICB name' }));
-      const expected = { odsCode, name: 'New Name Surgery', postcode: 'S1 2BJ', supplier: 'TPP', icb: { code: icbCode, name: 'New ICB name' } };
+      const updated = await create(
+        input(odsCode, icbCode, { name: 'New Name Surgery', postcode: 'S1 2BJ', supplier: 'TPP', icbName: 'New ICB name' }),
+      );
+      const expected = {
+        odsCode,
+        name: 'New Name Surgery',
+        postcode: 'S1 2BJ',
+        supplier: 'TPP',
+        icb: { code: icbCode, name: 'New ICB name' },
+      };
       expect(updated).toEqual(expected);
       expect(await practice(odsCode)).toEqual(expected);
       const board = await icb(icbCode);
@@ -389,7 +443,10 @@ describe('the practices contract, through the gateway', () => {
       const original = await create(input(existing, icbCode, { name: 'Original Surgery', icbName: 'Original ICB' }));
       const fresh = newCode();
 
-      const update = await upsert(role, input(existing, icbCode, { name: 'Hijacked', supplier: 'OTHER', icbName: 'Hijacked ICB' }));
+      const update = await upsert(
+        role,
+        input(existing, icbCode, { name: 'Hijacked', supplier: 'OTHER', icbName: 'Hijacked ICB' }),
+      );
       expect(codes(update)).toEqual(['FORBIDDEN']);
       expect(update.body.data?.upsertPractice ?? null).toBeNull();
       const creation = await upsert(role, input(fresh, icbCode, { icbName: 'Hijacked ICB' }));
@@ -429,7 +486,10 @@ describe('the practices contract, through the gateway', () => {
       const before = (await page({ first: 1 })).body.data!.practices.totalCount;
 
       // An update of an existing practice that also renames its ICB, and a creation.
-      const update = await upsert(Scenario.nhse, { ...input(existing, icbCode, { name: 'Changed Surgery', icbName: 'Changed ICB' }), ...bad });
+      const update = await upsert(Scenario.nhse, {
+        ...input(existing, icbCode, { name: 'Changed Surgery', icbName: 'Changed ICB' }),
+        ...bad,
+      });
       expect(codes(update)).toEqual(['BAD_USER_INPUT']);
       expect(update.body.data?.upsertPractice ?? null).toBeNull();
       const creation = await upsert(Scenario.nhse, { ...input(fresh, icbCode, { icbName: 'Changed ICB' }), ...bad });
@@ -453,7 +513,12 @@ describe('the practices contract, through the gateway', () => {
       s.at('2024-01-15T12:00:00.000Z');
       await s.switchOn(odsCode, 'TPP');
       expect(await s.ok(Scenario.analyst, query, { o: odsCode })).toEqual({
-        practice: { name: 'Joined Surgery', supplier: 'TPP', accessStatus: 'ENABLED', accessPeriods: [{ from: '2024-01-15T12:00:00.000Z', to: null }] },
+        practice: {
+          name: 'Joined Surgery',
+          supplier: 'TPP',
+          accessStatus: 'ENABLED',
+          accessPeriods: [{ from: '2024-01-15T12:00:00.000Z', to: null }],
+        },
       });
     });
 
@@ -466,7 +531,9 @@ describe('the practices contract, through the gateway', () => {
       await s.switchOn(on, 'EMIS');
       const data = await s.ok<{
         practices: { edges: { node: { odsCode: string; accessStatus: string } }[] };
-        integratedCareBoard: { practices: { edges: { node: { odsCode: string; accessStatus: string; switchOnAt: string | null } }[] } };
+        integratedCareBoard: {
+          practices: { edges: { node: { odsCode: string; accessStatus: string; switchOnAt: string | null } }[] };
+        };
       }>(
         Scenario.nhse,
         `query($c: ID!) {

@@ -15,7 +15,10 @@ describe('the rollout contract, through the gateway', () => {
   const PLANNED = '2024-02-01T09:00:00.000Z';
 
   type Action = 'schedule' | 'switchOn' | 'pause' | 'resume';
-  interface Period { from: string; to: string | null }
+  interface Period {
+    from: string;
+    to: string | null;
+  }
   interface HistoryEvent {
     kind: string;
     at: string;
@@ -63,14 +66,21 @@ describe('the rollout contract, through the gateway', () => {
     return s.as<Result>(role, MUTATION[action], variables);
   }
 
-  async function done(role: TokenRequest, action: Action, odsCode: string, options: { at?: string | null; reason?: string } = {}) {
+  async function done(
+    role: TokenRequest,
+    action: Action,
+    odsCode: string,
+    options: { at?: string | null; reason?: string } = {},
+  ) {
     const response = await act(role, action, odsCode, options);
     expect(response.body.errors ?? []).toEqual([]);
     return response.body.data!.result;
   }
 
   async function read(odsCode: string, role: TokenRequest = Scenario.nhse): Promise<RolloutView> {
-    const data = await s.ok<{ practice: RolloutView }>(role, `query($o: ID!) { practice(odsCode: $o) { ${VIEW} } }`, { o: odsCode });
+    const data = await s.ok<{ practice: RolloutView }>(role, `query($o: ID!) { practice(odsCode: $o) { ${VIEW} } }`, {
+      o: odsCode,
+    });
     return data.practice;
   }
 
@@ -111,11 +121,27 @@ describe('the rollout contract, through the gateway', () => {
     it("a switch-on scheduled by the practice's supplier is SCHEDULED until the planned instant and ENABLED from exactly that instant, with no background job", async () => {
       const practice = await newPractice('TPP');
       const result = await done(Scenario.supplier('TPP'), 'schedule', practice, { at: PLANNED });
-      expect(result).toMatchObject({ odsCode: practice, accessStatus: 'SCHEDULED', plannedSwitchOnAt: PLANNED, switchOnAt: null, accessPeriods: [] });
-      expect(await read(practice)).toMatchObject({ accessStatus: 'SCHEDULED', plannedSwitchOnAt: PLANNED, switchOnAt: null, accessPeriods: [] });
+      expect(result).toMatchObject({
+        odsCode: practice,
+        accessStatus: 'SCHEDULED',
+        plannedSwitchOnAt: PLANNED,
+        switchOnAt: null,
+        accessPeriods: [],
+      });
+      expect(await read(practice)).toMatchObject({
+        accessStatus: 'SCHEDULED',
+        plannedSwitchOnAt: PLANNED,
+        switchOnAt: null,
+        accessPeriods: [],
+      });
 
       s.at(plusMs(PLANNED, -1));
-      expect(await read(practice)).toMatchObject({ accessStatus: 'SCHEDULED', plannedSwitchOnAt: PLANNED, switchOnAt: null, accessPeriods: [] });
+      expect(await read(practice)).toMatchObject({
+        accessStatus: 'SCHEDULED',
+        plannedSwitchOnAt: PLANNED,
+        switchOnAt: null,
+        accessPeriods: [],
+      });
 
       s.at(PLANNED);
       expect(await read(practice)).toMatchObject({
@@ -138,19 +164,35 @@ describe('the rollout contract, through the gateway', () => {
       expect(view.plannedSwitchOnAt).toBe(later);
       expect(view.rolloutHistory).toEqual([
         { kind: 'SCHEDULED', at: NOW, actorRole: 'supplier', actor: 'EMIS', reason: null, plannedSwitchOnAt: PLANNED },
-        { kind: 'RESCHEDULED', at: '2024-01-20T10:30:00.000Z', actorRole: 'nhse', actor: 'nhse-test', reason: null, plannedSwitchOnAt: later },
+        {
+          kind: 'RESCHEDULED',
+          at: '2024-01-20T10:30:00.000Z',
+          actorRole: 'nhse',
+          actor: 'nhse-test',
+          reason: null,
+          plannedSwitchOnAt: later,
+        },
       ]);
 
       s.at(PLANNED);
       expect(await read(practice)).toMatchObject({ accessStatus: 'SCHEDULED', plannedSwitchOnAt: later, accessPeriods: [] });
       s.at(later);
-      expect(await read(practice)).toMatchObject({ accessStatus: 'ENABLED', switchOnAt: later, accessPeriods: [{ from: later, to: null }] });
+      expect(await read(practice)).toMatchObject({
+        accessStatus: 'ENABLED',
+        switchOnAt: later,
+        accessPeriods: [{ from: later, to: null }],
+      });
     });
 
     it('switchOn enables at once, from the current instant', async () => {
       const practice = await newPractice();
       const result = await done(Scenario.supplier('EMIS'), 'switchOn', practice);
-      expect(result).toMatchObject({ accessStatus: 'ENABLED', switchOnAt: NOW, accessPeriods: [{ from: NOW, to: null }], plannedSwitchOnAt: null });
+      expect(result).toMatchObject({
+        accessStatus: 'ENABLED',
+        switchOnAt: NOW,
+        accessPeriods: [{ from: NOW, to: null }],
+        plannedSwitchOnAt: null,
+      });
       expect((await read(practice)).rolloutHistory).toEqual([
         { kind: 'SWITCHED_ON', at: NOW, actorRole: 'supplier', actor: 'EMIS', reason: null, plannedSwitchOnAt: null },
       ]);
@@ -187,7 +229,13 @@ describe('the rollout contract, through the gateway', () => {
       await done(Scenario.supplier('EMIS'), 'schedule', practice, { at: PLANNED });
       await done(Scenario.clinician(practice), 'pause', practice, { reason: 'Opt-in model' });
       s.at(PLANNED);
-      expect(await read(practice)).toMatchObject({ accessStatus: 'PAUSED', accessPeriods: [], switchOnAt: null, plannedSwitchOnAt: null, pauseReason: 'Opt-in model' });
+      expect(await read(practice)).toMatchObject({
+        accessStatus: 'PAUSED',
+        accessPeriods: [],
+        switchOnAt: null,
+        plannedSwitchOnAt: null,
+        pauseReason: 'Opt-in model',
+      });
     });
 
     it("the pause reason is readable by nhse, analysts, the practice's supplier and its clinicians, and FORBIDDEN to a patient", async () => {
@@ -197,7 +245,11 @@ describe('the rollout contract, through the gateway', () => {
       await done(Scenario.supplier('EMIS'), 'pause', practice, { reason: REASON });
 
       for (const role of [Scenario.nhse, Scenario.analyst, Scenario.supplier('EMIS'), Scenario.clinician(practice)]) {
-        const data = await s.ok<{ practice: { pauseReason: string | null } }>(role, `query($o: ID!) { practice(odsCode: $o) { pauseReason } }`, { o: practice });
+        const data = await s.ok<{ practice: { pauseReason: string | null } }>(
+          role,
+          `query($o: ID!) { practice(odsCode: $o) { pauseReason } }`,
+          { o: practice },
+        );
         expect({ role: role.role, pauseReason: data.practice.pauseReason }).toEqual({ role: role.role, pauseReason: REASON });
       }
 
@@ -218,13 +270,21 @@ describe('the rollout contract, through the gateway', () => {
       await done(Scenario.supplier('EMIS'), 'pause', practice, { reason: REASON });
       for (const role of [Scenario.supplier('TPP'), Scenario.clinician(other), Scenario.patient('9990001375')]) {
         for (const field of ['pauseReason', 'rolloutHistory { kind reason actor }']) {
-          const response = await s.as<{ practice: { accessStatus: string } | null }>(role, `query($o: ID!) { practice(odsCode: $o) { accessStatus ${field} } }`, { o: practice });
+          const response = await s.as<{ practice: { accessStatus: string } | null }>(
+            role,
+            `query($o: ID!) { practice(odsCode: $o) { accessStatus ${field} } }`,
+            { o: practice },
+          );
           expect({ role: role.role, field, codes: codes(response) }).toEqual({ role: role.role, field, codes: ['FORBIDDEN'] });
           expect(JSON.stringify(response.body)).not.toContain(REASON);
         }
       }
       // The status itself is public to every signed-in role.
-      const status = await s.ok<{ practice: { accessStatus: string } }>(Scenario.patient('9990001375'), `query($o: ID!) { practice(odsCode: $o) { accessStatus } }`, { o: practice });
+      const status = await s.ok<{ practice: { accessStatus: string } }>(
+        Scenario.patient('9990001375'),
+        `query($o: ID!) { practice(odsCode: $o) { accessStatus } }`,
+        { o: practice },
+      );
       expect(status.practice.accessStatus).toBe('PAUSED');
     });
 
@@ -249,7 +309,10 @@ describe('the rollout contract, through the gateway', () => {
       const view = await read(practice);
       expect(view).toMatchObject({
         accessStatus: 'ENABLED',
-        accessPeriods: [{ from: NOW, to: PAUSE }, { from: RESUME, to: null }],
+        accessPeriods: [
+          { from: NOW, to: PAUSE },
+          { from: RESUME, to: null },
+        ],
         switchOnAt: NOW,
         plannedSwitchOnAt: null,
         pauseReason: null,
@@ -282,9 +345,16 @@ describe('the rollout contract, through the gateway', () => {
         accessStatus: 'ENABLED',
         plannedSwitchOnAt: null,
         switchOnAt: NOW,
-        accessPeriods: [{ from: NOW, to: PAUSE }, { from: RESUME_AT, to: null }],
+        accessPeriods: [
+          { from: NOW, to: PAUSE },
+          { from: RESUME_AT, to: null },
+        ],
       });
-      expect(view.rolloutHistory.at(-1)).toMatchObject({ kind: 'RESUMED', at: '2024-02-15T09:00:00.000Z', plannedSwitchOnAt: RESUME_AT });
+      expect(view.rolloutHistory.at(-1)).toMatchObject({
+        kind: 'RESUMED',
+        at: '2024-02-15T09:00:00.000Z',
+        plannedSwitchOnAt: RESUME_AT,
+      });
     });
 
     it('an instant given with an offset is read as that instant and answered in UTC with milliseconds', async () => {
@@ -297,37 +367,49 @@ describe('the rollout contract, through the gateway', () => {
   describe('illegal transitions are BAD_USER_INPUT and change nothing', () => {
     it('scheduling one millisecond in the past', async () => {
       const practice = await newPractice();
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'schedule', practice, { at: plusMs(NOW, -1) }));
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'schedule', practice, { at: plusMs(NOW, -1) }),
+      );
     });
 
     it('scheduling at exactly now', async () => {
       const practice = await newPractice();
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'schedule', practice, { at: NOW }));
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'schedule', practice, { at: NOW }),
+      );
     });
 
     it('rescheduling into the past', async () => {
       const practice = await newPractice();
       await done(Scenario.supplier('EMIS'), 'schedule', practice, { at: PLANNED });
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'schedule', practice, { at: '2024-01-01T00:00:00.000Z' }));
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'schedule', practice, { at: '2024-01-01T00:00:00.000Z' }),
+      );
     });
 
     it('scheduling an ENABLED practice', async () => {
       const practice = await newPractice();
       await done(Scenario.supplier('EMIS'), 'switchOn', practice);
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'schedule', practice, { at: PLANNED }));
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'schedule', practice, { at: PLANNED }),
+      );
     });
 
     it('scheduling a practice that became ENABLED at its planned instant', async () => {
       const practice = await newPractice();
       await done(Scenario.supplier('EMIS'), 'schedule', practice, { at: PLANNED });
       s.at(plusMs(PLANNED, 1000));
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'schedule', practice, { at: '2024-03-01T00:00:00.000Z' }));
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'schedule', practice, { at: '2024-03-01T00:00:00.000Z' }),
+      );
     });
 
     it('scheduling a PAUSED practice (it must be resumed)', async () => {
       const practice = await newPractice();
       await done(Scenario.supplier('EMIS'), 'pause', practice);
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'schedule', practice, { at: PLANNED }));
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'schedule', practice, { at: PLANNED }),
+      );
     });
 
     it('switching on an ENABLED practice', async () => {
@@ -354,7 +436,9 @@ describe('the rollout contract, through the gateway', () => {
       await done(Scenario.supplier('EMIS'), 'switchOn', enabled);
       for (const practice of [notScheduled, scheduled, enabled]) {
         await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'resume', practice));
-        await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'resume', practice, { at: '2024-03-01T00:00:00.000Z' }));
+        await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+          act(Scenario.supplier('EMIS'), 'resume', practice, { at: '2024-03-01T00:00:00.000Z' }),
+        );
       }
     });
 
@@ -362,8 +446,12 @@ describe('the rollout contract, through the gateway', () => {
       const practice = await newPractice();
       await done(Scenario.supplier('EMIS'), 'pause', practice);
       s.at('2024-01-16T12:00:00.000Z');
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'resume', practice, { at: '2024-01-16T12:00:00.000Z' }));
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'resume', practice, { at: NOW }));
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'resume', practice, { at: '2024-01-16T12:00:00.000Z' }),
+      );
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'resume', practice, { at: NOW }),
+      );
     });
 
     it('pausing a PAUSED practice, even with a new reason', async () => {
@@ -372,21 +460,27 @@ describe('the rollout contract, through the gateway', () => {
       s.at('2024-01-16T12:00:00.000Z');
       await done(Scenario.supplier('EMIS'), 'pause', practice, { reason: 'First reason' });
       s.at('2024-01-17T12:00:00.000Z');
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'pause', practice, { reason: 'Second reason' }));
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'pause', practice, { reason: 'Second reason' }),
+      );
     });
 
     it('rescheduling to the instant already planned', async () => {
       const practice = await newPractice();
       await done(Scenario.supplier('EMIS'), 'schedule', practice, { at: PLANNED });
       s.at('2024-01-16T12:00:00.000Z');
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'schedule', practice, { at: PLANNED }));
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'schedule', practice, { at: PLANNED }),
+      );
     });
 
     it('pausing with a reason over 500 characters', async () => {
       const practice = await newPractice();
       await done(Scenario.supplier('EMIS'), 'switchOn', practice);
       s.at('2024-01-16T12:00:00.000Z');
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'pause', practice, { reason: 'x'.repeat(501) }));
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'pause', practice, { reason: 'x'.repeat(501) }),
+      );
     });
 
     it('the same change asked for eight times at once happens once; the others are refused', async () => {
@@ -394,7 +488,9 @@ describe('the rollout contract, through the gateway', () => {
       const responses = await Promise.all(Array.from({ length: 8 }, () => act(Scenario.supplier('EMIS'), 'switchOn', practice)));
       const outcomes = responses.map((response) => codes(response)[0] ?? 'OK');
       expect(outcomes.filter((outcome) => outcome === 'OK')).toHaveLength(1);
-      expect(outcomes.filter((outcome) => outcome !== 'OK').every((outcome) => outcome === 'BAD_USER_INPUT' || outcome === 'CONFLICT')).toBe(true);
+      expect(
+        outcomes.filter((outcome) => outcome !== 'OK').every((outcome) => outcome === 'BAD_USER_INPUT' || outcome === 'CONFLICT'),
+      ).toBe(true);
       const view = await read(practice);
       expect(view.rolloutHistory.map((event) => event.kind)).toEqual(['SWITCHED_ON']);
       expect(view.accessPeriods).toEqual([{ from: NOW, to: null }]);
@@ -408,8 +504,12 @@ describe('the rollout contract, through the gateway', () => {
       const practice = await newPractice();
       await done(Scenario.supplier('EMIS'), 'switchOn', practice);
       s.at('2024-01-16T12:00:00.000Z');
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'pause', practice, { reason }));
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.clinician(practice), 'pause', practice, { reason }));
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'pause', practice, { reason }),
+      );
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.clinician(practice), 'pause', practice, { reason }),
+      );
     });
   });
 
@@ -425,13 +525,15 @@ describe('the rollout contract, through the gateway', () => {
     it("a supplier may not act on another supplier's practice: FORBIDDEN, and nothing changes", async () => {
       const practiceFor = await practicesWhereEveryActionIsLegal('EMIS');
       for (const action of ACTIONS) {
-        await expectRefusedAndUnchanged(practiceFor(action), 'FORBIDDEN', () => act(Scenario.supplier('TPP'), action, practiceFor(action)));
+        await expectRefusedAndUnchanged(practiceFor(action), 'FORBIDDEN', () =>
+          act(Scenario.supplier('TPP'), action, practiceFor(action)),
+        );
       }
       // The same requests by the owner succeed, so the refusals above were about the supplier.
       for (const action of ACTIONS) await done(Scenario.supplier('EMIS'), action, practiceFor(action));
     });
 
-    it('a supplier is judged by the practices subgraph\'s current supplier: after a change of supplier, the old one is refused and the new one allowed', async () => {
+    it("a supplier is judged by the practices subgraph's current supplier: after a change of supplier, the old one is refused and the new one allowed", async () => {
       const practice = await newPractice('EMIS');
       await s.createPractice(practice, 'TPP');
       await expectRefusedAndUnchanged(practice, 'FORBIDDEN', () => act(Scenario.supplier('EMIS'), 'switchOn', practice));
@@ -454,7 +556,7 @@ describe('the rollout contract, through the gateway', () => {
       });
     });
 
-    it("a clinician may not pause another practice: FORBIDDEN, and nothing changes", async () => {
+    it('a clinician may not pause another practice: FORBIDDEN, and nothing changes', async () => {
       const practice = await newPractice();
       const theirs = await newPractice();
       await done(Scenario.supplier('EMIS'), 'switchOn', practice);
@@ -480,7 +582,7 @@ describe('the rollout contract, through the gateway', () => {
       }
     });
 
-    it('nhse may do everything, on any supplier\'s practice, and is recorded as nhse', async () => {
+    it("nhse may do everything, on any supplier's practice, and is recorded as nhse", async () => {
       const practice = await newPractice('TPP');
       await done(Scenario.nhse, 'schedule', practice, { at: PLANNED });
       s.at('2024-01-16T00:00:00.000Z');
@@ -525,18 +627,25 @@ describe('the rollout contract, through the gateway', () => {
       }
       const clinician = await act(Scenario.clinician(unknown), 'pause', unknown);
       expect(codes(clinician)).toEqual(['NOT_FOUND']);
-      const read = await s.as(Scenario.nhse, `query($o: ID!) { practice(odsCode: $o) { accessStatus rolloutHistory { kind } } }`, { o: unknown });
+      const read = await s.as(
+        Scenario.nhse,
+        `query($o: ID!) { practice(odsCode: $o) { accessStatus rolloutHistory { kind } } }`,
+        { o: unknown },
+      );
       expect(read.body).toEqual({ data: { practice: null } });
     });
 
-    it.each(['A8100', 'a81001', 'A810011', '181001', 'A81 001', ''])('a malformed ODS code (%j) is BAD_USER_INPUT for every action', async (odsCode) => {
-      for (const role of [Scenario.nhse, Scenario.supplier('EMIS')]) {
-        for (const action of ACTIONS) {
-          const response = await act(role, action, odsCode);
-          expect({ action, codes: codes(response) }).toEqual({ action, codes: ['BAD_USER_INPUT'] });
+    it.each(['A8100', 'a81001', 'A810011', '181001', 'A81 001', ''])(
+      'a malformed ODS code (%j) is BAD_USER_INPUT for every action',
+      async (odsCode) => {
+        for (const role of [Scenario.nhse, Scenario.supplier('EMIS')]) {
+          for (const action of ACTIONS) {
+            const response = await act(role, action, odsCode);
+            expect({ action, codes: codes(response) }).toEqual({ action, codes: ['BAD_USER_INPUT'] });
+          }
         }
-      }
-    });
+      },
+    );
 
     const MALFORMED_INSTANTS: [string, string][] = [
       ['a month that does not exist', '2023-13-01'],
@@ -557,8 +666,22 @@ describe('the rollout contract, through the gateway', () => {
       const attempts: [string, () => Promise<GraphQLResponse<Result>>][] = [
         [practice, () => act(Scenario.supplier('EMIS'), 'schedule', practice, { at })],
         [paused, () => act(Scenario.supplier('EMIS'), 'resume', paused, { at })],
-        [practice, () => s.as<Result>(Scenario.nhse, `mutation { result: scheduleSwitchOn(odsCode: "${practice}", at: ${JSON.stringify(at)}) { accessStatus } }`)],
-        [paused, () => s.as<Result>(Scenario.nhse, `mutation { result: resumeAccess(odsCode: "${paused}", at: ${JSON.stringify(at)}) { accessStatus } }`)],
+        [
+          practice,
+          () =>
+            s.as<Result>(
+              Scenario.nhse,
+              `mutation { result: scheduleSwitchOn(odsCode: "${practice}", at: ${JSON.stringify(at)}) { accessStatus } }`,
+            ),
+        ],
+        [
+          paused,
+          () =>
+            s.as<Result>(
+              Scenario.nhse,
+              `mutation { result: resumeAccess(odsCode: "${paused}", at: ${JSON.stringify(at)}) { accessStatus } }`,
+            ),
+        ],
       ];
       for (const [odsCode, attempt] of attempts) {
         const before = await read(odsCode);
@@ -570,15 +693,21 @@ describe('the rollout contract, through the gateway', () => {
       }
     }
 
-    it.each(MALFORMED_INSTANTS)('a malformed DateTime (%s: %j) is refused, as a variable or a literal, and changes nothing', async (_label, at) => {
-      await expectMalformedInstantRefused(at, null);
-    });
+    it.each(MALFORMED_INSTANTS)(
+      'a malformed DateTime (%s: %j) is refused, as a variable or a literal, and changes nothing',
+      async (_label, at) => {
+        await expectMalformedInstantRefused(at, null);
+      },
+    );
 
     // The subgraph refuses a bad scalar with HTTP 400; the gateway passes its BAD_USER_INPUT on
     // (SubgraphDataSource.errorFromResponse) instead of masking it as an internal error.
-    it.each(MALFORMED_INSTANTS)('a malformed DateTime (%s: %j) is BAD_USER_INPUT, as a variable or a literal', async (_label, at) => {
-      await expectMalformedInstantRefused(at, 'BAD_USER_INPUT');
-    });
+    it.each(MALFORMED_INSTANTS)(
+      'a malformed DateTime (%s: %j) is BAD_USER_INPUT, as a variable or a literal',
+      async (_label, at) => {
+        await expectMalformedInstantRefused(at, 'BAD_USER_INPUT');
+      },
+    );
 
     // `new Date` alone rolls 2025-02-30 over to 2025-03-02: parseInstant checks field by field.
     it.each([
@@ -587,7 +716,9 @@ describe('the rollout contract, through the gateway', () => {
       ['31 April', '2025-04-31T09:00:00.000Z'],
     ])('a calendar day that does not exist (%s) is BAD_USER_INPUT, never silently another day', async (_label, at) => {
       const practice = await newPractice();
-      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () => act(Scenario.supplier('EMIS'), 'schedule', practice, { at }));
+      await expectRefusedAndUnchanged(practice, 'BAD_USER_INPUT', () =>
+        act(Scenario.supplier('EMIS'), 'schedule', practice, { at }),
+      );
     });
 
     it('a request without a token is UNAUTHENTICATED (HTTP 401) and changes nothing', async () => {
@@ -595,9 +726,15 @@ describe('the rollout contract, through the gateway', () => {
       const before = await read(practice);
       for (const action of ACTIONS) {
         const response = await supergraph.graphql(null, MUTATION[action], { o: practice, at: PLANNED, reason: 'No token' });
-        expect({ action, status: response.status, codes: codes(response) }).toEqual({ action, status: 401, codes: ['UNAUTHENTICATED'] });
+        expect({ action, status: response.status, codes: codes(response) }).toEqual({
+          action,
+          status: 401,
+          codes: ['UNAUTHENTICATED'],
+        });
       }
-      const readResponse = await supergraph.graphql(null, `query($o: ID!) { practice(odsCode: $o) { accessStatus } }`, { o: practice });
+      const readResponse = await supergraph.graphql(null, `query($o: ID!) { practice(odsCode: $o) { accessStatus } }`, {
+        o: practice,
+      });
       expect(codes(readResponse)).toEqual(['UNAUTHENTICATED']);
       expect(await read(practice)).toEqual(before);
     });
@@ -630,7 +767,11 @@ describe('the rollout contract, through the gateway', () => {
         await act(Scenario.supplier('EMIS'), 'pause', practice, { reason: ' ' }),
         await act(Scenario.supplier('EMIS'), 'resume', practice, { at: 'tomorrow' }),
         await act(Scenario.supplier('EMIS'), 'resume', practice, { at: NOW }),
-        await s.as(Scenario.patient('9990001375'), `query($o: ID!) { practice(odsCode: $o) { pauseReason rolloutHistory { kind } } }`, { o: practice }),
+        await s.as(
+          Scenario.patient('9990001375'),
+          `query($o: ID!) { practice(odsCode: $o) { pauseReason rolloutHistory { kind } } }`,
+          { o: practice },
+        ),
         await s.as(Scenario.nhse, `mutation { switchOn(odsCode: 12) { accessStatus } }`),
         await s.as(Scenario.nhse, `mutation { switchOn(odsCode: "${practice}") { noSuchField } }`),
         await s.as(Scenario.nhse, `mutation { switchOn(odsCode: `),
@@ -642,8 +783,12 @@ describe('the rollout contract, through the gateway', () => {
         expect(body).not.toMatch(/https?:\/\/|127\.0\.0\.1|localhost/);
         expect(body).not.toMatch(/SELECT|INSERT|UPDATE |DELETE |rollout_event|SQLITE|QueryFailedError/);
         for (const error of response.body.errors ?? []) {
-          expect(error.extensions?.code).toMatch(/^(UNAUTHENTICATED|FORBIDDEN|BAD_USER_INPUT|NOT_FOUND|CONFLICT|RATE_LIMITED|INTERNAL_SERVER_ERROR)$/);
-          expect(JSON.stringify(error.extensions ?? {})).not.toMatch(/serviceName|practices|rollout|records|PRACTICES|ROLLOUT|RECORDS/);
+          expect(error.extensions?.code).toMatch(
+            /^(UNAUTHENTICATED|FORBIDDEN|BAD_USER_INPUT|NOT_FOUND|CONFLICT|RATE_LIMITED|INTERNAL_SERVER_ERROR)$/,
+          );
+          expect(JSON.stringify(error.extensions ?? {})).not.toMatch(
+            /serviceName|practices|rollout|records|PRACTICES|ROLLOUT|RECORDS/,
+          );
         }
       }
     });

@@ -36,12 +36,29 @@ describe('SQL statements per request', () => {
     const db = supergraph.subgraphs.records.database.dataSource;
     const nhsNumbers = testNhsNumbers(patients, firstNumber);
     await db.getRepository(PatientEntity).insert(
-      nhsNumbers.map((nhsNumber) => ({ nhsNumber, odsCode, dateOfBirth: '1970-01-01', registeredAt: new Date('2020-01-01T00:00:00.000Z') })),
+      nhsNumbers.map((nhsNumber) => ({
+        nhsNumber,
+        odsCode,
+        dateOfBirth: '1970-01-01',
+        registeredAt: new Date('2020-01-01T00:00:00.000Z'),
+      })),
     );
     const entries = nhsNumbers.flatMap((nhsNumber) =>
       Array.from({ length: entriesEach }, (_, i) => {
         const at = new Date(Date.UTC(2023, 0, 2, 0, i));
-        return { id: randomUUID(), nhsNumber, type: 'APPOINTMENT' as const, title: `entry ${i}`, body: 'b', recordedAt: at, filedAt: null, availableAt: at, hiddenFromPatient: i % 5 === 4, hiddenReason: i % 5 === 4 ? 'r' : null, recordedBy: 'test' };
+        return {
+          id: randomUUID(),
+          nhsNumber,
+          type: 'APPOINTMENT' as const,
+          title: `entry ${i}`,
+          body: 'b',
+          recordedAt: at,
+          filedAt: null,
+          availableAt: at,
+          hiddenFromPatient: i % 5 === 4,
+          hiddenReason: i % 5 === 4 ? 'r' : null,
+          recordedBy: 'test',
+        };
       }),
     );
     for (let i = 0; i < entries.length; i += 200) await db.getRepository(RecordEntryEntity).insert(entries.slice(i, i + 200));

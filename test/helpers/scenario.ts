@@ -12,7 +12,11 @@ export class Scenario {
     return this.tokens.get(key)!;
   }
 
-  async as<T = Record<string, unknown>>(request: TokenRequest, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  async as<T = Record<string, unknown>>(
+    request: TokenRequest,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>> {
     return this.supergraph.graphql<T>(await this.token(request), query, variables);
   }
 
@@ -49,25 +53,47 @@ export class Scenario {
   }
 
   schedule(odsCode: string, at: string, supplier = 'EMIS') {
-    return this.ok(Scenario.supplier(supplier), `mutation($o: ID!, $at: DateTime!) { scheduleSwitchOn(odsCode: $o, at: $at) { accessStatus } }`, { o: odsCode, at });
+    return this.ok(
+      Scenario.supplier(supplier),
+      `mutation($o: ID!, $at: DateTime!) { scheduleSwitchOn(odsCode: $o, at: $at) { accessStatus } }`,
+      { o: odsCode, at },
+    );
   }
   switchOn(odsCode: string, supplier = 'EMIS') {
     return this.ok(Scenario.supplier(supplier), `mutation($o: ID!) { switchOn(odsCode: $o) { accessStatus } }`, { o: odsCode });
   }
   pause(odsCode: string, reason = 'Clinical safety review', supplier = 'EMIS') {
-    return this.ok(Scenario.supplier(supplier), `mutation($o: ID!, $r: String!) { pauseAccess(odsCode: $o, reason: $r) { accessStatus } }`, { o: odsCode, r: reason });
+    return this.ok(
+      Scenario.supplier(supplier),
+      `mutation($o: ID!, $r: String!) { pauseAccess(odsCode: $o, reason: $r) { accessStatus } }`,
+      { o: odsCode, r: reason },
+    );
   }
   resume(odsCode: string, at: string | null = null, supplier = 'EMIS') {
-    return this.ok(Scenario.supplier(supplier), `mutation($o: ID!, $at: DateTime) { resumeAccess(odsCode: $o, at: $at) { accessStatus } }`, { o: odsCode, at });
+    return this.ok(
+      Scenario.supplier(supplier),
+      `mutation($o: ID!, $at: DateTime) { resumeAccess(odsCode: $o, at: $at) { accessStatus } }`,
+      { o: odsCode, at },
+    );
   }
 
   registerPatient(odsCode: string, nhsNumber: string, dateOfBirth = '1980-04-12') {
-    return this.ok(Scenario.clinician(odsCode), `mutation($input: RegisterPatientInput!) { registerPatient(input: $input) { nhsNumber } }`, {
-      input: { nhsNumber, odsCode, dateOfBirth },
-    });
+    return this.ok(
+      Scenario.clinician(odsCode),
+      `mutation($input: RegisterPatientInput!) { registerPatient(input: $input) { nhsNumber } }`,
+      {
+        input: { nhsNumber, odsCode, dateOfBirth },
+      },
+    );
   }
 
-  async addEntry(odsCode: string, nhsNumber: string, title: string, type = 'CONSULTATION_NOTE', extra: Record<string, unknown> = {}): Promise<string> {
+  async addEntry(
+    odsCode: string,
+    nhsNumber: string,
+    title: string,
+    type = 'CONSULTATION_NOTE',
+    extra: Record<string, unknown> = {},
+  ): Promise<string> {
     const data = await this.ok<{ addRecordEntry: { id: string } }>(
       Scenario.clinician(odsCode),
       `mutation($input: AddRecordEntryInput!) { addRecordEntry(input: $input) { id } }`,
@@ -80,15 +106,30 @@ export class Scenario {
     return this.ok(Scenario.clinician(odsCode), `mutation($id: ID!) { fileRecordEntry(id: $id) { filedAt } }`, { id });
   }
   hideEntry(odsCode: string, id: string, reason = 'Third-party information') {
-    return this.ok(Scenario.clinician(odsCode), `mutation($id: ID!, $r: String!) { hideRecordEntry(id: $id, reason: $r) { id } }`, { id, r: reason });
+    return this.ok(
+      Scenario.clinician(odsCode),
+      `mutation($id: ID!, $r: String!) { hideRecordEntry(id: $id, reason: $r) { id } }`,
+      { id, r: reason },
+    );
   }
   exclude(odsCode: string, nhsNumber: string, excluded: boolean) {
-    return this.ok(Scenario.clinician(odsCode), `mutation($n: ID!, $e: Boolean!) { setOnlineAccessExclusion(nhsNumber: $n, excluded: $e) { nhsNumber } }`, { n: nhsNumber, e: excluded });
+    return this.ok(
+      Scenario.clinician(odsCode),
+      `mutation($n: ID!, $e: Boolean!) { setOnlineAccessExclusion(nhsNumber: $n, excluded: $e) { nhsNumber } }`,
+      { n: nhsNumber, e: excluded },
+    );
   }
 
   /** What the patient sees: their access state and the titles of their visible entries, newest first. */
-  async patientSees(nhsNumber: string): Promise<{ state: string; visibleFrom: string | null; titles: string[]; totalCount: number }> {
-    const data = await this.ok<{ me: { onlineAccess: { state: string; visibleFrom: string | null }; record: { totalCount: number; edges: { node: { title: string } }[] } } }>(
+  async patientSees(
+    nhsNumber: string,
+  ): Promise<{ state: string; visibleFrom: string | null; titles: string[]; totalCount: number }> {
+    const data = await this.ok<{
+      me: {
+        onlineAccess: { state: string; visibleFrom: string | null };
+        record: { totalCount: number; edges: { node: { title: string } }[] };
+      };
+    }>(
       Scenario.patient(nhsNumber),
       `{ me { onlineAccess { state visibleFrom } record(first: 100) { totalCount edges { node { title } } } } }`,
     );

@@ -5,7 +5,13 @@ import { postGraphQL } from './supergraph';
 /** A request straight to a subgraph, signed as the gateway would (or deliberately not). */
 export function signedPost(
   url: string,
-  options: { secret: string | null; viewer: Viewer; body: unknown; timestamp?: number; tamper?: (headers: Record<string, string>) => void },
+  options: {
+    secret: string | null;
+    viewer: Viewer;
+    body: unknown;
+    timestamp?: number;
+    tamper?: (headers: Record<string, string>) => void;
+  },
 ) {
   const body = JSON.stringify(options.body);
   const viewer = encodeViewer(options.viewer);

@@ -28,7 +28,11 @@ export interface Supergraph {
   gateway: ServerHandle;
   subgraphs: Record<SubgraphName, SubgraphHandle>;
   token(request: TokenRequest): Promise<string>;
-  graphql<T = Record<string, unknown>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  graphql<T = Record<string, unknown>>(
+    token: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
   /** Stops one subgraph (to test a service that is down); its database stays. */
   stopSubgraph(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
@@ -66,7 +70,16 @@ export async function startSupergraph(options: { now?: string; demoData?: boolea
   const configFor = async (name: SubgraphName, practicesUrl = 'http://127.0.0.1:1/graphql'): Promise<SubgraphConfig> => {
     const database = await createTestDatabase(name);
     databases.push(database);
-    return { name, host: '127.0.0.1', port: 0, database: database.config, signingSecret: secret, logLevel: 'silent', demoData: options.demoData ?? false, practicesUrl };
+    return {
+      name,
+      host: '127.0.0.1',
+      port: 0,
+      database: database.config,
+      signingSecret: secret,
+      logLevel: 'silent',
+      demoData: options.demoData ?? false,
+      practicesUrl,
+    };
   };
   const cleanup = async () => {
     await Promise.allSettled(started.map((handle) => handle.stop()));
@@ -109,7 +122,11 @@ export async function startSupergraph(options: { now?: string; demoData?: boolea
       },
       stop: async () => {
         await gateway.stop();
-        started.splice(0, started.length, ...started.filter((handle) => ![...stopped].some((name) => subgraphs[name] === handle)));
+        started.splice(
+          0,
+          started.length,
+          ...started.filter((handle) => ![...stopped].some((name) => subgraphs[name] === handle)),
+        );
         await cleanup();
       },
     };

@@ -67,22 +67,34 @@ function interpolate(value: string, env: Record<string, string>): string {
   if (value.replace(INTERPOLATION, '').includes('$')) {
     throw new InterpolationError(`invalid interpolation format in ${JSON.stringify(value)}`);
   }
-  return value.replace(INTERPOLATION, (_match, dollar?: string, braced?: string, operator?: string, word?: string, bare?: string) => {
-    if (dollar) return '$';
-    const name = (braced ?? bare)!;
-    const current = env[name];
-    const unsetOrEmpty = current === undefined || current === '';
-    const unset = current === undefined;
-    switch (operator) {
-      case ':-': return unsetOrEmpty ? word! : current;
-      case '-': return unset ? word! : current;
-      case ':?': if (unsetOrEmpty) throw new InterpolationError(`${name}: ${word}`); return current;
-      case '?': if (unset) throw new InterpolationError(`${name}: ${word}`); return current;
-      case ':+': return unsetOrEmpty ? '' : word!;
-      case '+': return unset ? '' : word!;
-      default: return current ?? '';
-    }
-  });
+  return value.replace(
+    INTERPOLATION,
+    (_match, dollar?: string, braced?: string, operator?: string, word?: string, bare?: string) => {
+      if (dollar) return '$';
+      const name = (braced ?? bare)!;
+      const current = env[name];
+      const unsetOrEmpty = current === undefined || current === '';
+      const unset = current === undefined;
+      switch (operator) {
+        case ':-':
+          return unsetOrEmpty ? word! : current;
+        case '-':
+          return unset ? word! : current;
+        case ':?':
+          if (unsetOrEmpty) throw new InterpolationError(`${name}: ${word}`);
+          return current;
+        case '?':
+          if (unset) throw new InterpolationError(`${name}: ${word}`);
+          return current;
+        case ':+':
+          return unsetOrEmpty ? '' : word!;
+        case '+':
+          return unset ? '' : word!;
+        default:
+          return current ?? '';
+      }
+    },
+  );
 }
 
 /** A service's environment as the container would see it. */
@@ -91,20 +103,26 @@ function containerEnvironment(service: string, host: Record<string, string> = HO
   return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, interpolate(String(value ?? ''), host)]));
 }
 const rawEnvironment = (service: string): Record<string, string> =>
-  Object.fromEntries(Object.entries(compose.services[service]?.environment ?? {}).map(([key, value]) => [key, String(value ?? '')]));
+  Object.fromEntries(
+    Object.entries(compose.services[service]?.environment ?? {}).map(([key, value]) => [key, String(value ?? '')]),
+  );
 
-const loadSubgraph = (name: SubgraphName, host?: Record<string, string>) => loadSubgraphConfig(name, containerEnvironment(name, host));
+const loadSubgraph = (name: SubgraphName, host?: Record<string, string>) =>
+  loadSubgraphConfig(name, containerEnvironment(name, host));
 const loadGateway = (host?: Record<string, string>) => loadGatewayConfig(containerEnvironment('gateway', host));
 
 /** Every variable a loader looks at, even on the way to failing. */
 function variablesReadBy(load: (env: NodeJS.ProcessEnv) => unknown, env: Record<string, string>): Set<string> {
   const seen = new Set<string>();
   const note = (key: string | symbol) => typeof key === 'string' && seen.add(key);
-  const proxy = new Proxy({ ...env }, {
-    get: (target, key, receiver) => (note(key), Reflect.get(target, key, receiver)),
-    has: (target, key) => (note(key), Reflect.has(target, key)),
-    getOwnPropertyDescriptor: (target, key) => (note(key), Reflect.getOwnPropertyDescriptor(target, key)),
-  });
+  const proxy = new Proxy(
+    { ...env },
+    {
+      get: (target, key, receiver) => (note(key), Reflect.get(target, key, receiver)),
+      has: (target, key) => (note(key), Reflect.has(target, key)),
+      getOwnPropertyDescriptor: (target, key) => (note(key), Reflect.getOwnPropertyDescriptor(target, key)),
+    },
+  );
   try {
     load(proxy);
   } catch {
@@ -176,7 +194,11 @@ describe('docker-compose.yml', () => {
     it('the subgraphs and PostgreSQL sit on internal networks only, one of which the gateway shares', () => {
       for (const service of [...SUBGRAPHS, DATABASE_SERVICE]) {
         for (const network of networksOf(service)) {
-          expect({ service, network, internal: compose.networks?.[network]?.internal }).toEqual({ service, network, internal: true });
+          expect({ service, network, internal: compose.networks?.[network]?.internal }).toEqual({
+            service,
+            network,
+            internal: true,
+          });
         }
         expect(networksOf('gateway').some((network) => networksOf(service).includes(network))).toBe(true);
       }
@@ -274,7 +296,11 @@ describe('docker-compose.yml', () => {
       for (const service of Object.keys(compose.services)) {
         for (const [key, value] of Object.entries(rawEnvironment(service))) {
           if (!SECRET_VARIABLES.includes(key) && !/SECRET|PASSWORD|TOKEN|PRIVATE|_KEY$/.test(key)) continue;
-          expect({ service, key, value }).toEqual({ service, key, value: expect.stringMatching(new RegExp(`^\\$\\{${key}:\\?[^}]+\\}$`)) });
+          expect({ service, key, value }).toEqual({
+            service,
+            key,
+            value: expect.stringMatching(new RegExp(`^\\$\\{${key}:\\?[^}]+\\}$`)),
+          });
           checked += 1;
         }
       }
@@ -306,7 +332,11 @@ describe('docker-compose.yml', () => {
     });
 
     it('.env, where the secrets may be kept, is ignored by git and kept out of the Docker build context', () => {
-      expect(read('.gitignore').split('\n').map((line) => line.trim())).toContain('.env');
+      expect(
+        read('.gitignore')
+          .split('\n')
+          .map((line) => line.trim()),
+      ).toContain('.env');
       expect(dockerignorePatterns()).toContain('.env');
     });
   });
@@ -348,7 +378,7 @@ describe('docker-compose.yml', () => {
       expect(createdDatabases().sort()).toEqual(named.sort());
     });
 
-    it("POSTGRES_DB is not one of them (the entrypoint creates it before the init script, which would then fail)", () => {
+    it('POSTGRES_DB is not one of them (the entrypoint creates it before the init script, which would then fail)', () => {
       expect(createdDatabases()).not.toContain(postgres().POSTGRES_DB ?? postgres().POSTGRES_USER);
     });
 
@@ -383,7 +413,9 @@ describe('docker-compose.yml', () => {
     });
 
     it.each(SUBGRAPHS)('%s, being in production mode, would refuse to start without the signing secret', (name) => {
-      expect(() => loadSubgraphConfig(name, without(containerEnvironment(name), 'SUBGRAPH_SIGNING_SECRET'))).toThrow(/required in production/);
+      expect(() => loadSubgraphConfig(name, without(containerEnvironment(name), 'SUBGRAPH_SIGNING_SECRET'))).toThrow(
+        /required in production/,
+      );
     });
 
     it('DEMO_DATA defaults to 0 (no demo data) and DEMO_DATA=1 seeds empty databases', () => {
@@ -451,7 +483,14 @@ function dockerignorePatterns(): string[] {
     .filter((line) => line && !line.startsWith('#'));
 }
 const globToRegExp = (glob: string) =>
-  new RegExp(`^${glob.replace(/^\/|\/$/g, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '.*').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}(/.*)?$`);
+  new RegExp(
+    `^${glob
+      .replace(/^\/|\/$/g, '')
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*\*/g, '.*')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')}(/.*)?$`,
+  );
 const ignoredByDocker = (path: string) => {
   let ignored = false;
   for (const pattern of dockerignorePatterns()) {
@@ -479,7 +518,12 @@ function dockerfile() {
   }
   const copies = instructions
     .filter((instruction) => /^COPY\s/i.test(instruction) && !/--from=/i.test(instruction))
-    .map((instruction) => instruction.split(/\s+/).slice(1).filter((word) => !word.startsWith('--')));
+    .map((instruction) =>
+      instruction
+        .split(/\s+/)
+        .slice(1)
+        .filter((word) => !word.startsWith('--')),
+    );
   const copiedPaths = copies.flatMap((words) => words.slice(0, -1)).map((path) => path.replace(/^\.\//, '').replace(/\/$/, ''));
   return { stages, copiedPaths };
 }
@@ -499,7 +543,8 @@ describe('Dockerfile', () => {
     expect(stage).toBeDefined();
     const ci = stage!.instructions.findIndex((instruction) => /\bnpm ci\b/.test(instruction));
     const copy = stage!.instructions.findIndex(
-      (instruction) => /^COPY\s/i.test(instruction) && instruction.includes('package.json') && instruction.includes('package-lock.json'),
+      (instruction) =>
+        /^COPY\s/i.test(instruction) && instruction.includes('package.json') && instruction.includes('package-lock.json'),
     );
     expect(copy).toBeGreaterThanOrEqual(0);
     expect(copy).toBeLessThan(ci);
@@ -527,7 +572,11 @@ describe('Dockerfile', () => {
 
   it('copies only files that exist, none of which .dockerignore leaves out', () => {
     for (const path of copiedPaths) {
-      expect({ path, exists: existsSync(join(root, path)), ignored: ignoredByDocker(path) }).toEqual({ path, exists: true, ignored: false });
+      expect({ path, exists: existsSync(join(root, path)), ignored: ignoredByDocker(path) }).toEqual({
+        path,
+        exists: true,
+        ignored: false,
+      });
     }
   });
 

@@ -41,7 +41,20 @@ const PLACES: Record<string, { letter: string; town: string; postcodes: string[]
 
 const STREETS = ['Station Road', 'Church Lane', 'Park View', 'Mill Street', 'Market Place', 'Riverside'];
 // Mostly EMIS and TPP (the programme's suppliers), and every other supplier at least once.
-const SUPPLIERS: readonly Supplier[] = ['EMIS', 'TPP', 'EMIS', 'TPP', 'CEGEDIM', 'EMIS', 'TPP', 'MICROTEST', 'EMIS', 'TPP', 'OTHER', 'EMIS'];
+const SUPPLIERS: readonly Supplier[] = [
+  'EMIS',
+  'TPP',
+  'EMIS',
+  'TPP',
+  'CEGEDIM',
+  'EMIS',
+  'TPP',
+  'MICROTEST',
+  'EMIS',
+  'TPP',
+  'OTHER',
+  'EMIS',
+];
 
 export const DEMO_PRACTICES: readonly DemoPractice[] = DEMO_ICBS.flatMap((icb, i) => {
   const place = PLACES[icb.code]!;

@@ -31,18 +31,33 @@ export const DEMO_RESCHEDULED = byPractice(6); // planned, moved, then on
 export const DEMO_PAUSED_AFTER_ON = byPractice(8); // EMIS: on, then paused and still paused
 
 const supplierOf = (practice: DemoPractice) => ({ role: 'supplier' as const, id: practice.supplier });
-const practiceClinician = (practice: DemoPractice) => ({ role: 'clinician' as const, id: `${practice.odsCode}:practice-manager` });
+const practiceClinician = (practice: DemoPractice) => ({
+  role: 'clinician' as const,
+  id: `${practice.odsCode}:practice-manager`,
+});
 const nhse = { role: 'nhse' as const, id: 'nhse-rollout-team' };
 
 const NAMED: Record<string, (p: DemoPractice) => DemoStep[]> = {
   [DEMO_ENABLED.odsCode]: (p) => [
-    { when: '2022-10-03T10:00:00.000Z', by: supplierOf(p), command: { kind: 'scheduleSwitchOn', at: '2022-11-01T00:00:00.000Z' } },
+    {
+      when: '2022-10-03T10:00:00.000Z',
+      by: supplierOf(p),
+      command: { kind: 'scheduleSwitchOn', at: '2022-11-01T00:00:00.000Z' },
+    },
   ],
   [DEMO_TPP_WAVE.odsCode]: (p) => [
-    { when: '2023-01-05T09:00:00.000Z', by: supplierOf(p), command: { kind: 'scheduleSwitchOn', at: '2023-02-01T00:00:00.000Z' } },
+    {
+      when: '2023-01-05T09:00:00.000Z',
+      by: supplierOf(p),
+      command: { kind: 'scheduleSwitchOn', at: '2023-02-01T00:00:00.000Z' },
+    },
   ],
   [DEMO_PAUSED.odsCode]: (p) => [
-    { when: '2022-10-03T10:00:00.000Z', by: supplierOf(p), command: { kind: 'scheduleSwitchOn', at: '2022-11-01T00:00:00.000Z' } },
+    {
+      when: '2022-10-03T10:00:00.000Z',
+      by: supplierOf(p),
+      command: { kind: 'scheduleSwitchOn', at: '2022-11-01T00:00:00.000Z' },
+    },
     {
       when: '2022-10-20T14:30:00.000Z',
       by: practiceClinician(p),
@@ -59,19 +74,37 @@ const NAMED: Record<string, (p: DemoPractice) => DemoStep[]> = {
     { when: 'seed+0d', by: supplierOf(p), command: { kind: 'scheduleSwitchOn', at: 'seed+21d' } },
   ],
   [DEMO_RESCHEDULED.odsCode]: (p) => [
-    { when: '2023-05-02T09:00:00.000Z', by: supplierOf(p), command: { kind: 'scheduleSwitchOn', at: '2023-06-01T07:00:00.000Z' } },
-    { when: '2023-05-20T09:00:00.000Z', by: supplierOf(p), command: { kind: 'scheduleSwitchOn', at: '2023-07-03T07:00:00.000Z' } },
+    {
+      when: '2023-05-02T09:00:00.000Z',
+      by: supplierOf(p),
+      command: { kind: 'scheduleSwitchOn', at: '2023-06-01T07:00:00.000Z' },
+    },
+    {
+      when: '2023-05-20T09:00:00.000Z',
+      by: supplierOf(p),
+      command: { kind: 'scheduleSwitchOn', at: '2023-07-03T07:00:00.000Z' },
+    },
   ],
   [DEMO_PAUSED_AFTER_ON.odsCode]: (p) => [
     { when: '2023-03-01T07:00:00.000Z', by: supplierOf(p), command: { kind: 'switchOn' } },
-    { when: '2023-03-15T16:00:00.000Z', by: supplierOf(p), command: { kind: 'pauseAccess', reason: 'Safeguarding concerns raised by the practice' } },
+    {
+      when: '2023-03-15T16:00:00.000Z',
+      by: supplierOf(p),
+      command: { kind: 'pauseAccess', reason: 'Safeguarding concerns raised by the practice' },
+    },
   ],
 };
 
 /** EMIS waves, monthly from November 2022; every seventh EMIS practice asked for an opt-in model. */
 function waveFor(p: DemoPractice, index: number): DemoStep[] {
   if (p.supplier === 'TPP') {
-    return [{ when: '2023-01-05T09:00:00.000Z', by: supplierOf(p), command: { kind: 'scheduleSwitchOn', at: '2023-02-01T00:00:00.000Z' } }];
+    return [
+      {
+        when: '2023-01-05T09:00:00.000Z',
+        by: supplierOf(p),
+        command: { kind: 'scheduleSwitchOn', at: '2023-02-01T00:00:00.000Z' },
+      },
+    ];
   }
   if (p.supplier !== 'EMIS') return [];
   const month = index % 12; // November 2022 + month

@@ -29,10 +29,20 @@ export class CreatePractices1764000000000 implements MigrationInterface {
     );
     await queryRunner.createForeignKey(
       'practice',
-      new TableForeignKey({ columnNames: ['icb_code'], referencedTableName: 'integrated_care_board', referencedColumnNames: ['code'] }),
+      new TableForeignKey({
+        columnNames: ['icb_code'],
+        referencedTableName: 'integrated_care_board',
+        referencedColumnNames: ['code'],
+      }),
     );
-    await queryRunner.createIndex('practice', new TableIndex({ name: 'practice_icb_idx', columnNames: ['icb_code', 'ods_code'] }));
-    await queryRunner.createIndex('practice', new TableIndex({ name: 'practice_supplier_idx', columnNames: ['supplier', 'ods_code'] }));
+    await queryRunner.createIndex(
+      'practice',
+      new TableIndex({ name: 'practice_icb_idx', columnNames: ['icb_code', 'ods_code'] }),
+    );
+    await queryRunner.createIndex(
+      'practice',
+      new TableIndex({ name: 'practice_supplier_idx', columnNames: ['supplier', 'ods_code'] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -16,7 +16,10 @@ export class CreateRecords1764000000002 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndex('patient', new TableIndex({ name: 'patient_practice', columnNames: ['ods_code', 'nhs_number'] }));
+    await queryRunner.createIndex(
+      'patient',
+      new TableIndex({ name: 'patient_practice', columnNames: ['ods_code', 'nhs_number'] }),
+    );
     await queryRunner.createTable(
       new Table({
         name: 'record_entry',
@@ -66,7 +69,10 @@ export class CreateRecords1764000000002 implements MigrationInterface {
       'exclusion_event',
       new TableForeignKey({ columnNames: ['nhs_number'], referencedTableName: 'patient', referencedColumnNames: ['nhs_number'] }),
     );
-    await queryRunner.createIndex('exclusion_event', new TableIndex({ name: 'exclusion_event_patient', columnNames: ['nhs_number', 'at'] }));
+    await queryRunner.createIndex(
+      'exclusion_event',
+      new TableIndex({ name: 'exclusion_event_patient', columnNames: ['nhs_number', 'at'] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -36,9 +36,7 @@ export function decide(history: readonly RolloutEvent[], command: RolloutCommand
     case 'scheduleSwitchOn': {
       if (state.status === 'ENABLED') return refuse('Cannot schedule a switch-on: access is already on');
       if (state.status === 'PAUSED') {
-        return refuse(
-          'Cannot schedule a switch-on for a paused practice: resume it first (resumeAccess with an instant)',
-        );
+        return refuse('Cannot schedule a switch-on for a paused practice: resume it first (resumeAccess with an instant)');
       }
       if (command.at.getTime() <= at.getTime()) {
         return refuse(`Cannot schedule a switch-on at ${command.at.toISOString()}: the instant must be in the future`);
@@ -72,9 +70,7 @@ export function decide(history: readonly RolloutEvent[], command: RolloutCommand
       }
       if (command.at === null) return event({ kind: 'RESUMED' });
       if (command.at.getTime() <= at.getTime()) {
-        return refuse(
-          `Cannot resume at ${command.at.toISOString()}: the instant must be in the future (omit it to resume now)`,
-        );
+        return refuse(`Cannot resume at ${command.at.toISOString()}: the instant must be in the future (omit it to resume now)`);
       }
       return event({ kind: 'RESUMED', plannedSwitchOnAt: new Date(command.at.getTime()) });
     default:
@@ -92,8 +88,7 @@ function invalidInstant(history: readonly RolloutEvent[], command: RolloutComman
   }
   const corrupt = history.some(
     (event) =>
-      !isValidInstant(event.at) ||
-      (event.plannedSwitchOnAt !== null && Number.isNaN(instantOf(event.plannedSwitchOnAt))),
+      !isValidInstant(event.at) || (event.plannedSwitchOnAt !== null && Number.isNaN(instantOf(event.plannedSwitchOnAt))),
   );
   return corrupt ? 'The rollout history holds an invalid date; it must be repaired before any change' : null;
 }

@@ -28,11 +28,15 @@ describe('DateTime and Date inputs', () => {
     1672531200000,
     null,
   ])('refuses %p with BAD_USER_INPUT', (input) => {
-    expect(() => parseInstant(input)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+    expect(() => parseInstant(input)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    );
   });
 
   it.each(['2006-02-30', '2006-13-01', '17/05/2006', '2006-5-17', '2006-05-17T00:00:00Z'])('refuses the date %p', (input) => {
-    expect(() => parseCalendarDay(input)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+    expect(() => parseCalendarDay(input)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    );
   });
 
   it('accepts a real calendar day, 29 February in a leap year included', () => {

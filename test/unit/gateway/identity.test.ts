@@ -24,11 +24,23 @@ describe('the gateway verifies bearer tokens', () => {
     const bearer = (token: string) => `Bearer ${token}`;
 
     it.each([
-      [{ role: 'patient', nhsNumber: '9990001375' }, { role: 'patient', nhsNumber: '9990001375', identityLevel: 'P9' }],
+      [
+        { role: 'patient', nhsNumber: '9990001375' },
+        { role: 'patient', nhsNumber: '9990001375', identityLevel: 'P9' },
+      ],
       [{ role: 'patient', nhsNumber: '9990001375', identityLevel: 'P5' }, { identityLevel: 'P5' }],
-      [{ role: 'app', clientId: 'c1', nhsNumber: '9990001375', scope: 'record:read other' }, { clientId: 'c1', scopes: ['record:read', 'other'] }],
-      [{ role: 'clinician', odsCode: 'A81001' }, { role: 'clinician', odsCode: 'A81001' }],
-      [{ role: 'supplier', supplier: 'TPP' }, { role: 'supplier', supplier: 'TPP' }],
+      [
+        { role: 'app', clientId: 'c1', nhsNumber: '9990001375', scope: 'record:read other' },
+        { clientId: 'c1', scopes: ['record:read', 'other'] },
+      ],
+      [
+        { role: 'clinician', odsCode: 'A81001' },
+        { role: 'clinician', odsCode: 'A81001' },
+      ],
+      [
+        { role: 'supplier', supplier: 'TPP' },
+        { role: 'supplier', supplier: 'TPP' },
+      ],
       [{ role: 'nhse' }, { role: 'nhse' }],
       [{ role: 'analyst' }, { role: 'analyst' }],
     ])('accepts a valid %j token as the matching viewer', async (request, expected) => {
@@ -100,7 +112,12 @@ describe('the gateway verifies bearer tokens', () => {
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     it("accepts a token signed by the provider's key, with its issuer and audience", async () => {
-      const verify = await createTokenVerifier({ kind: 'jwks', jwksUrl, issuer: 'https://login.example', audience: 'citizen-access' });
+      const verify = await createTokenVerifier({
+        kind: 'jwks',
+        jwksUrl,
+        issuer: 'https://login.example',
+        audience: 'citizen-access',
+      });
       expect(await verify(`Bearer ${await sign(claimsFor({ role: 'analyst' }))}`)).toMatchObject({ role: 'analyst' });
       expect(await verify(`Bearer ${await sign(claimsFor({ role: 'analyst' }), 'https://elsewhere.example')}`)).toBeNull();
     });

@@ -17,10 +17,8 @@ const event = (kind: RolloutEvent['kind'], at: Date, fields: Partial<RolloutEven
   ...fields,
 });
 
-export const scheduled = (at: Date, planned: Date): RolloutEvent =>
-  event('SCHEDULED', at, { plannedSwitchOnAt: planned });
-export const rescheduled = (at: Date, planned: Date): RolloutEvent =>
-  event('RESCHEDULED', at, { plannedSwitchOnAt: planned });
+export const scheduled = (at: Date, planned: Date): RolloutEvent => event('SCHEDULED', at, { plannedSwitchOnAt: planned });
+export const rescheduled = (at: Date, planned: Date): RolloutEvent => event('RESCHEDULED', at, { plannedSwitchOnAt: planned });
 export const switchedOn = (at: Date): RolloutEvent => event('SWITCHED_ON', at);
 export const paused = (at: Date, reason = 'clinical safety review'): RolloutEvent =>
   event('PAUSED', at, { actor: clinician, reason });

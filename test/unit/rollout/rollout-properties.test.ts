@@ -16,16 +16,16 @@ const UNKNOWN_KIND = 'DELETED' as RolloutEventKind;
 
 /** Commands whose instants are near "now", some in the past or at now, so refusals are exercised too. */
 const command: fc.Arbitrary<(now: Date) => RolloutCommand> = fc.oneof(
-  fc.integer({ min: -2, max: 6 }).map(
-    (m) => (now: Date): RolloutCommand => ({ kind: 'scheduleSwitchOn', at: plusMs(now, m * MINUTE) }),
-  ),
+  fc
+    .integer({ min: -2, max: 6 })
+    .map((m) => (now: Date): RolloutCommand => ({ kind: 'scheduleSwitchOn', at: plusMs(now, m * MINUTE) })),
   fc.constant((): RolloutCommand => ({ kind: 'switchOn' })),
-  fc.oneof(fc.constantFrom('', '  ', 'clinical safety review'), fc.string()).map(
-    (reason) => (): RolloutCommand => ({ kind: 'pauseAccess', reason }),
-  ),
-  fc.option(fc.integer({ min: -2, max: 6 }), { nil: null }).map(
-    (m) => (now: Date): RolloutCommand => ({ kind: 'resumeAccess', at: m === null ? null : plusMs(now, m * MINUTE) }),
-  ),
+  fc
+    .oneof(fc.constantFrom('', '  ', 'clinical safety review'), fc.string())
+    .map((reason) => (): RolloutCommand => ({ kind: 'pauseAccess', reason })),
+  fc
+    .option(fc.integer({ min: -2, max: 6 }), { nil: null })
+    .map((m) => (now: Date): RolloutCommand => ({ kind: 'resumeAccess', at: m === null ? null : plusMs(now, m * MINUTE) })),
 );
 const steps = fc.array(fc.record({ gapMinutes: fc.integer({ min: 0, max: 4 }), command }), { maxLength: 25 });
 
@@ -115,9 +115,7 @@ describe('rollout properties', () => {
   it('appending any events after instant t never changes the state as of t, whatever the history', () => {
     const laterEvents = (t: Date) =>
       fc.array(
-        fc
-          .tuple(anyEvent, fc.integer({ min: 1, max: 10 * MINUTE }))
-          .map(([event, ms]) => ({ ...event, at: plusMs(t, ms) })),
+        fc.tuple(anyEvent, fc.integer({ min: 1, max: 10 * MINUTE })).map(([event, ms]) => ({ ...event, at: plusMs(t, ms) })),
         { minLength: 1, maxLength: 10 },
       );
     fc.assert(

@@ -1,6 +1,6 @@
 import { deriveRolloutState } from '../../../subgraphs/rollout/domain/rollout-state';
 import type { RolloutEvent } from '../../../subgraphs/rollout/domain/rollout-event';
-import { instant, paused, plusMs, rescheduled, resumed, scheduled, supplier, switchedOn } from './rollout-builders';
+import { instant, paused, plusMs, rescheduled, resumed, scheduled, switchedOn } from './rollout-builders';
 import { periodProblems } from './period-invariants';
 
 const notified = instant('2023-01-04T09:00');

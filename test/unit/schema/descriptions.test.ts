@@ -1,4 +1,12 @@
-import { buildASTSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, parse, type GraphQLNamedType } from 'graphql';
+import {
+  buildASTSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  parse,
+  type GraphQLNamedType,
+} from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { subgraphSdl, SUBGRAPHS } from '../../../scripts/supergraph';
 
@@ -26,7 +34,11 @@ describe.each(SUBGRAPHS.map((s) => s.name))('the %s subgraph SDL', (name) => {
   it('describes every type, field, argument and enum value', () => {
     const schema = buildSubgraphSchema(parse(subgraphSdl(name)));
     const ours = Object.values(schema.getTypeMap()).filter(
-      (type) => !type.name.startsWith('_') && !type.name.startsWith('link__') && !type.name.startsWith('federation__') && !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name),
+      (type) =>
+        !type.name.startsWith('_') &&
+        !type.name.startsWith('link__') &&
+        !type.name.startsWith('federation__') &&
+        !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name),
     );
     expect(ours.length).toBeGreaterThan(3);
     expect(ours.flatMap(undescribed)).toEqual([]);

@@ -13,7 +13,9 @@ describe('generated files are up to date', () => {
 
   it('the checked-in resolver types are exactly what GraphQL Code Generator gives from the SDLs', async () => {
     // The codegen CLI loads ES modules Jest cannot, so the check runs as its own process.
-    const { stdout } = await promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/codegen-check.ts'], { cwd: root });
+    const { stdout } = await promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/codegen-check.ts'], {
+      cwd: root,
+    });
     expect(stdout).toContain('up to date');
   }, 60_000);
 });
