@@ -100,4 +100,73 @@ describe('npm start', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 150_000);
+
+  it('npm run start:<service> runs each service alone, configured only by environment variables, and each stops on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cas-one-by-one-'));
+    const ports = {
+      gateway: await freePort(),
+      practices: await freePort(),
+      rollout: await freePort(),
+      records: await freePort(),
+    };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      DEMO_DATA: '1',
+      SUBGRAPH_SIGNING_SECRET: 'a-deployment-secret-of-at-least-32-characters',
+      GATEWAY_PORT: String(ports.gateway),
+      PRACTICES_PORT: String(ports.practices),
+      ROLLOUT_PORT: String(ports.rollout),
+      RECORDS_PORT: String(ports.records),
+      PRACTICES_URL: `http://127.0.0.1:${ports.practices}/graphql`,
+      ROLLOUT_URL: `http://127.0.0.1:${ports.rollout}/graphql`,
+      RECORDS_URL: `http://127.0.0.1:${ports.records}/graphql`,
+    };
+    delete env.PRACTICES_DATABASE_URL;
+    delete env.ROLLOUT_DATABASE_URL;
+    delete env.RECORDS_DATABASE_URL;
+    const children: ChildProcess[] = [];
+    const launch = (service: keyof typeof ports) =>
+      new Promise<ChildProcess>((resolve, reject) => {
+        // What `npm run start:<service>` runs.
+        const main = service === 'gateway' ? 'gateway/main.ts' : `subgraphs/${service}/main.ts`;
+        const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [main], { cwd: root, env });
+        children.push(child);
+        let output = '';
+        child.stdout?.on('data', (chunk) => {
+          output += chunk;
+          if (output.includes(' ready at ')) resolve(child);
+        });
+        child.stderr?.on('data', (chunk) => (output += chunk));
+        child.on('exit', (code) => reject(new Error(`${service} exited with ${code}: ${output}`)));
+      });
+    try {
+      for (const service of ['practices', 'rollout', 'records', 'gateway'] as const) await launch(service);
+      const token = await signDevToken(
+        join(dataDir, 'dev-jwt-keys.json'),
+        claimsFor({ role: 'patient', nhsNumber: DEMO_PATIENTS[0]!.nhsNumber }),
+      );
+      const me = await postGraphQL<{ me: { record: { totalCount: number } } }>(
+        `http://127.0.0.1:${ports.gateway}/graphql`,
+        { authorization: `Bearer ${token}` },
+        { query: '{ me { record { totalCount } } }' },
+      );
+      expect(me.body).toEqual({ data: { me: { record: { totalCount: 5 } } } });
+      const codes = await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<number | null>((resolve) => {
+              child.removeAllListeners('exit');
+              child.on('exit', (code) => resolve(code));
+              child.kill('SIGTERM');
+            }),
+        ),
+      );
+      expect(codes).toEqual([0, 0, 0, 0]);
+    } finally {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 150_000);
 });
