@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -12,17 +12,16 @@ import { systemClock, type Clock } from '../subgraphs/common/clock';
 import { ErrorCode, unauthenticated } from '../subgraphs/common/errors';
 import {
   BodyTooLargeError,
-  closeServer,
   errorBody,
   headerMapOf,
-  listen,
   readBody,
   sendGraphQLResponse,
   sendJson,
+  serveHttp,
 } from '../subgraphs/common/http';
 import { createLogger, type Logger } from '../subgraphs/common/logger';
 import { loggableError } from '../subgraphs/common/safe-log';
-import type { ServerHandle } from '../subgraphs/common/subgraph-server';
+import type { ServiceHandle } from '../subgraphs/common/http';
 import type { GatewayConfig } from './config';
 import { maskGatewayError } from './error-masking';
 import type { GatewayContext } from './gateway-context';
@@ -40,7 +39,7 @@ export interface GatewayOptions {
  * subgraphs, so one that is down at start-up does not stop it), verifies the bearer token,
  * and forwards the verified identity to the subgraphs on signed requests.
  */
-export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<ServerHandle> {
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<ServiceHandle> {
   // Patient-facing traffic must never report to Apollo: set before the gateway is built.
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const clock = options.clock ?? systemClock;
@@ -132,31 +131,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     await sendGraphQLResponse(res, response);
   };
 
-  const server = createServer((req, res) => {
-    const [path, query] = (req.url ?? '/').split('?', 2);
-    const respond = async () => {
-      if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
-      if (req.method === 'GET' && path === '/readyz') {
-        const readiness = await subgraphsReady(urls);
-        return sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'unavailable', ...readiness });
-      }
-      if (path === '/graphql') return handleGraphQL(req, res, query ? `?${query}` : '');
-      return sendJson(res, 404, { error: 'not found' });
-    };
-    respond().catch((error: unknown) => {
-      logger.error({ err: loggableError(error) }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, errorBody(ErrorCode.Internal, 'Internal server error'));
-      else res.destroy();
-    });
+  return serveHttp({
+    name: 'gateway',
+    host: config.host,
+    port: config.port,
+    logger,
+    readiness: () => subgraphsReady(urls),
+    graphql: handleGraphQL,
+    onStop: () => apollo.stop(),
   });
-  server.keepAliveTimeout = 65_000;
-  const { port, origin } = await listen(server, config.host, config.port);
-  return {
-    url: `${origin}/graphql`,
-    port,
-    stop: async () => {
-      await closeServer(server);
-      await apollo.stop();
-    },
-  };
 }

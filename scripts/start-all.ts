@@ -4,7 +4,7 @@ import { startGateway } from '../gateway/server';
 import { loadSubgraphConfig } from '../subgraphs/common/config';
 import { DEMO_PATIENTS } from '../subgraphs/common/demo/patients';
 import { DEMO_PAUSE_RESUME } from '../subgraphs/common/demo/rollout-histories';
-import type { ServerHandle } from '../subgraphs/common/subgraph-server';
+import type { ServiceHandle } from '../subgraphs/common/http';
 import { startPracticesSubgraph } from '../subgraphs/practices/server';
 import { startRecordsSubgraph } from '../subgraphs/records/server';
 import { startRolloutSubgraph } from '../subgraphs/rollout/server';
@@ -16,7 +16,7 @@ import { startRolloutSubgraph } from '../subgraphs/rollout/server';
  */
 async function main() {
   const env = { ...process.env, DEMO_DATA: process.env.DEMO_DATA ?? '1' };
-  const handles: ServerHandle[] = [];
+  const handles: ServiceHandle[] = [];
   const stopAll = async () => {
     for (const handle of handles.reverse()) await handle.stop().catch(() => undefined);
   };

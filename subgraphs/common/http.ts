@@ -1,6 +1,8 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import type { Logger } from './logger';
+import { loggableError } from './safe-log';
 
 /** The small HTTP layer the gateway and the subgraphs share (Node's http, no framework). */
 export class BodyTooLargeError extends Error {}
@@ -97,4 +99,57 @@ export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
     });
     server.closeIdleConnections();
   });
+}
+
+export interface ServiceHandle {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The HTTP shell every service shares: `GET /healthz` (the process is up), `GET /readyz` (its
+ * dependencies answer), `/graphql` handed to the service, 404 for the rest; an unexpected
+ * failure is logged without its data and answered 500; `stop()` is graceful.
+ */
+export async function serveHttp(options: {
+  name: string;
+  host: string;
+  port: number;
+  logger: Logger;
+  readiness(): Promise<{ ready: boolean } & Record<string, unknown>>;
+  graphql(req: IncomingMessage, res: ServerResponse, search: string): Promise<void> | void;
+  onStop(): Promise<void>;
+}): Promise<ServiceHandle> {
+  const server = createServer((req, res) => {
+    const [path, query] = (req.url ?? '/').split('?', 2);
+    const respond = async () => {
+      if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok', service: options.name });
+      if (req.method === 'GET' && path === '/readyz') {
+        const readiness = await options.readiness();
+        return sendJson(res, readiness.ready ? 200 : 503, {
+          status: readiness.ready ? 'ready' : 'unavailable',
+          service: options.name,
+          ...readiness,
+        });
+      }
+      if (path === '/graphql') return options.graphql(req, res, query ? `?${query}` : '');
+      return sendJson(res, 404, { error: 'not found' });
+    };
+    respond().catch((error: unknown) => {
+      options.logger.error({ err: loggableError(error) }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  const { port, origin } = await listen(server, options.host, options.port);
+  return {
+    url: `${origin}/graphql`,
+    port,
+    stop: async () => {
+      await closeServer(server);
+      await options.onStop();
+    },
+  };
 }

@@ -1,10 +1,10 @@
-import type { ServerHandle } from './subgraph-server';
+import type { ServiceHandle } from './http';
 
 /**
  * Starts a service and stops it gracefully on SIGTERM or SIGINT (in-flight requests
  * finish, no new ones start). A configuration error is printed plainly, without a stack.
  */
-export function runUntilSignalled(name: string, start: () => Promise<ServerHandle>): void {
+export function runUntilSignalled(name: string, start: () => Promise<ServiceHandle>): void {
   start()
     .then((handle) => {
       console.log(`${name} ready at ${handle.url}`);

@@ -9,9 +9,10 @@ import { databaseAnswers, openDatabase, type Database, type DatabaseOptions } fr
 import { createLogger, type Logger } from './logger';
 import type { RequestContext } from './request-context';
 import { DateScalar, DateTimeScalar } from './scalars';
-import { startSubgraphServer, type ServerHandle } from './subgraph-server';
+import type { ServiceHandle } from './http';
+import { startSubgraphServer } from './subgraph-server';
 
-export interface SubgraphHandle extends ServerHandle {
+export interface SubgraphHandle extends ServiceHandle {
   database: Database;
 }
 

@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Clock } from './clock';
 import { ErrorCode, maskError } from './errors';
-import { BodyTooLargeError, closeServer, errorBody, headerMapOf, listen, readBody, sendGraphQLResponse, sendJson } from './http';
+import {
+  BodyTooLargeError,
+  errorBody,
+  headerMapOf,
+  readBody,
+  sendGraphQLResponse,
+  sendJson,
+  serveHttp,
+  type ServiceHandle,
+} from './http';
 import type { Logger } from './logger';
 import type { RequestContext } from './request-context';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest, VIEWER_HEADER } from './request-signature';
@@ -25,12 +34,6 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   isReady(): Promise<boolean>;
   /** Representations for big `_entities` batches can be large; the gateway limits clients to 1 MB. */
   maxBodyBytes?: number;
-}
-
-export interface ServerHandle {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
 }
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
@@ -66,7 +69,7 @@ function requestLogPlugin<C extends RequestContext>(): ApolloServerPlugin<C> {
 export async function startSubgraphServer<C extends RequestContext>(
   options: SubgraphServerOptions<C>,
   where: { host: string; port: number },
-): Promise<ServerHandle> {
+): Promise<ServiceHandle> {
   const { logger, clock } = options;
   const apollo = new ApolloServer<C>({
     schema: options.schema,
@@ -117,32 +120,16 @@ export async function startSubgraphServer<C extends RequestContext>(
     await sendGraphQLResponse(res, response);
   };
 
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const respond = async () => {
-      if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok', service: options.name });
-      if (req.method === 'GET' && path === '/readyz') {
-        const ready = await options.isReady();
-        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', service: options.name });
-      }
-      if (path === '/graphql' && req.method === 'POST') return handleGraphQL(req, res);
-      if (path === '/graphql') return sendJson(res, 405, errorBody(ErrorCode.BadUserInput, 'Use POST'), { allow: 'POST' });
-      return sendJson(res, 404, { error: 'not found' });
-    };
-    respond().catch((error: unknown) => {
-      logger.error({ err: loggableError(error) }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, errorBody(ErrorCode.Internal, 'Internal server error'));
-      else res.destroy();
-    });
+  return serveHttp({
+    name: options.name,
+    host: where.host,
+    port: where.port,
+    logger,
+    readiness: async () => ({ ready: await options.isReady() }),
+    graphql: (req, res) =>
+      req.method === 'POST'
+        ? handleGraphQL(req, res)
+        : sendJson(res, 405, errorBody(ErrorCode.BadUserInput, 'Use POST'), { allow: 'POST' }),
+    onStop: () => apollo.stop(),
   });
-  server.keepAliveTimeout = 65_000;
-  const { port, origin } = await listen(server, where.host, where.port);
-  return {
-    url: `${origin}/graphql`,
-    port,
-    stop: async () => {
-      await closeServer(server);
-      await apollo.stop();
-    },
-  };
 }

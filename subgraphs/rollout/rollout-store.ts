@@ -12,6 +12,18 @@ const toEvent = (row: RolloutEventRow): RolloutEvent => ({
   plannedSwitchOnAt: row.plannedSwitchOnAt,
 });
 
+/** The stored form of event number `seq` of a practice's history. */
+export const toRow = (odsCode: string, seq: number, event: RolloutEvent): RolloutEventRow => ({
+  odsCode,
+  seq,
+  kind: event.kind,
+  at: event.at,
+  actorRole: event.actor.role,
+  actorId: event.actor.id,
+  reason: event.reason,
+  plannedSwitchOnAt: event.plannedSwitchOnAt,
+});
+
 /** Reads and appends rollout histories. Nothing here updates or deletes an event. */
 export class RolloutStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -32,16 +44,7 @@ export class RolloutStore {
    */
   async append(odsCode: string, seq: number, event: RolloutEvent): Promise<void> {
     try {
-      await this.dataSource.getRepository(RolloutEventEntity).insert({
-        odsCode,
-        seq,
-        kind: event.kind,
-        at: event.at,
-        actorRole: event.actor.role,
-        actorId: event.actor.id,
-        reason: event.reason,
-        plannedSwitchOnAt: event.plannedSwitchOnAt,
-      });
+      await this.dataSource.getRepository(RolloutEventEntity).insert(toRow(odsCode, seq, event));
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw conflict('The practice was changed at the same moment by someone else; try again');

@@ -4,6 +4,7 @@ import { DEMO_ROLLOUT, demoInstant, type DemoCommand } from '../common/demo/roll
 import type { RolloutEvent } from './domain/rollout-event';
 import { decide, type RolloutCommand } from './domain/state-machine';
 import { RolloutEventEntity } from './entities/rollout-event';
+import { toRow } from './rollout-store';
 
 const toCommand = (command: DemoCommand, seededAt: Date): RolloutCommand => {
   switch (command.kind) {
@@ -32,16 +33,7 @@ export async function seedRollout(dataSource: DataSource, clock: Clock): Promise
       if (!decision.ok) throw new Error(`Demo rollout for ${odsCode} is inconsistent: ${decision.message}`);
       history.push(decision.event);
     }
-    return history.map((event, i) => ({
-      odsCode,
-      seq: i + 1,
-      kind: event.kind,
-      at: event.at,
-      actorRole: event.actor.role,
-      actorId: event.actor.id,
-      reason: event.reason,
-      plannedSwitchOnAt: event.plannedSwitchOnAt,
-    }));
+    return history.map((event, i) => toRow(odsCode, i + 1, event));
   });
   await dataSource.transaction(async (manager) => {
     for (let i = 0; i < rows.length; i += 200) await manager.getRepository(RolloutEventEntity).insert(rows.slice(i, i + 200));

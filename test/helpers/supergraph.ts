@@ -10,7 +10,7 @@ import { ManualClock } from '../../subgraphs/common/clock';
 import type { SubgraphConfig, SubgraphName } from '../../subgraphs/common/config';
 import { silentLogger, type Logger } from '../../subgraphs/common/logger';
 import type { SubgraphHandle } from '../../subgraphs/common/start-subgraph';
-import type { ServerHandle } from '../../subgraphs/common/subgraph-server';
+import type { ServiceHandle } from '../../subgraphs/common/http';
 import { startPracticesSubgraph } from '../../subgraphs/practices/server';
 import { startRecordsSubgraph } from '../../subgraphs/records/server';
 import { startRolloutSubgraph } from '../../subgraphs/rollout/server';
@@ -25,7 +25,7 @@ export interface Supergraph {
   url: string;
   clock: ManualClock;
   secret: string;
-  gateway: ServerHandle;
+  gateway: ServiceHandle;
   subgraphs: Record<SubgraphName, SubgraphHandle>;
   token(request: TokenRequest): Promise<string>;
   graphql<T = Record<string, unknown>>(
