@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { PatientEntity } from '../subgraphs/records/entities/patient';
-import { RecordEntryEntity } from '../subgraphs/records/entities/record-entry';
+import { insertPatientsWithEntries, testNhsNumbers } from '../test/helpers/bulk-records';
 import { Scenario } from '../test/helpers/scenario';
 import { startSupergraph } from '../test/helpers/supergraph';
 
@@ -20,15 +18,6 @@ const SIZES = [10, 1_000, 10_000];
 const QUERY =
   '{ me { onlineAccess { state visibleFrom } record(first: 20) { totalCount edges { node { id type title availableAt } } } } }';
 
-function nhsNumberFor(n: number): string {
-  for (let k = n; ; k += 1) {
-    const nine = String(999_100_000 + k);
-    const sum = [...nine].reduce((total, digit, i) => total + Number(digit) * (10 - i), 0);
-    const check = (11 - (sum % 11)) % 11;
-    if (check !== 10) return `${nine}${check}`;
-  }
-}
-
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main() {
@@ -44,28 +33,15 @@ async function main() {
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const [i, size] of SIZES.entries()) {
-    const nhsNumber = nhsNumberFor(i * 10);
-    await records.dataSource
-      .getRepository(PatientEntity)
-      .insert({ nhsNumber, odsCode: practice, dateOfBirth: '1970-01-01', registeredAt: new Date('2000-01-01T00:00:00.000Z') });
-    const entries = Array.from({ length: size }, (_, k) => {
-      const at = new Date(Date.UTC(2022, 10, 1) + k * 60_000);
-      return {
-        id: randomUUID(),
-        nhsNumber,
-        type: 'APPOINTMENT' as const,
-        title: `entry ${k}`,
-        body: 'b',
-        recordedAt: at,
-        filedAt: null,
-        availableAt: at,
-        hiddenFromPatient: k % 10 === 9,
-        hiddenReason: k % 10 === 9 ? 'r' : null,
-        recordedBy: 'bench',
-      };
+    const nhsNumber = testNhsNumbers(1, i * 10)[0]!;
+    await insertPatientsWithEntries(records.dataSource, {
+      odsCode: practice,
+      nhsNumbers: [nhsNumber],
+      registeredAt: new Date('2000-01-01T00:00:00.000Z'),
+      entriesEach: size,
+      from: new Date('2022-11-01T00:00:00.000Z'),
+      hiddenEvery: 10,
     });
-    for (let k = 0; k < entries.length; k += 500)
-      await records.dataSource.getRepository(RecordEntryEntity).insert(entries.slice(k, k + 500));
     s.at('2024-06-01T09:00:00.000Z');
     const token = await s.token(Scenario.patient(nhsNumber));
     const once = async () => {

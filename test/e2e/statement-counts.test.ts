@@ -1,20 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { RecordEntryEntity } from '../../subgraphs/records/entities/record-entry';
-import { PatientEntity } from '../../subgraphs/records/entities/patient';
+import { insertPatientsWithEntries, testNhsNumbers } from '../helpers/bulk-records';
 import { Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
-
-/** Valid test NHS numbers (Modulus 11) in the 999 range, as many as asked. */
-function testNhsNumbers(count: number, start: number): string[] {
-  const numbers: string[] = [];
-  for (let n = start; numbers.length < count; n += 1) {
-    const nine = String(999_000_000 + n);
-    const sum = [...nine].reduce((total, digit, i) => total + Number(digit) * (10 - i), 0);
-    const check = (11 - (sum % 11)) % 11;
-    if (check !== 10) numbers.push(`${nine}${check}`);
-  }
-  return numbers;
-}
 
 /**
  * Loaders really batch: a clinician's list of patients with their records costs the records
@@ -33,35 +19,14 @@ describe('SQL statements per request', () => {
   async function practiceWith(odsCode: string, patients: number, entriesEach: number, firstNumber: number) {
     await s.createPractice(odsCode, 'EMIS');
     await s.switchOn(odsCode, 'EMIS');
-    const db = supergraph.subgraphs.records.database.dataSource;
-    const nhsNumbers = testNhsNumbers(patients, firstNumber);
-    await db.getRepository(PatientEntity).insert(
-      nhsNumbers.map((nhsNumber) => ({
-        nhsNumber,
-        odsCode,
-        dateOfBirth: '1970-01-01',
-        registeredAt: new Date('2020-01-01T00:00:00.000Z'),
-      })),
-    );
-    const entries = nhsNumbers.flatMap((nhsNumber) =>
-      Array.from({ length: entriesEach }, (_, i) => {
-        const at = new Date(Date.UTC(2023, 0, 2, 0, i));
-        return {
-          id: randomUUID(),
-          nhsNumber,
-          type: 'APPOINTMENT' as const,
-          title: `entry ${i}`,
-          body: 'b',
-          recordedAt: at,
-          filedAt: null,
-          availableAt: at,
-          hiddenFromPatient: i % 5 === 4,
-          hiddenReason: i % 5 === 4 ? 'r' : null,
-          recordedBy: 'test',
-        };
-      }),
-    );
-    for (let i = 0; i < entries.length; i += 200) await db.getRepository(RecordEntryEntity).insert(entries.slice(i, i + 200));
+    await insertPatientsWithEntries(supergraph.subgraphs.records.database.dataSource, {
+      odsCode,
+      nhsNumbers: testNhsNumbers(patients, firstNumber),
+      registeredAt: new Date('2020-01-01T00:00:00.000Z'),
+      entriesEach,
+      from: new Date('2023-01-02T00:00:00.000Z'),
+      hiddenEvery: 5,
+    });
   }
 
   async function statementsFor(odsCode: string): Promise<{ statements: number; patients: number }> {
