@@ -40,6 +40,11 @@ const config: CodegenConfig = {
       Practice: '../models#RolloutPracticeModel',
       RolloutEvent: '../models#RolloutEventModel',
       AccessPeriod: '../models#AccessPeriodModel',
+      PracticePause: '../models#PracticePauseModel',
+      PracticeNotification: '../models#PracticeNotificationModel',
+      PracticeConnection: '../models#RolloutPracticeConnectionModel',
+      WaveResult: '../models#WaveResultModel',
+      WaveSkip: '../models#WaveSkipModel',
     }),
     ...subgraph('records', {
       Patient: '../models#PatientModel',

@@ -43,6 +43,8 @@ export interface SubgraphConfig {
   demoData: boolean;
   /** Other subgraphs this one calls directly (rollout asks practices about suppliers). */
   practicesUrl: string;
+  /** Rollout: the least notice, in days, a supplier must give a practice of a planned switch-on. */
+  minimumNoticeDays: number;
 }
 
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -70,6 +72,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       DEMO_DATA: flag,
       PRACTICES_URL: z.string().url().default(`http://127.0.0.1:${DEFAULT_PORTS.practices}/graphql`),
+      ROLLOUT_MINIMUM_NOTICE_DAYS: z.coerce.number().min(0).max(365).default(7),
     },
     env,
   ) as Record<string, unknown>;
@@ -83,5 +86,6 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
     logLevel: parsed.LOG_LEVEL as string,
     demoData: parsed.DEMO_DATA as boolean,
     practicesUrl: parsed.PRACTICES_URL as string,
+    minimumNoticeDays: parsed.ROLLOUT_MINIMUM_NOTICE_DAYS as number,
   };
 }

@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pa
 import { viewerAs } from '../common/viewer';
 import type { PracticesContext } from './context';
 import { isIcbCode, isPracticeOdsCode, normalisePostcode } from '../common/ods-code';
+import { mayReadMembership } from './authorization';
 import type { PracticeFilter } from './practice-store';
 import type { Resolvers } from './generated/graphql';
 
@@ -48,10 +49,14 @@ function checkName(value: string, field: string): string {
 export const resolvers: Resolvers = {
   Query: {
     practice: (_parent, { odsCode }, context) => context.loaders.practice.load(checkOdsCode(odsCode)),
-    practices: (_parent, { first, after, icbCode, supplier }, context) =>
-      practiceConnection(context, { icbCode: checkIcbCode(icbCode), supplier }, first, after),
+    practices: (_parent, { first, after, icbCode, supplier, status }, context) =>
+      practiceConnection(context, { icbCode: checkIcbCode(icbCode), supplier, status }, first, after),
     integratedCareBoards: (_parent, _args, context) => context.practices.allIcbs(),
     integratedCareBoard: (_parent, { code }, context) => context.loaders.icb.load(checkIcbCode(code, 'code') ?? ''),
+    practiceMembership: (_parent, { supplier, icbCode }, context) => {
+      if (!mayReadMembership(context.viewer)) throw forbidden('Practice membership is for the rollout service only');
+      return context.practices.membership({ supplier, icbCode: checkIcbCode(icbCode) });
+    },
   },
   Mutation: {
     upsertPractice: async (_parent, { input }, context) => {
@@ -85,7 +90,7 @@ export const resolvers: Resolvers = {
   },
   IntegratedCareBoard: {
     __resolveReference: (reference, context) => context.loaders.icb.load(reference.code),
-    practices: (icb, { first, after, supplier }, context) =>
-      practiceConnection(context, { icbCode: icb.code, supplier }, first, after),
+    practices: (icb, { first, after, supplier, status }, context) =>
+      practiceConnection(context, { icbCode: icb.code, supplier, status }, first, after),
   },
 };

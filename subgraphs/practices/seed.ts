@@ -10,6 +10,8 @@ export async function seedPractices(dataSource: DataSource, clock: Clock): Promi
   const now = clock.now();
   await dataSource.transaction(async (manager) => {
     await manager.getRepository(IntegratedCareBoardEntity).insert([...DEMO_ICBS]);
-    await manager.getRepository(PracticeEntity).insert(DEMO_PRACTICES.map((p) => ({ ...p, updatedAt: now })));
+    await manager
+      .getRepository(PracticeEntity)
+      .insert(DEMO_PRACTICES.map((p) => ({ ...p, status: 'ACTIVE' as const, openedOn: null, closedOn: null, updatedAt: now })));
   });
 }

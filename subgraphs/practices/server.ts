@@ -4,12 +4,13 @@ import { practicesContext } from './context';
 import { IntegratedCareBoardEntity } from './entities/integrated-care-board';
 import { PracticeEntity } from './entities/practice';
 import { CreatePractices1764000000000 } from './migrations/1764000000000-create-practices';
+import { AddPracticeLifecycle1764100000000 } from './migrations/1764100000000-add-practice-lifecycle';
 import { resolvers } from './resolvers';
 import { seedPractices } from './seed';
 
 export const practicesDefinition = {
   entities: [PracticeEntity, IntegratedCareBoardEntity],
-  migrations: [CreatePractices1764000000000],
+  migrations: [CreatePractices1764000000000, AddPracticeLifecycle1764100000000],
   resolvers,
   contextFor: practicesContext,
   seedDemoData: seedPractices,

@@ -1,9 +1,10 @@
 import { forbidden, notFound } from '../common/errors';
+import type { Supplier } from '../common/viewer';
 import type { Actor } from './domain/rollout-event';
 import type { RolloutContext } from './context';
 import type { RolloutPracticeModel } from './models';
 
-export type RolloutAction = 'schedule' | 'switchOn' | 'pause' | 'resume';
+export type RolloutAction = 'schedule' | 'cancel' | 'switchOn' | 'pause' | 'resume';
 
 /**
  * Who may change a practice's rollout, as an ordered list of allow rules ending in deny:
@@ -38,4 +39,42 @@ export function mayReadStaffDetail(context: RolloutContext, practice: RolloutPra
   if (viewer.role === 'clinician') return viewer.odsCode === practice.odsCode;
   if (viewer.role === 'supplier') return practice.supplier !== undefined && practice.supplier === viewer.supplier;
   return false;
+}
+
+/**
+ * What a viewer may see a notification of: the practice's clinicians (they are the ones told),
+ * its supplier and nhse. Not analysts, patients or apps.
+ */
+export function mayReadNotifications(context: RolloutContext, practice: RolloutPracticeModel): boolean {
+  const { viewer } = context;
+  if (viewer.role === 'nhse') return true;
+  if (viewer.role === 'clinician') return viewer.odsCode === practice.odsCode;
+  if (viewer.role === 'supplier') return practice.supplier !== undefined && practice.supplier === viewer.supplier;
+  return false;
+}
+
+/** NHS England alone may plan a switch-on with less than the minimum notice. */
+export function authorizeNoticeOverride(context: RolloutContext, override: boolean | null | undefined): boolean {
+  if (override !== true) return false;
+  if (context.viewer.role !== 'nhse') throw forbidden('Only NHS England may override the minimum notice');
+  return true;
+}
+
+/**
+ * Whose practices a viewer's figures cover: analysts and nhse every practice, a supplier its
+ * own (supplier set); everyone else is refused.
+ */
+export function analyticsScope(context: RolloutContext): { supplier: Supplier | null } {
+  const { viewer } = context;
+  if (viewer.role === 'analyst' || viewer.role === 'nhse') return { supplier: null };
+  if (viewer.role === 'supplier') return { supplier: viewer.supplier };
+  throw forbidden('Rollout figures are for analysts, NHS England and suppliers');
+}
+
+/** The actor a wave is recorded under: the supplier (its own practices) or nhse. */
+export function waveActor(context: RolloutContext): Actor {
+  const { viewer } = context;
+  if (viewer.role === 'nhse') return { role: 'nhse', id: viewer.subject };
+  if (viewer.role === 'supplier') return { role: 'supplier', id: viewer.supplier };
+  throw forbidden('Only suppliers and NHS England may schedule switch-ons');
 }

@@ -10,6 +10,28 @@ const toEvent = (row: RolloutEventRow): RolloutEvent => ({
   actor: { role: row.actorRole as RolloutEvent['actor']['role'], id: row.actorId },
   reason: row.reason,
   plannedSwitchOnAt: row.plannedSwitchOnAt,
+  noticeOverridden: row.noticeOverridden === true,
+});
+
+interface RawEventRow {
+  odsCode: string;
+  kind: string;
+  at: string | number;
+  actorRole: string;
+  actorId: string;
+  reason: string | null;
+  plannedSwitchOnAt: string | number | null;
+  noticeOverridden: boolean | number | string;
+}
+
+/** A raw row as an event: bigint instants arrive as strings from PostgreSQL, booleans as 0/1 from SQLite. */
+const fromRaw = (row: RawEventRow): RolloutEvent => ({
+  kind: row.kind as RolloutEvent['kind'],
+  at: new Date(Number(row.at)),
+  actor: { role: row.actorRole as RolloutEvent['actor']['role'], id: row.actorId },
+  reason: row.reason,
+  plannedSwitchOnAt: row.plannedSwitchOnAt === null ? null : new Date(Number(row.plannedSwitchOnAt)),
+  noticeOverridden: row.noticeOverridden === true || row.noticeOverridden === 1 || row.noticeOverridden === '1',
 });
 
 /** The stored form of event number `seq` of a practice's history. */
@@ -22,6 +44,7 @@ export const toRow = (odsCode: string, seq: number, event: RolloutEvent): Rollou
   actorId: event.actor.id,
   reason: event.reason,
   plannedSwitchOnAt: event.plannedSwitchOnAt,
+  noticeOverridden: event.noticeOverridden,
 });
 
 /** Reads and appends rollout histories. Nothing here updates or deletes an event. */
@@ -36,6 +59,56 @@ export class RolloutStore {
     const byCode = new Map<string, RolloutEvent[]>(codes.map((code) => [code, []]));
     for (const row of rows) byCode.get(row.odsCode)?.push(toEvent(row));
     return byCode;
+  }
+
+  /**
+   * Every practice's history, for figures over the whole rollout: one statement, rows read raw
+   * (no entity hydration), since a national timeline reads every event there is.
+   */
+  async allHistories(): Promise<Map<string, RolloutEvent[]>> {
+    const rows = await this.dataSource
+      .getRepository(RolloutEventEntity)
+      .createQueryBuilder('e')
+      .select([
+        'e.ods_code AS "odsCode"',
+        'e.kind AS "kind"',
+        'e.at AS "at"',
+        'e.actor_role AS "actorRole"',
+        'e.actor_id AS "actorId"',
+        'e.reason AS "reason"',
+        'e.planned_switch_on_at AS "plannedSwitchOnAt"',
+        'e.notice_overridden AS "noticeOverridden"',
+      ])
+      .orderBy('e.ods_code', 'ASC')
+      .addOrderBy('e.seq', 'ASC')
+      .getRawMany<RawEventRow>();
+    const byCode = new Map<string, RolloutEvent[]>();
+    for (const row of rows) {
+      const event = fromRaw(row);
+      const history = byCode.get(row.odsCode);
+      if (history) history.push(event);
+      else byCode.set(row.odsCode, [event]);
+    }
+    return byCode;
+  }
+
+  /**
+   * Appends events to several practices' histories at once, all or nothing: a wave. If any
+   * practice was changed meanwhile, the unique (ods_code, seq) index refuses it, the whole
+   * wave is rolled back, and the caller gets CONFLICT.
+   */
+  async appendAll(appends: readonly { odsCode: string; seq: number; event: RolloutEvent }[]): Promise<void> {
+    const rows = appends.map(({ odsCode, seq, event }) => toRow(odsCode, seq, event));
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        for (let i = 0; i < rows.length; i += 200) await manager.getRepository(RolloutEventEntity).insert(rows.slice(i, i + 200));
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw conflict('One of the practices was changed at the same moment by someone else; nothing was scheduled: try again');
+      }
+      throw error;
+    }
   }
 
   /**

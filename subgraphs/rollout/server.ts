@@ -4,6 +4,8 @@ import { startSubgraph, type StartOptions, type SubgraphHandle } from '../common
 import { rolloutContext } from './context';
 import { RolloutEventEntity } from './entities/rollout-event';
 import { CreateRolloutEvents1764000000001 } from './migrations/1764000000001-create-rollout-events';
+import { AddNoticeOverridden1764100000001 } from './migrations/1764100000001-add-notice-overridden';
+import { DAY_MS } from './domain/state-machine';
 import { PracticeDirectory } from './practice-directory';
 import { resolvers } from './resolvers';
 import { seedRollout } from './seed';
@@ -15,9 +17,9 @@ export function startRolloutSubgraph(config: SubgraphConfig, options: StartOptio
     config,
     {
       entities: [RolloutEventEntity],
-      migrations: [CreateRolloutEvents1764000000001],
+      migrations: [CreateRolloutEvents1764000000001, AddNoticeOverridden1764100000001],
       resolvers,
-      contextFor: rolloutContext(directory),
+      contextFor: rolloutContext(directory, { minimumNoticeMs: Math.round(config.minimumNoticeDays * DAY_MS) }),
       seedDemoData: seedRollout,
     },
     options,

@@ -1,4 +1,5 @@
 import type { TokenRequest } from '../../gateway/token-claims';
+import { PracticeEntity } from '../../subgraphs/practices/entities/practice';
 import { Scenario, codes } from '../helpers/scenario';
 import { startSupergraph, type GraphQLResponse, type Supergraph } from '../helpers/supergraph';
 
@@ -406,6 +407,25 @@ describe('the practices contract, through the gateway', () => {
       const board = await icb(icbCode);
       expect(board).toMatchObject({ name: 'New ICB name', practices: { totalCount: 1 } });
       expect(board!.practices.edges.map((edge) => edge.node.odsCode)).toEqual([odsCode]);
+    });
+
+    it('creates a practice ACTIVE with unknown dates, and leaves the status and dates of an existing one alone', async () => {
+      const odsCode = newCode();
+      const icbCode = newIcb();
+      const LIFECYCLE = `query($o: ID!) { practice(odsCode: $o) { name status openedOn closedOn } }`;
+      await create(input(odsCode, icbCode, { name: 'Fresh Surgery' }));
+      expect(await s.ok(Scenario.analyst, LIFECYCLE, { o: odsCode })).toEqual({
+        practice: { name: 'Fresh Surgery', status: 'ACTIVE', openedOn: null, closedOn: null },
+      });
+
+      // As the ODS import would leave it: closed, with its dates.
+      await supergraph.subgraphs.practices.database.dataSource
+        .getRepository(PracticeEntity)
+        .update({ odsCode }, { status: 'CLOSED', openedOn: '1990-04-01', closedOn: '2023-03-31' });
+      await create(input(odsCode, icbCode, { name: 'Renamed Surgery', supplier: 'TPP' }));
+      expect(await s.ok(Scenario.analyst, LIFECYCLE, { o: odsCode })).toEqual({
+        practice: { name: 'Renamed Surgery', status: 'CLOSED', openedOn: '1990-04-01', closedOn: '2023-03-31' },
+      });
     });
 
     it('by nhse moves a practice to another ICB', async () => {

@@ -596,15 +596,16 @@ describe('the rollout contract, through the gateway', () => {
       s.at('2024-01-20T00:00:00.000Z');
       await done(Scenario.nhse, 'pause', practice, { reason: 'Clinical safety review again' });
       s.at('2024-01-21T00:00:00.000Z');
-      await done(Scenario.nhse, 'resume', practice, { at: '2024-01-22T00:00:00.000Z' });
-      s.at('2024-01-22T00:00:00.000Z');
+      // Exactly the minimum notice (7 days) ahead: no override needed.
+      await done(Scenario.nhse, 'resume', practice, { at: '2024-01-28T00:00:00.000Z' });
+      s.at('2024-01-28T00:00:00.000Z');
 
       const view = await read(practice);
       expect(view.accessStatus).toBe('ENABLED');
       expect(view.accessPeriods).toEqual([
         { from: '2024-01-17T00:00:00.000Z', to: '2024-01-18T00:00:00.000Z' },
         { from: '2024-01-19T00:00:00.000Z', to: '2024-01-20T00:00:00.000Z' },
-        { from: '2024-01-22T00:00:00.000Z', to: null },
+        { from: '2024-01-28T00:00:00.000Z', to: null },
       ]);
       expect(view.rolloutHistory.map((event) => [event.kind, event.actorRole, event.actor])).toEqual([
         ['SCHEDULED', 'nhse', 'nhse-test'],

@@ -7,7 +7,7 @@ import { signDevToken } from '../../gateway/dev-keys';
 import { startGateway } from '../../gateway/server';
 import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
 import { ManualClock } from '../../subgraphs/common/clock';
-import type { SubgraphConfig, SubgraphName } from '../../subgraphs/common/config';
+import type { DatabaseConfig, SubgraphConfig, SubgraphName } from '../../subgraphs/common/config';
 import { silentLogger, type Logger } from '../../subgraphs/common/logger';
 import type { SubgraphHandle } from '../../subgraphs/common/start-subgraph';
 import type { ServiceHandle } from '../../subgraphs/common/http';
@@ -56,10 +56,19 @@ export async function postGraphQL<T>(url: string, headers: Record<string, string
 
 /**
  * The whole supergraph in-process on free ports, over real HTTP: three subgraphs, each
- * with a fresh database of its own, and the gateway. The clock is shared and manual, so a
- * test can stand at the exact switch-on instant.
+ * with a fresh database of its own (or one the test hands in through `databases`, which it
+ * keeps and drops itself), and the gateway. The clock is shared and manual, so a test can
+ * stand at the exact switch-on instant.
  */
-export async function startSupergraph(options: { now?: string; demoData?: boolean; logger?: Logger } = {}): Promise<Supergraph> {
+export async function startSupergraph(
+  options: {
+    now?: string;
+    demoData?: boolean;
+    logger?: Logger;
+    minimumNoticeDays?: number;
+    databases?: Partial<Record<SubgraphName, DatabaseConfig>>;
+  } = {},
+): Promise<Supergraph> {
   const clock = new ManualClock(options.now ?? '2024-01-15T12:00:00.000Z');
   const secret = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'cas-keys-'));
@@ -68,17 +77,22 @@ export async function startSupergraph(options: { now?: string; demoData?: boolea
   const databases: TestDatabase[] = [];
   const started: SubgraphHandle[] = [];
   const configFor = async (name: SubgraphName, practicesUrl = 'http://127.0.0.1:1/graphql'): Promise<SubgraphConfig> => {
-    const database = await createTestDatabase(name);
-    databases.push(database);
+    let database = options.databases?.[name];
+    if (!database) {
+      const fresh = await createTestDatabase(name);
+      databases.push(fresh);
+      database = fresh.config;
+    }
     return {
       name,
       host: '127.0.0.1',
       port: 0,
-      database: database.config,
+      database,
       signingSecret: secret,
       logLevel: 'silent',
       demoData: options.demoData ?? false,
       practicesUrl,
+      minimumNoticeDays: options.minimumNoticeDays ?? 7,
     };
   };
   const cleanup = async () => {

@@ -1,24 +1,6 @@
-/** A day of the Gregorian calendar. */
-export interface CalendarDate {
-  year: number;
-  month: number;
-  day: number;
-}
+import { isLeapYear, londonMidnight, parseCalendarDate } from '../../common/london-day';
 
-const YYYY_MM_DD = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
-
-const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-const daysInMonth = (year: number, month: number): number =>
-  month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
-
-/** Strict YYYY-MM-DD naming a real day (no 2023-02-29, no year 0000); null otherwise. */
-export function parseCalendarDate(value: string): CalendarDate | null {
-  const match = typeof value === 'string' ? YYYY_MM_DD.exec(value) : null;
-  if (!match) return null;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  return { year, month, day };
-}
+export { parseCalendarDate, type CalendarDate } from '../../common/london-day';
 
 /**
  * The instant automatic access becomes possible by age: midnight in England (Europe/London,
@@ -33,44 +15,4 @@ export function sixteenthBirthday(dateOfBirth: string): Date | null {
   const year = born.year + 16;
   const leapDayInCommonYear = born.month === 2 && born.day === 29 && !isLeapYear(year);
   return londonMidnight(leapDayInCommonYear ? { year, month: 3, day: 1 } : { year, month: born.month, day: born.day });
-}
-
-// Built once at load: a runtime without the Europe/London zone fails loudly here, never quietly.
-const londonClock = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
-
-/** Milliseconds of the UTC instant whose UTC fields equal the given wall-clock fields. */
-function wallClockMs(d: CalendarDate, hour = 0, minute = 0, second = 0): number {
-  const date = new Date(0);
-  date.setUTCFullYear(d.year, d.month - 1, d.day); // not Date.UTC: that maps years 0-99 to 1900-1999
-  date.setUTCHours(hour, minute, second, 0);
-  return date.getTime();
-}
-
-/** London's offset from UTC at an instant, in milliseconds (BST: +3 600 000). */
-function londonOffsetMs(ms: number): number {
-  const parts = londonClock.formatToParts(new Date(ms));
-  const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? NaN);
-  const wall = { year: part('year'), month: part('month'), day: part('day') };
-  return wallClockMs(wall, part('hour'), part('minute'), part('second')) - Math.floor(ms / 1000) * 1000;
-}
-
-/**
- * Midnight at the start of a London calendar day. Clocks in the UK change at 01:00 UTC, never
- * at midnight, so the day's midnight exists and is unique; two steps settle the offset, and the
- * result is checked against the clock (null, so "not 16", if it ever does not read 00:00:00).
- */
-function londonMidnight(day: CalendarDate): Date | null {
-  const asIfUtc = wallClockMs(day);
-  let ms = asIfUtc - londonOffsetMs(asIfUtc);
-  ms = asIfUtc - londonOffsetMs(ms);
-  return !Number.isNaN(ms) && londonOffsetMs(ms) === asIfUtc - ms ? new Date(ms) : null;
 }

@@ -2,7 +2,7 @@
 export const ACCESS_STATUSES = ['NOT_SCHEDULED', 'SCHEDULED', 'ENABLED', 'PAUSED'] as const;
 export type AccessStatus = (typeof ACCESS_STATUSES)[number];
 
-export type RolloutEventKind = 'SCHEDULED' | 'RESCHEDULED' | 'SWITCHED_ON' | 'PAUSED' | 'RESUMED';
+export type RolloutEventKind = 'SCHEDULED' | 'RESCHEDULED' | 'CANCELLED' | 'SWITCHED_ON' | 'PAUSED' | 'RESUMED';
 
 /** Who asked for a change. id: the supplier ('EMIS'), the clinician ('A81001:<sub>') or nhse ('<sub>'). */
 export interface Actor {
@@ -20,6 +20,8 @@ export interface RolloutEvent {
   reason: string | null;
   /** SCHEDULED / RESCHEDULED: the plan; RESUMED: a later instant, or null for "on at `at`". */
   plannedSwitchOnAt: Date | null;
+  /** True when NHS England set a plan with less than the minimum notice (suppliers never may). */
+  noticeOverridden: boolean;
 }
 
 /** A span during which automatic access was on: `from` inclusive, `to` exclusive, null = still on. */

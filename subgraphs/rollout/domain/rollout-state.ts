@@ -1,4 +1,12 @@
-import { instantOf, type AccessPeriod, type AccessStatus, type RolloutEvent } from './rollout-event';
+import { instantOf, type AccessPeriod, type AccessStatus, type Actor, type RolloutEvent } from './rollout-event';
+
+/** The pause in force: why, since when, and who asked for it. */
+export interface PauseInForce {
+  /** Null only for a damaged row: the state machine never writes a pause without a reason. */
+  reason: string | null;
+  since: Date;
+  by: Actor;
+}
 
 /** A practice's automatic-access state as of one instant, derived from its history. */
 export interface RolloutState {
@@ -11,6 +19,8 @@ export interface RolloutState {
   plannedSwitchOnAt: Date | null;
   /** Only while PAUSED: the reason of the pause in force. */
   pauseReason: string | null;
+  /** Only while PAUSED: the pause in force. */
+  pause: PauseInForce | null;
 }
 
 /** The fold's working state, in milliseconds so comparisons cannot go wrong on Date identity. */
@@ -18,7 +28,16 @@ interface Fold {
   status: AccessStatus;
   periods: { from: number; to: number | null }[];
   planned: number | null;
-  pauseReason: string | null;
+  pause: { reason: string | null; since: number; by: Actor } | null;
+}
+
+/** What the fold saw, step by step: for notifications and anything else that needs the story. */
+export type RolloutStep =
+  | { kind: 'event'; event: RolloutEvent; at: number; applied: boolean; before: StepState; after: StepState }
+  | { kind: 'planTookEffect'; at: number };
+export interface StepState {
+  status: AccessStatus;
+  planned: number | null;
 }
 
 /**
@@ -30,76 +49,127 @@ interface Fold {
  * - events are taken in order of `at` (ties keep array order), whatever the array order;
  * - an event with an invalid `at`, or of an unknown kind, is ignored;
  * - an event illegal in the state it meets is ignored (SWITCHED_ON while ENABLED or PAUSED,
- *   SCHEDULED/RESCHEDULED while ENABLED or PAUSED, PAUSED while PAUSED, RESUMED unless PAUSED);
+ *   SCHEDULED/RESCHEDULED while ENABLED or PAUSED, CANCELLED unless SCHEDULED, PAUSED while
+ *   PAUSED, RESUMED unless PAUSED);
  * - a plan (SCHEDULED, RESCHEDULED or RESUMED with an instant) that is missing, invalid or
  *   not after its own `at` is ignored, so a RESUMED with such a plan leaves the practice paused;
- * - SCHEDULED and RESCHEDULED are read alike (both set the plan);
+ * - SCHEDULED and RESCHEDULED are read alike (both set the plan); CANCELLED drops a plan;
  * - a PAUSED without a reason still pauses (stopping access is the safe side); pauseReason is null.
  * So periods are always sorted, non-overlapping and non-empty, and only an ENABLED practice
  * has an open one. An invalid `asOf` counts no event: NOT_SCHEDULED.
  */
 export function deriveRolloutState(history: readonly RolloutEvent[], asOf: Date): RolloutState {
-  const limit = instantOf(asOf);
-  const counted = history
-    .map((event, index) => ({ event, index, at: instantOf(event.at) }))
-    .filter(({ at }) => at <= limit)
-    .sort((a, b) => a.at - b.at || a.index - b.index);
+  return toState(replay(history, instantOf(asOf)));
+}
 
-  const fold: Fold = { status: 'NOT_SCHEDULED', periods: [], planned: null, pauseReason: null };
-  for (const { event, at } of counted) {
-    advancePlan(fold, at);
-    apply(fold, event, at);
+/**
+ * Replays the history up to `limit` (ms), telling `visit` each step: every event met (applied
+ * or ignored, with the state before and after) and every plan that took effect by itself.
+ * The one fold behind every derived fact, so no two readings of a history can differ.
+ */
+export function replay(history: readonly RolloutEvent[], limit: number, visit?: (step: RolloutStep) => void): Fold {
+  const fold = newFold();
+  for (const { event, at } of countedEvents(history)) {
+    if (!(at <= limit)) break;
+    advancePlan(fold, at, visit);
+    const before = visit ? { status: fold.status, planned: fold.planned } : undefined;
+    const applied = apply(fold, event, at);
+    if (visit && before)
+      visit({ kind: 'event', event, at, applied, before, after: { status: fold.status, planned: fold.planned } });
   }
-  advancePlan(fold, limit);
-  return toState(fold);
+  advancePlan(fold, limit, visit);
+  return fold;
+}
+
+/**
+ * The status at each of `instants` (ms, ascending), in one pass over the history: the same
+ * answer as deriveRolloutState at each instant (a property test holds them together), at the
+ * cost of one fold, for timelines over thousands of practices.
+ */
+export function statusesAt(history: readonly RolloutEvent[], instants: readonly number[]): AccessStatus[] {
+  const events = countedEvents(history);
+  const fold = newFold();
+  const statuses: AccessStatus[] = [];
+  let next = 0;
+  let previous = -Infinity;
+  for (const instant of instants) {
+    if (!(instant >= previous)) throw new Error('statusesAt needs valid instants in ascending order');
+    previous = instant;
+    for (; next < events.length && events[next]!.at <= instant; next += 1) {
+      const { event, at } = events[next]!;
+      advancePlan(fold, at);
+      apply(fold, event, at);
+    }
+    advancePlan(fold, instant);
+    statuses.push(fold.status);
+  }
+  return statuses;
+}
+
+const newFold = (): Fold => ({ status: 'NOT_SCHEDULED', periods: [], planned: null, pause: null });
+
+/** Events with a valid instant, in order of `at`; ties keep the array order. */
+function countedEvents(history: readonly RolloutEvent[]): { event: RolloutEvent; at: number }[] {
+  return history
+    .map((event, index) => ({ event, index, at: instantOf(event.at) }))
+    .filter(({ at }) => !Number.isNaN(at))
+    .sort((a, b) => a.at - b.at || a.index - b.index);
 }
 
 /** A plan whose instant has come is a switch-on at exactly that instant. */
-function advancePlan(fold: Fold, until: number): void {
+function advancePlan(fold: Fold, until: number, visit?: (step: RolloutStep) => void): void {
   if (fold.status === 'SCHEDULED' && fold.planned !== null && fold.planned <= until) {
-    openPeriod(fold, fold.planned);
+    const at = fold.planned;
+    openPeriod(fold, at);
+    visit?.({ kind: 'planTookEffect', at });
   }
 }
 
-function apply(fold: Fold, event: RolloutEvent, at: number): void {
+/** Applies one event; false when the event is one the state it meets makes meaningless (ignored). */
+function apply(fold: Fold, event: RolloutEvent, at: number): boolean {
   switch (event.kind) {
     case 'SCHEDULED':
     case 'RESCHEDULED': {
       const planned = futurePlan(event, at);
-      if ((fold.status === 'NOT_SCHEDULED' || fold.status === 'SCHEDULED') && planned !== null) {
-        fold.status = 'SCHEDULED';
-        fold.planned = planned;
-      }
-      return;
+      if ((fold.status !== 'NOT_SCHEDULED' && fold.status !== 'SCHEDULED') || planned === null) return false;
+      fold.status = 'SCHEDULED';
+      fold.planned = planned;
+      return true;
     }
+    case 'CANCELLED':
+      if (fold.status !== 'SCHEDULED') return false;
+      fold.status = 'NOT_SCHEDULED';
+      fold.planned = null;
+      return true;
     case 'SWITCHED_ON':
-      if (fold.status === 'NOT_SCHEDULED' || fold.status === 'SCHEDULED') openPeriod(fold, at);
-      return;
-    case 'PAUSED':
-      if (fold.status !== 'PAUSED') {
-        closePeriod(fold, at);
-        fold.status = 'PAUSED';
-        fold.planned = null;
-        fold.pauseReason = typeof event.reason === 'string' && event.reason.trim() !== '' ? event.reason.trim() : null;
-      }
-      return;
+      if (fold.status !== 'NOT_SCHEDULED' && fold.status !== 'SCHEDULED') return false;
+      openPeriod(fold, at);
+      return true;
+    case 'PAUSED': {
+      if (fold.status === 'PAUSED') return false;
+      closePeriod(fold, at);
+      fold.status = 'PAUSED';
+      fold.planned = null;
+      const reason = typeof event.reason === 'string' && event.reason.trim() !== '' ? event.reason.trim() : null;
+      fold.pause = { reason, since: at, by: event.actor };
+      return true;
+    }
     case 'RESUMED': {
-      if (fold.status !== 'PAUSED') return;
+      if (fold.status !== 'PAUSED') return false;
       if (event.plannedSwitchOnAt === null) {
         openPeriod(fold, at);
-        return;
+        return true;
       }
       const planned = futurePlan(event, at);
-      if (planned !== null) {
-        fold.status = 'SCHEDULED';
-        fold.planned = planned;
-        fold.pauseReason = null;
-      }
-      return;
+      if (planned === null) return false;
+      fold.status = 'SCHEDULED';
+      fold.planned = planned;
+      fold.pause = null;
+      return true;
     }
     default:
       // An unknown kind (a row written by a newer version, say) changes nothing.
-      return;
+      return false;
   }
 }
 
@@ -113,7 +183,7 @@ function openPeriod(fold: Fold, from: number): void {
   fold.periods.push({ from, to: null });
   fold.status = 'ENABLED';
   fold.planned = null;
-  fold.pauseReason = null;
+  fold.pause = null;
 }
 
 /** Ends the open period, if any; one paused at the instant it opened never existed. */
@@ -126,11 +196,16 @@ function closePeriod(fold: Fold, to: number): void {
 
 function toState(fold: Fold): RolloutState {
   const periods = fold.periods.map(({ from, to }) => ({ from: new Date(from), to: to === null ? null : new Date(to) }));
+  const pause =
+    fold.status === 'PAUSED' && fold.pause !== null
+      ? { reason: fold.pause.reason, since: new Date(fold.pause.since), by: { ...fold.pause.by } }
+      : null;
   return {
     status: fold.status,
     periods,
     switchOnAt: periods[0] ? new Date(periods[0].from.getTime()) : null,
     plannedSwitchOnAt: fold.status === 'SCHEDULED' && fold.planned !== null ? new Date(fold.planned) : null,
-    pauseReason: fold.status === 'PAUSED' ? fold.pauseReason : null,
+    pauseReason: pause?.reason ?? null,
+    pause,
   };
 }

@@ -12,6 +12,7 @@ export interface RolloutEventRow {
   actorId: string;
   reason: string | null;
   plannedSwitchOnAt: Date | null;
+  noticeOverridden: boolean;
 }
 
 export const RolloutEventEntity = new EntitySchema<RolloutEventRow>({
@@ -27,5 +28,6 @@ export const RolloutEventEntity = new EntitySchema<RolloutEventRow>({
     actorId: { name: 'actor_id', type: 'varchar', length: 200 },
     reason: { type: 'varchar', length: 500, nullable: true },
     plannedSwitchOnAt: { name: 'planned_switch_on_at', ...nullableInstantColumn },
+    noticeOverridden: { name: 'notice_overridden', type: 'boolean', default: false },
   },
 });

@@ -14,6 +14,7 @@ const event = (kind: RolloutEvent['kind'], at: Date, fields: Partial<RolloutEven
   actor: supplier,
   reason: null,
   plannedSwitchOnAt: null,
+  noticeOverridden: false,
   ...fields,
 });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { RolloutEvent, RolloutEventKind } from '../../../subgraphs/rollout/domain/rollout-event';
-import { deriveRolloutState, type RolloutState } from '../../../subgraphs/rollout/domain/rollout-state';
-import { decide, type RolloutCommand } from '../../../subgraphs/rollout/domain/state-machine';
+import { deriveRolloutState, statusesAt, type RolloutState } from '../../../subgraphs/rollout/domain/rollout-state';
+import { decide, type NoticePolicy, type RolloutCommand } from '../../../subgraphs/rollout/domain/state-machine';
 import { instant, plusMs, supplier } from './rollout-builders';
 import { periodProblems } from './period-invariants';
 
@@ -13,6 +13,8 @@ const gridInstant = fc.integer({ min: 0, max: 60 }).map(onGrid);
 const invalidDate = fc.constant(null).map(() => new Date(Number.NaN));
 const maybeInvalid = fc.oneof({ weight: 12, arbitrary: gridInstant }, { weight: 1, arbitrary: invalidDate });
 const UNKNOWN_KIND = 'DELETED' as RolloutEventKind;
+/** Plans minutes ahead are the point here; the minimum notice has its own tests. */
+const NO_NOTICE: NoticePolicy = { minimumNoticeMs: 0 };
 
 /** Commands whose instants are near "now", some in the past or at now, so refusals are exercised too. */
 const command: fc.Arbitrary<(now: Date) => RolloutCommand> = fc.oneof(
@@ -20,6 +22,7 @@ const command: fc.Arbitrary<(now: Date) => RolloutCommand> = fc.oneof(
     .integer({ min: -2, max: 6 })
     .map((m) => (now: Date): RolloutCommand => ({ kind: 'scheduleSwitchOn', at: plusMs(now, m * MINUTE) })),
   fc.constant((): RolloutCommand => ({ kind: 'switchOn' })),
+  fc.constant((): RolloutCommand => ({ kind: 'cancelSwitchOn' })),
   fc
     .oneof(fc.constantFrom('', '  ', 'clinical safety review'), fc.string())
     .map((reason) => (): RolloutCommand => ({ kind: 'pauseAccess', reason })),
@@ -31,11 +34,13 @@ const steps = fc.array(fc.record({ gapMinutes: fc.integer({ min: 0, max: 4 }), c
 
 /** The status an accepted command must lead to, at the instant of its event. */
 const expectedStatus = (c: RolloutCommand): RolloutState['status'] =>
-  c.kind === 'switchOn' || (c.kind === 'resumeAccess' && c.at === null)
-    ? 'ENABLED'
-    : c.kind === 'pauseAccess'
-      ? 'PAUSED'
-      : 'SCHEDULED';
+  c.kind === 'cancelSwitchOn'
+    ? 'NOT_SCHEDULED'
+    : c.kind === 'switchOn' || (c.kind === 'resumeAccess' && c.at === null)
+      ? 'ENABLED'
+      : c.kind === 'pauseAccess'
+        ? 'PAUSED'
+        : 'SCHEDULED';
 
 /** Runs the steps through decide at increasing instants; returns the history and each step's instant. */
 function run(sequence: readonly { gapMinutes: number; command: (now: Date) => RolloutCommand }[]) {
@@ -46,7 +51,7 @@ function run(sequence: readonly { gapMinutes: number; command: (now: Date) => Ro
     now = plusMs(now, step.gapMinutes * MINUTE);
     instants.push(now);
     const cmd = step.command(now);
-    const decision = decide(history, cmd, supplier, now);
+    const decision = decide(history, cmd, supplier, now, NO_NOTICE);
     if (decision.ok) {
       history.push(decision.event);
       // decide and the derivation agree: an accepted event is never one the fold ignores.
@@ -59,11 +64,20 @@ function run(sequence: readonly { gapMinutes: number; command: (now: Date) => Ro
 
 /** Any event at all, legal or not, valid dates or not: what a damaged table might hold. */
 const anyEvent: fc.Arbitrary<RolloutEvent> = fc.record({
-  kind: fc.constantFrom<RolloutEventKind>('SCHEDULED', 'RESCHEDULED', 'SWITCHED_ON', 'PAUSED', 'RESUMED', UNKNOWN_KIND),
+  kind: fc.constantFrom<RolloutEventKind>(
+    'SCHEDULED',
+    'RESCHEDULED',
+    'CANCELLED',
+    'SWITCHED_ON',
+    'PAUSED',
+    'RESUMED',
+    UNKNOWN_KIND,
+  ),
   at: maybeInvalid,
   actor: fc.constant(supplier),
   reason: fc.option(fc.oneof(fc.constantFrom('', ' ', 'opt-in model'), fc.string()), { nil: null }),
   plannedSwitchOnAt: fc.option(maybeInvalid, { nil: null }),
+  noticeOverridden: fc.boolean(),
 });
 const anyHistory = fc.array(anyEvent, { maxLength: 30 });
 const anyAsOf = maybeInvalid;
@@ -144,11 +158,24 @@ describe('rollout properties', () => {
     fc.assert(
       fc.property(anyHistory, command, anyAsOf, (history, makeCommand, now) => {
         const cmd = makeCommand(now);
-        const decision = decide(history, cmd, supplier, now);
+        const decision = decide(history, cmd, supplier, now, NO_NOTICE);
         if (decision.ok) {
           const after = [...history, decision.event];
           expect(deriveRolloutState(after, decision.event.at).status).toBe(expectedStatus(cmd));
         }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a timeline sweep gives, at every instant, the status deriving from scratch gives', () => {
+    const ascending = fc
+      .array(fc.integer({ min: -5, max: 70 }), { maxLength: 12 })
+      .map((minutes) => [...minutes].sort((a, b) => a - b).map((m) => onGrid(m).getTime()));
+    fc.assert(
+      fc.property(anyHistory, ascending, (history, instants) => {
+        const expected = instants.map((at) => deriveRolloutState(history, new Date(at)).status);
+        expect(statusesAt(history, instants)).toEqual(expected);
       }),
       { numRuns: 500 },
     );

@@ -1,6 +1,6 @@
 import { deriveRolloutState } from '../../../subgraphs/rollout/domain/rollout-state';
 import type { RolloutEvent } from '../../../subgraphs/rollout/domain/rollout-event';
-import { instant, paused, plusMs, rescheduled, resumed, scheduled, switchedOn } from './rollout-builders';
+import { clinician, instant, paused, plusMs, rescheduled, resumed, scheduled, switchedOn } from './rollout-builders';
 import { periodProblems } from './period-invariants';
 
 const notified = instant('2023-01-04T09:00');
@@ -14,6 +14,7 @@ describe('deriving a practice rollout state from its history', () => {
       switchOnAt: null,
       plannedSwitchOnAt: null,
       pauseReason: null,
+      pause: null,
     });
   });
 
@@ -27,6 +28,7 @@ describe('deriving a practice rollout state from its history', () => {
         switchOnAt: null,
         plannedSwitchOnAt: switchOn,
         pauseReason: null,
+        pause: null,
       });
     });
 
@@ -37,6 +39,7 @@ describe('deriving a practice rollout state from its history', () => {
         switchOnAt: switchOn,
         plannedSwitchOnAt: null,
         pauseReason: null,
+        pause: null,
       });
     });
 
@@ -77,6 +80,7 @@ describe('deriving a practice rollout state from its history', () => {
       switchOnAt: switchOn,
       plannedSwitchOnAt: null,
       pauseReason: 'data-protection impact assessment',
+      pause: { reason: 'data-protection impact assessment', since: pausedAt, by: clinician },
     });
   });
 
@@ -89,6 +93,7 @@ describe('deriving a practice rollout state from its history', () => {
       switchOnAt: null,
       plannedSwitchOnAt: null,
       pauseReason: 'opt-in model',
+      pause: { reason: 'opt-in model', since: instant('2023-01-25T12:00'), by: clinician },
     });
   });
 
@@ -106,6 +111,7 @@ describe('deriving a practice rollout state from its history', () => {
       switchOnAt: switchOn,
       plannedSwitchOnAt: null,
       pauseReason: null,
+      pause: null,
     });
   });
 
@@ -119,6 +125,7 @@ describe('deriving a practice rollout state from its history', () => {
       status: 'SCHEDULED',
       plannedSwitchOnAt: backOn,
       pauseReason: null,
+      pause: null,
       periods: [{ from: switchOn, to: pausedAt }],
     });
     expect(deriveRolloutState(history, backOn)).toMatchObject({
@@ -175,6 +182,7 @@ describe('deriving a practice rollout state from its history', () => {
       switchOnAt: switchOn,
       plannedSwitchOnAt: null,
       pauseReason: null,
+      pause: null,
     });
     expect(deriveRolloutState(history, plusMs(notified, -1)).status).toBe('NOT_SCHEDULED');
   });

@@ -19,7 +19,7 @@ const snapshot = (history: readonly RolloutEvent[]): unknown[] =>
 function expectRefused(history: RolloutEvent[], command: RolloutCommand, message: RegExp, at = now): void {
   const before = snapshot(history);
   const decision = decide(history, command, supplier, at);
-  expect(decision).toEqual({ ok: false, message: expect.stringMatching(message) });
+  expect(decision).toEqual({ ok: false, code: expect.any(String), message: expect.stringMatching(message) });
   expect(snapshot(history)).toEqual(before);
   expect(history).toHaveLength(before.length);
 }
@@ -33,7 +33,14 @@ describe('deciding a rollout command', () => {
     it('plans the switch-on of a practice not yet scheduled: a SCHEDULED event at now', () => {
       expect(decide([], { kind: 'scheduleSwitchOn', at: switchOn }, supplier, now)).toEqual({
         ok: true,
-        event: { kind: 'SCHEDULED', at: now, actor: supplier, reason: null, plannedSwitchOnAt: switchOn },
+        event: {
+          kind: 'SCHEDULED',
+          at: now,
+          actor: supplier,
+          reason: null,
+          plannedSwitchOnAt: switchOn,
+          noticeOverridden: false,
+        },
       });
     });
 
@@ -96,6 +103,7 @@ describe('deciding a rollout command', () => {
           actor: clinician,
           reason: 'opt-in model',
           plannedSwitchOnAt: null,
+          noticeOverridden: false,
         });
       }
     });
@@ -121,7 +129,14 @@ describe('deciding a rollout command', () => {
   describe('resumeAccess', () => {
     it('resumes a paused practice now when no instant is given', () => {
       const event = accepted(decide(pausedHistory(), { kind: 'resumeAccess', at: null }, supplier, now));
-      expect(event).toEqual({ kind: 'RESUMED', at: now, actor: supplier, reason: null, plannedSwitchOnAt: null });
+      expect(event).toEqual({
+        kind: 'RESUMED',
+        at: now,
+        actor: supplier,
+        reason: null,
+        plannedSwitchOnAt: null,
+        noticeOverridden: false,
+      });
     });
 
     it('plans the resume for a future instant', () => {
@@ -205,6 +220,7 @@ describe('deciding a rollout command', () => {
       switchOnAt: deferred,
       plannedSwitchOnAt: null,
       pauseReason: null,
+      pause: null,
     });
   });
 });

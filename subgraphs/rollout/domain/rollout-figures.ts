@@ -1,0 +1,111 @@
+import { startOfLondonDay } from '../../common/london-day';
+import { SUPPLIER_LABELS, type PracticeSupplier } from '../../common/suppliers';
+import type { AccessStatus, RolloutEvent } from './rollout-event';
+import { statusesAt } from './rollout-state';
+
+/** A practice as the practices subgraph (its owner) describes it, for grouping and counting. */
+export interface PracticeMember {
+  odsCode: string;
+  supplier: PracticeSupplier;
+  icbCode: string;
+  icbName: string;
+  /** ODS open and close dates (YYYY-MM-DD); null when not known. */
+  openedOn: string | null;
+  closedOn: string | null;
+}
+
+export type RolloutGrouping = 'NATIONAL' | 'ICB' | 'SUPPLIER';
+
+/** How many practices stood in each state at one instant, in one group. */
+export interface RolloutCounts {
+  key: string;
+  label: string;
+  total: number;
+  notScheduled: number;
+  scheduled: number;
+  enabled: number;
+  paused: number;
+}
+
+const FIELD: Record<AccessStatus, 'notScheduled' | 'scheduled' | 'enabled' | 'paused'> = {
+  NOT_SCHEDULED: 'notScheduled',
+  SCHEDULED: 'scheduled',
+  ENABLED: 'enabled',
+  PAUSED: 'paused',
+};
+
+/**
+ * A practice counts at an instant when it was open then: on or after the London midnight
+ * that starts its open date, and before the one that starts its close date. A date we cannot
+ * read leaves the practice uncounted rather than guessed.
+ */
+export function openInterval(member: PracticeMember): { from: number; to: number } | null {
+  const from = member.openedOn === null ? -Infinity : (startOfLondonDay(member.openedOn)?.getTime() ?? null);
+  const to = member.closedOn === null ? Infinity : (startOfLondonDay(member.closedOn)?.getTime() ?? null);
+  return from === null || to === null ? null : { from, to };
+}
+
+function groupOf(member: PracticeMember, grouping: RolloutGrouping, nationalLabel: string): { key: string; label: string } {
+  switch (grouping) {
+    case 'ICB':
+      return { key: member.icbCode, label: member.icbName };
+    case 'SUPPLIER':
+      return { key: member.supplier, label: SUPPLIER_LABELS[member.supplier] ?? member.supplier };
+    default:
+      return { key: 'ENGLAND', label: nationalLabel };
+  }
+}
+
+/**
+ * The rollout at each instant (ms, ascending), grouped: each practice's history is folded once
+ * for all instants. Groups are those of the members given (every member's group appears at every
+ * instant, with zeros where it had no open practice), ordered by key; NATIONAL is one group.
+ * Membership is today's (the practices subgraph keeps no history of ICB or supplier moves);
+ * states and open/closed are as of each instant, so past figures stay as they were.
+ */
+export function countRollout(
+  members: readonly PracticeMember[],
+  histories: ReadonlyMap<string, readonly RolloutEvent[]>,
+  instants: readonly number[],
+  grouping: RolloutGrouping,
+  nationalLabel = 'England',
+): RolloutCounts[][] {
+  const blank = (key: string, label: string): RolloutCounts[] =>
+    instants.map(() => ({ key, label, total: 0, notScheduled: 0, scheduled: 0, enabled: 0, paused: 0 }));
+  // England is one group even with no practice in it: zeros, not an empty answer.
+  const groups = new Map<string, RolloutCounts[]>(grouping === 'NATIONAL' ? [['ENGLAND', blank('ENGLAND', nationalLabel)]] : []);
+  for (const member of members) {
+    const { key, label } = groupOf(member, grouping, nationalLabel);
+    let series = groups.get(key);
+    if (series === undefined) {
+      series = blank(key, label);
+      groups.set(key, series);
+    }
+    const open = openInterval(member);
+    if (open === null) continue;
+    const statuses = statusesAt(histories.get(member.odsCode) ?? [], instants);
+    instants.forEach((instant, i) => {
+      if (instant < open.from || instant >= open.to) return;
+      const counts = series[i]!;
+      counts.total += 1;
+      counts[FIELD[statuses[i]!]] += 1;
+    });
+  }
+  const ordered = [...groups.keys()].sort();
+  return instants.map((_, i) => ordered.map((key) => groups.get(key)![i]!));
+}
+
+export type TimelineInterval = 'DAY' | 'WEEK';
+const STEP_MS: Record<TimelineInterval, number> = { DAY: 86_400_000, WEEK: 7 * 86_400_000 };
+
+/** The instants of a timeline: from, from + step, ... up to and including `to`. */
+export function timelineInstants(from: Date, to: Date, interval: TimelineInterval): number[] {
+  const step = STEP_MS[interval];
+  const instants: number[] = [];
+  for (let at = from.getTime(); at <= to.getTime(); at += step) instants.push(at);
+  return instants;
+}
+
+/** How many points a timeline of that span would have, without building it. */
+export const timelineLength = (from: Date, to: Date, interval: TimelineInterval): number =>
+  to.getTime() < from.getTime() ? 0 : Math.floor((to.getTime() - from.getTime()) / STEP_MS[interval]) + 1;
