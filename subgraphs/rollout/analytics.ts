@@ -1,7 +1,7 @@
 import { forbidden, invalidInput } from '../common/errors';
 import { isIcbCode } from '../common/ods-code';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination';
-import { SUPPLIER_LABELS } from '../common/suppliers';
+import { SUPPLIER_LABELS, type Supplier } from '../common/suppliers';
 import { analyticsScope } from './authorization';
 import type { RolloutContext } from './context';
 import { countRollout, openInterval, timelineInstants, timelineLength, type PracticeMember } from './domain/rollout-figures';
@@ -22,9 +22,12 @@ function notInFuture(instant: Date, now: Date, field: string): Date {
   return instant;
 }
 
-/** The viewer's practices (a supplier's own; everyone's for analysts and nhse) and every history. */
-async function figuresFor(context: RolloutContext, filter: MembershipFilter = {}) {
-  const scope = analyticsScope(context);
+/**
+ * The viewer's practices (a supplier's own; everyone's for analysts and nhse) and every history.
+ * Each resolver asks for the scope first, so a viewer who may not read figures is refused before
+ * anything about the arguments is said.
+ */
+async function figuresFor(context: RolloutContext, scope: { supplier: Supplier | null }, filter: MembershipFilter = {}) {
   if (scope.supplier !== null && filter.supplier && filter.supplier !== scope.supplier) {
     throw forbidden('A supplier reads figures for its own practices only');
   }
@@ -62,27 +65,30 @@ export const analyticsQueries: Pick<
   'rolloutSummary' | 'rolloutTimeline' | 'pausedPractices' | 'upcomingSwitchOns'
 > = {
   rolloutSummary: async (_parent, { groupBy, asOf }, context) => {
+    const scope = analyticsScope(context);
     const at = notInFuture(asOf ?? context.now, context.now, 'asOf');
-    const { members, histories, nationalLabel } = await figuresFor(context);
+    const { members, histories, nationalLabel } = await figuresFor(context, scope);
     return countRollout(members, histories, [at.getTime()], groupBy, nationalLabel)[0] ?? [];
   },
 
   rolloutTimeline: async (_parent, { from, to, interval, groupBy }, context) => {
+    const scope = analyticsScope(context);
     notInFuture(to, context.now, 'to');
     if (to.getTime() < from.getTime()) throw invalidInput('from must not be after to', 'from');
     if (timelineLength(from, to, interval) > MAX_TIMELINE_POINTS) {
       throw invalidInput(`A timeline has at most ${MAX_TIMELINE_POINTS} points: shorten it or use WEEK`, 'to');
     }
     const instants = timelineInstants(from, to, interval);
-    const { members, histories, nationalLabel } = await figuresFor(context);
+    const { members, histories, nationalLabel } = await figuresFor(context, scope);
     const counts = countRollout(members, histories, instants, groupBy, nationalLabel);
     return instants.map((at, i) => ({ at: new Date(at), counts: counts[i] ?? [] }));
   },
 
   pausedPractices: async (_parent, { first, after, icbCode, supplier }, context) => {
+    const scope = analyticsScope(context);
     const size = pageSize(first, 200, 50);
     const cursor = decodeCursor(after, ['number', 'string'] as const);
-    const { members, histories } = await figuresFor(context, { supplier, icbCode: checkIcbCode(icbCode) });
+    const { members, histories } = await figuresFor(context, scope, { supplier, icbCode: checkIcbCode(icbCode) });
     const paused = statesNow(members, histories, context.now)
       .flatMap(({ odsCode, state }) => (state.pause ? [{ odsCode, since: state.pause.since.getTime() }] : []))
       .sort((a, b) => a.since - b.since || (a.odsCode < b.odsCode ? -1 : a.odsCode > b.odsCode ? 1 : 0));
@@ -98,11 +104,12 @@ export const analyticsQueries: Pick<
   },
 
   upcomingSwitchOns: async (_parent, { withinDays }, context) => {
+    const scope = analyticsScope(context);
     if (!Number.isInteger(withinDays) || withinDays < 1 || withinDays > MAX_WITHIN_DAYS) {
       throw invalidInput(`withinDays must be between 1 and ${MAX_WITHIN_DAYS}`, 'withinDays');
     }
     const horizon = context.now.getTime() + withinDays * 86_400_000;
-    const { members, histories } = await figuresFor(context);
+    const { members, histories } = await figuresFor(context, scope);
     return statesNow(members, histories, context.now)
       .flatMap(({ odsCode, state }) => {
         const planned = state.plannedSwitchOnAt?.getTime();

@@ -137,6 +137,8 @@ describe('rollout analytics, through the gateway', () => {
         expect(codes(response)).toEqual(['FORBIDDEN']);
         expect(response.body.data).toBeNull();
       }
+      // Refused before its arguments are looked at.
+      expect(codes(await s.as(role, SUMMARY, { g: 'NATIONAL', asOf: '2999-01-01T00:00:00.000Z' }))).toEqual(['FORBIDDEN']);
     });
 
     it('refuses an instant in the future, beyond a minute of clock skew', async () => {
@@ -145,6 +147,21 @@ describe('rollout analytics, through the gateway', () => {
       expect(response.body.errors![0]!.message).toMatch(/asOf is in the future/);
       await s.ok(Scenario.analyst, SUMMARY, { g: 'NATIONAL', asOf: '2026-11-24T12:01:00.000Z' });
     });
+  });
+
+  it('costs one SQL statement in each subgraph, whatever the grouping or the number of points', async () => {
+    const counted = async (query: string, variables: Record<string, unknown>) => {
+      const [practices, rollout] = [
+        supergraph.subgraphs.practices.database.statements,
+        supergraph.subgraphs.rollout.database.statements,
+      ];
+      const before = [practices.count, rollout.count];
+      await s.ok(Scenario.analyst, query, variables);
+      return [practices.count - before[0]!, rollout.count - before[1]!];
+    };
+    expect(await counted(SUMMARY, { g: 'ICB' })).toEqual([1, 1]);
+    expect(await counted(TIMELINE, { from: daysAgo(364), to: NOW, i: 'WEEK', g: 'SUPPLIER' })).toEqual([1, 1]);
+    expect(await counted(TIMELINE, { from: daysAgo(900), to: NOW, i: 'DAY', g: 'NATIONAL' })).toEqual([1, 1]);
   });
 
   describe('rolloutTimeline', () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -119,4 +119,20 @@ describe('importing a supplier\u2019s switch-on schedule', () => {
       stdout: expect.stringContaining('Cannot reach the gateway'),
     });
   }, 60_000);
+
+  it('the checked-in sample schedules the demo world\u2019s Cegedim practices and says why it skips the rest', async () => {
+    const demo = await startSupergraph({ now: NOW, demoData: true });
+    try {
+      const text = readFileSync(join(__dirname, '..', '..', 'samples', 'switch-on-schedule.csv'), 'utf8');
+      const token = await new Scenario(demo).token(Scenario.supplier('CEGEDIM'));
+      const report = await applySchedule(demo.url, token, parseScheduleFile(text));
+      expect(report.scheduled.map((p) => p.odsCode)).toEqual(['B84013', 'P84213', 'P84413', 'F84613']);
+      expect(report.skipped.map((p) => [p.line, p.odsCode, p.kind])).toEqual([
+        [6, 'C84104', 'NOT_YOUR_PRACTICE'],
+        [7, 'Y99999', 'UNKNOWN_PRACTICE'],
+      ]);
+    } finally {
+      await demo.stop();
+    }
+  });
 });

@@ -25,6 +25,8 @@ export interface Supergraph {
   url: string;
   clock: ManualClock;
   secret: string;
+  /** Holds the development JWT keys the gateway trusts (a CLI given DATA_DIR=dataDir mints accepted tokens). */
+  dataDir: string;
   gateway: ServiceHandle;
   subgraphs: Record<SubgraphName, SubgraphHandle>;
   token(request: TokenRequest): Promise<string>;
@@ -125,6 +127,7 @@ export async function startSupergraph(
       url: gateway.url,
       clock,
       secret,
+      dataDir,
       gateway,
       subgraphs,
       token: (request) => signDevToken(keysPath, claimsFor(request)),
