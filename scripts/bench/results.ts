@@ -7,12 +7,12 @@ import { format } from 'prettier';
 export const machine = (): string =>
   `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'SQLite'}`;
 
-/** Writes bench/results/NAME.md (formatted as `npm run lint` expects) and prints it. */
+/** Writes bench/results/NAME.md (NAME-postgres.md on PostgreSQL), formatted as `npm run lint` expects, and prints it. */
 export async function saveResult(name: string, markdown: string): Promise<void> {
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const formatted = await format(markdown, { parser: 'markdown', printWidth: 130 });
-  writeFileSync(join(dir, `${name}.md`), formatted);
+  writeFileSync(join(dir, `${name}${process.env.TEST_DATABASE_URL ? '-postgres' : ''}.md`), formatted);
   console.log(`\n${formatted}`);
 }
 

@@ -1,17 +1,11 @@
+import type { RolloutCounts } from '../../subgraphs/rollout/domain/rollout-figures';
+
 /**
  * The rollout figures as the gateway answers them (the contract's RolloutCounts and
  * RolloutTimelinePoint), and the four access states the report draws, in stacking order:
  * one list, so the chart, its legend, the headline and every table agree on names and colours.
  */
-export interface RolloutCounts {
-  key: string;
-  label: string;
-  total: number;
-  notScheduled: number;
-  scheduled: number;
-  enabled: number;
-  paused: number;
-}
+export type { RolloutCounts };
 
 export interface RolloutTimelinePoint {
   /** ISO instant, UTC, with milliseconds. */

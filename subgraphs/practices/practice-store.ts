@@ -1,4 +1,5 @@
 import { DataSource, In, type EntityManager } from 'typeorm';
+import type { PracticeMember } from '../common/practice-membership';
 import type { PracticeSupplier } from '../common/suppliers';
 import type { PracticeStatus } from './domain/practice-status';
 import { IntegratedCareBoardEntity, type IcbRow } from './entities/integrated-care-board';
@@ -11,14 +12,7 @@ export interface PracticeFilter {
 }
 
 /** What the rollout subgraph counts a practice by (the internal practiceMembership field). */
-export interface PracticeMembershipRow {
-  odsCode: string;
-  supplier: PracticeSupplier;
-  icbCode: string;
-  icbName: string;
-  openedOn: string | null;
-  closedOn: string | null;
-}
+export type PracticeMembershipRow = PracticeMember;
 
 /** What upsertPractice may set: the lifecycle (status, dates) is the ODS import's. */
 export type PracticeDetails = Pick<PracticeRow, 'odsCode' | 'name' | 'postcode' | 'supplier' | 'icbCode' | 'updatedAt'>;

@@ -1,3 +1,4 @@
+import type { RolloutCounts } from '../../subgraphs/rollout/domain/rollout-figures';
 import { RolloutStore } from '../../subgraphs/rollout/rollout-store';
 import { deriveRolloutState } from '../../subgraphs/rollout/domain/rollout-state';
 import { DEMO_PAUSED, DEMO_PAUSED_AFTER_ON, DEMO_SCHEDULED } from '../../subgraphs/common/demo/rollout-histories';
@@ -17,15 +18,7 @@ describe('rollout analytics, through the gateway', () => {
   const DAY = 86_400_000;
   const daysAgo = (days: number) => new Date(Date.parse(NOW) - days * DAY).toISOString();
 
-  interface Counts {
-    key: string;
-    label: string;
-    total: number;
-    notScheduled: number;
-    scheduled: number;
-    enabled: number;
-    paused: number;
-  }
+  type Counts = RolloutCounts;
   const COUNTS = 'key label total notScheduled scheduled enabled paused';
   const SUMMARY = `query($g: RolloutGrouping!, $asOf: DateTime) { rolloutSummary(groupBy: $g, asOf: $asOf) { ${COUNTS} } }`;
   const TIMELINE = `query($from: DateTime!, $to: DateTime!, $i: TimelineInterval!, $g: RolloutGrouping!) {

@@ -1,18 +1,10 @@
 import { startOfLondonDay } from '../../common/london-day';
-import { SUPPLIER_LABELS, type PracticeSupplier } from '../../common/suppliers';
+import type { PracticeMember } from '../../common/practice-membership';
+import { SUPPLIER_LABELS } from '../../common/suppliers';
 import type { AccessStatus, RolloutEvent } from './rollout-event';
 import { statusesAt } from './rollout-state';
 
-/** A practice as the practices subgraph (its owner) describes it, for grouping and counting. */
-export interface PracticeMember {
-  odsCode: string;
-  supplier: PracticeSupplier;
-  icbCode: string;
-  icbName: string;
-  /** ODS open and close dates (YYYY-MM-DD); null when not known. */
-  openedOn: string | null;
-  closedOn: string | null;
-}
+export type { PracticeMember };
 
 export type RolloutGrouping = 'NATIONAL' | 'ICB' | 'SUPPLIER';
 
