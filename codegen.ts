@@ -56,6 +56,9 @@ const config: CodegenConfig = {
       PatientConnection: '../models#PatientConnectionModel',
       ExclusionEvent: '../models#ExclusionEventModel',
       AccessPeriod: '../models#AccessPeriodModel',
+      ApprovedApp: '../models#ApprovedAppModel',
+      AccessLogEntry: '../models#AccessLogEntryModel',
+      AccessLogConnection: '../models#AccessLogConnectionModel',
     }),
   },
 };

@@ -45,6 +45,8 @@ export interface SubgraphConfig {
   practicesUrl: string;
   /** Rollout: the least notice, in days, a supplier must give a practice of a planned switch-on. */
   minimumNoticeDays: number;
+  /** Records: each approved app's token bucket (requests per second on average, and at once). */
+  appRateLimit: { perSecond: number; burst: number };
 }
 
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -73,6 +75,8 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
       DEMO_DATA: flag,
       PRACTICES_URL: z.string().url().default(`http://127.0.0.1:${DEFAULT_PORTS.practices}/graphql`),
       ROLLOUT_MINIMUM_NOTICE_DAYS: z.coerce.number().min(0).max(365).default(7),
+      APP_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(100_000).default(10),
+      APP_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(20),
     },
     env,
   ) as Record<string, unknown>;
@@ -87,5 +91,6 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
     demoData: parsed.DEMO_DATA as boolean,
     practicesUrl: parsed.PRACTICES_URL as string,
     minimumNoticeDays: parsed.ROLLOUT_MINIMUM_NOTICE_DAYS as number,
+    appRateLimit: { perSecond: parsed.APP_RATE_LIMIT_PER_SECOND as number, burst: parsed.APP_RATE_LIMIT_BURST as number },
   };
 }

@@ -2,30 +2,22 @@ import { forbidden } from '../common/errors';
 import type { Viewer, ViewerOf } from '../common/viewer';
 import type { PatientRow } from './entities/patient';
 
-/** The scope an app needs to read the patient view (SMART on FHIR's spirit). */
-export const RECORD_READ_SCOPE = 'record:read';
-
 /**
  * Who may read a patient, as explicit allow rules ending in deny: the patient themself at
- * NHS login P9; an app acting for them at P9 holding record:read; a clinician of the
- * practice the patient is registered at. Nobody else (nhse, analysts, suppliers never read
- * a record entry).
+ * NHS login P9; an app acting for them at P9 (whose approval and scope are checked against
+ * the database as well, see record-access.ts); a clinician of the practice the patient is
+ * registered at. Nobody else (nhse, analysts, suppliers never read a record entry).
  */
 export function mayReadPatient(viewer: Viewer, patient: PatientRow): boolean {
   switch (viewer.role) {
     case 'patient':
-      return viewer.identityLevel === 'P9' && viewer.nhsNumber === patient.nhsNumber;
     case 'app':
-      return viewer.identityLevel === 'P9' && viewer.nhsNumber === patient.nhsNumber && viewer.scopes.includes(RECORD_READ_SCOPE);
+      return viewer.identityLevel === 'P9' && viewer.nhsNumber === patient.nhsNumber;
     case 'clinician':
       return viewer.odsCode === patient.odsCode;
     default:
       return false;
   }
-}
-
-export function assertMayReadPatient(viewer: Viewer, patient: PatientRow): void {
-  if (!mayReadPatient(viewer, patient)) throw forbidden('You may not read this patient');
 }
 
 /** The clinician, if the viewer is a clinician of the patient's registered practice. */
@@ -36,12 +28,26 @@ export function clinicianOf(viewer: Viewer, patient: PatientRow): ViewerOf<'clin
   return viewer;
 }
 
-/** The patient or app viewer reading their own record; P9 and, for apps, the scope required. */
-export function selfReader(viewer: Viewer): ViewerOf<'patient' | 'app'> {
-  if (viewer.role !== 'patient' && viewer.role !== 'app') throw forbidden('Only patient and app tokens have a "me"');
-  if (viewer.identityLevel !== 'P9') throw forbidden('Reading a GP record needs NHS login identity level P9');
-  if (viewer.role === 'app' && !viewer.scopes.includes(RECORD_READ_SCOPE)) {
-    throw forbidden(`The app's token lacks the ${RECORD_READ_SCOPE} scope`);
+/** Who may read a patient's access log: the patient (P9) and clinicians of the practice; not apps. */
+export function mayReadAccessLog(viewer: Viewer, patient: PatientRow): boolean {
+  switch (viewer.role) {
+    case 'patient':
+      return viewer.identityLevel === 'P9' && viewer.nhsNumber === patient.nhsNumber;
+    case 'clinician':
+      return viewer.odsCode === patient.odsCode;
+    default:
+      return false;
   }
-  return viewer;
+}
+
+/** How the logs name the viewer: role, who, and the app if one acts. */
+export function actorOf(viewer: Viewer): { actorRole: string; actorId: string; clientId: string | null } {
+  switch (viewer.role) {
+    case 'clinician':
+      return { actorRole: 'clinician', actorId: `${viewer.odsCode}:${viewer.subject}`, clientId: null };
+    case 'app':
+      return { actorRole: 'app', actorId: viewer.clientId, clientId: viewer.clientId };
+    default:
+      return { actorRole: viewer.role, actorId: viewer.subject, clientId: null };
+  }
 }

@@ -1,14 +1,36 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
+import { AccessLogStore } from './access-log-store';
+import { AppRegistry } from './app-registry';
+import type { AppDecision } from './domain/app-access';
 import { createRecordsLoaders, type RecordsLoaders } from './loaders';
+import { RateLimiter, type RateLimitPolicy } from './rate-limiter';
 import { RecordsStore } from './records-store';
 
 export interface RecordsContext extends RequestContext {
   loaders: RecordsLoaders;
   records: RecordsStore;
+  apps: AppRegistry;
+  accessLog: AccessLogStore;
+  rateLimiter: RateLimiter;
+  /** An app viewer's approval, decided once per request from the database (never cached longer). */
+  appDecision?: Promise<AppDecision>;
+  /** Whether this request took its rate-limit token (once per request, however many `me`). */
+  rateLimitTaken?: Promise<boolean>;
 }
 
-export function recordsContext(base: RequestContext, dataSource: DataSource): RecordsContext {
-  const records = new RecordsStore(dataSource);
-  return { ...base, records, loaders: createRecordsLoaders(records) };
-}
+export const recordsContext =
+  (rateLimit: RateLimitPolicy) =>
+  (base: RequestContext, dataSource: DataSource): RecordsContext => {
+    const records = new RecordsStore(dataSource);
+    const accessLog = new AccessLogStore(dataSource);
+    const apps = new AppRegistry(dataSource);
+    return {
+      ...base,
+      records,
+      apps,
+      accessLog,
+      rateLimiter: new RateLimiter(dataSource, rateLimit),
+      loaders: createRecordsLoaders(records, apps, accessLog),
+    };
+  };

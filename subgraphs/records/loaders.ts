@@ -1,4 +1,8 @@
 import DataLoader from 'dataloader';
+import type { AccessLogStore } from './access-log-store';
+import type { AppRegistry } from './app-registry';
+import type { AccessLogRow } from './entities/access-log';
+import type { ApprovedAppRow } from './entities/approved-app';
 import type { ExclusionEventRow } from './entities/exclusion-event';
 import type { PatientRow } from './entities/patient';
 import type { RecordEntryRow } from './entities/record-entry';
@@ -24,6 +28,9 @@ export interface RecordsLoaders {
   patientViewCount: DataLoader<PatientViewQuery, number, string>;
   clinicalView: DataLoader<ClinicalViewQuery, RecordEntryRow[], string>;
   clinicalViewCount: DataLoader<string, number>;
+  app: DataLoader<string, ApprovedAppRow | null>;
+  /** Access-log rows of this tick, written in one INSERT; each read waits until its row is stored. */
+  accessLog: DataLoader<AccessLogRow, true>;
 }
 
 const queryKey = (query: object) => JSON.stringify(query);
@@ -64,7 +71,7 @@ async function perDistinctPatient<Q extends { nhsNumber: string }, R>(
   return queries.map((query) => position.get(query)!);
 }
 
-export function createRecordsLoaders(store: RecordsStore): RecordsLoaders {
+export function createRecordsLoaders(store: RecordsStore, apps: AppRegistry, accessLog: AccessLogStore): RecordsLoaders {
   const { dataSource } = store;
   return {
     patient: new DataLoader(async (nhsNumbers) => {
@@ -99,5 +106,16 @@ export function createRecordsLoaders(store: RecordsStore): RecordsLoaders {
       const counts = await clinicalViewCounts(dataSource, nhsNumbers);
       return nhsNumbers.map((nhs) => counts.get(nhs) ?? 0);
     }),
+    app: new DataLoader(async (clientIds) => {
+      const byId = new Map((await apps.byClientIds(clientIds)).map((row) => [row.clientId, row]));
+      return clientIds.map((id) => byId.get(id) ?? null);
+    }),
+    accessLog: new DataLoader(
+      async (rows) => {
+        await accessLog.append(rows);
+        return rows.map(() => true as const);
+      },
+      { cache: false },
+    ),
   };
 }

@@ -1,3 +1,5 @@
+import type { AccessLogRow } from './entities/access-log';
+import type { ApprovedAppRow } from './entities/approved-app';
 import type { Connection } from '../common/pagination';
 import type { AccessPeriod } from './domain/practice-access';
 import type { Visibility } from './domain/visibility';
@@ -26,3 +28,8 @@ export type ClinicalEntryConnectionModel = Connection<ClinicalEntryModel>;
 export type PatientConnectionModel = Connection<PatientModel>;
 export type ExclusionEventModel = ExclusionEventRow;
 export type AccessPeriodModel = AccessPeriod;
+
+/** An approved app with its scopes as a list. */
+export type ApprovedAppModel = Omit<ApprovedAppRow, 'scopes'> & { scopes: string[] };
+export type AccessLogEntryModel = AccessLogRow;
+export type AccessLogConnectionModel = Connection<AccessLogRow>;

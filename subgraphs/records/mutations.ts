@@ -2,6 +2,7 @@ import { conflict, forbidden, invalidInput, notFound } from '../common/errors';
 import { isPracticeOdsCode } from '../common/ods-code';
 import type { ViewerOf } from '../common/viewer';
 import { clinicianOf } from './authorization';
+import type { ChangeAction, ChangeLogRow } from './entities/change-log';
 import type { RecordsContext } from './context';
 import { SNOMED_EXCLUDED, SNOMED_EXCLUSION_LIFTED } from './domain/exclusion';
 import { mustBeFiled } from './domain/record-entry-type';
@@ -17,6 +18,24 @@ function clinician(context: RecordsContext): ViewerOf<'clinician'> {
 }
 
 const actorOf = (viewer: ViewerOf<'clinician'>) => `${viewer.odsCode}:${viewer.subject}`;
+
+/** The change-log row of a clinician's change: who, when, what, to which patient (and entry). */
+const changeBy = (
+  context: RecordsContext,
+  viewer: ViewerOf<'clinician'>,
+  action: ChangeAction,
+  nhsNumber: string,
+  entryId: string | null = null,
+): ChangeLogRow => ({
+  at: context.now,
+  requestId: context.requestId,
+  actorRole: 'clinician',
+  actorId: actorOf(viewer),
+  clientId: null,
+  action,
+  nhsNumber,
+  entryId,
+});
 
 function text(value: string, field: string, max: number): string {
   const trimmed = value.trim();
@@ -59,7 +78,10 @@ export const mutations: MutationResolvers = {
     // A patient registered elsewhere moves here: visibility then counts from this registration.
     // Both writes are conditional, so two registrations racing cannot both win.
     const patient = { nhsNumber, odsCode: viewer.odsCode, dateOfBirth: input.dateOfBirth, registeredAt: context.now };
-    const written = existing ? await context.records.move(patient, existing) : await context.records.registerNew(patient);
+    const change = changeBy(context, viewer, 'PATIENT_REGISTERED', nhsNumber);
+    const written = existing
+      ? await context.records.move(patient, existing, change)
+      : await context.records.registerNew(patient, change);
     if (!written) throw conflict('The patient was registered by someone else at the same moment; look them up again');
     context.loaders.patient.clear(nhsNumber).prime(nhsNumber, patient);
     return patient;
@@ -73,30 +95,37 @@ export const mutations: MutationResolvers = {
     if (hidden && !reason) throw invalidInput('Say why the entry is hidden from the patient', 'input.hiddenReason');
     if (!hidden && reason) throw invalidInput('hiddenReason is only for hidden entries', 'input.hiddenReason');
     const facts = { type: input.type, recordedAt: context.now, filedAt: null, hiddenFromPatient: hidden };
-    return context.records.addEntry({
-      ...facts,
-      nhsNumber: patient.nhsNumber,
-      title: text(input.title, 'input.title', 200),
-      body: text(input.body, 'input.body', 100_000),
-      // The server's clock, never the client's; results and letters count from filing.
-      availableAt: availableAt(facts),
-      hiddenReason: reason,
-      recordedBy: actorOf(viewer),
-    });
+    return context.records.addEntry(
+      {
+        ...facts,
+        nhsNumber: patient.nhsNumber,
+        title: text(input.title, 'input.title', 200),
+        body: text(input.body, 'input.body', 100_000),
+        // The server's clock, never the client's; results and letters count from filing.
+        availableAt: availableAt(facts),
+        hiddenReason: reason,
+        recordedBy: actorOf(viewer),
+      },
+      changeBy(context, viewer, 'ENTRY_ADDED', patient.nhsNumber),
+    );
   },
 
   fileRecordEntry: async (_parent, { id }, context) => {
     const entry = await entryOfClinician(context, id);
+    const viewer = clinician(context);
     if (!mustBeFiled(entry.type)) throw invalidInput('Only test results and clinical letters are filed', 'id');
     if (entry.filedAt) throw conflict('The entry is already filed');
-    if (!(await context.records.fileEntry(entry.id, context.now))) throw conflict('The entry is already filed');
+    const change = changeBy(context, viewer, 'ENTRY_FILED', entry.nhsNumber, entry.id);
+    if (!(await context.records.fileEntry(entry.id, context.now, change))) throw conflict('The entry is already filed');
     return { ...entry, filedAt: context.now, availableAt: context.now };
   },
 
   hideRecordEntry: async (_parent, { id, reason }, context) => {
     const entry = await entryOfClinician(context, id);
+    const viewer = clinician(context);
     const why = text(reason, 'reason', 500);
-    if (entry.hiddenFromPatient || !(await context.records.hideEntry(entry.id, why))) {
+    const change = changeBy(context, viewer, 'ENTRY_HIDDEN', entry.nhsNumber, entry.id);
+    if (entry.hiddenFromPatient || !(await context.records.hideEntry(entry.id, why, change))) {
       throw conflict('The entry is already hidden from the patient');
     }
     return { ...entry, hiddenFromPatient: true, hiddenReason: why };
@@ -105,13 +134,16 @@ export const mutations: MutationResolvers = {
   setOnlineAccessExclusion: async (_parent, { nhsNumber, excluded, reason }, context) => {
     const viewer = clinician(context);
     const patient = await patientOfClinician(context, nhsNumber);
-    await context.records.addExclusionEvent({
-      nhsNumber: patient.nhsNumber,
-      snomedCode: excluded ? SNOMED_EXCLUDED : SNOMED_EXCLUSION_LIFTED,
-      at: context.now,
-      reason: reason == null ? null : text(reason, 'reason', 500),
-      recordedBy: actorOf(viewer),
-    });
+    await context.records.addExclusionEvent(
+      {
+        nhsNumber: patient.nhsNumber,
+        snomedCode: excluded ? SNOMED_EXCLUDED : SNOMED_EXCLUSION_LIFTED,
+        at: context.now,
+        reason: reason == null ? null : text(reason, 'reason', 500),
+        recordedBy: actorOf(viewer),
+      },
+      changeBy(context, viewer, excluded ? 'EXCLUSION_SET' : 'EXCLUSION_LIFTED', patient.nhsNumber),
+    );
     context.loaders.exclusions.clear(patient.nhsNumber);
     return patient;
   },

@@ -1,6 +1,7 @@
 import { invalidInput } from '../common/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../common/pagination';
 import type { RecordsContext } from './context';
+import { logAccess } from './record-access';
 import type { PracticeAccess } from './domain/practice-access';
 import { RECORD_ENTRY_TYPES, type RecordEntryType } from './domain/record-entry-type';
 import { entryVisibility, type PatientFacts } from './domain/visibility';
@@ -39,13 +40,18 @@ export async function patientView(
   const after = keysetCursor(args.after);
   const types = checkTypes(args.types);
   const window = visibleWindow(facts, access, context.now);
-  if (!window) return EMPTY;
+  if (!window) {
+    await logAccess(context, patient.nhsNumber, 'PATIENT', 0, 'READ');
+    return EMPTY;
+  }
   const query = { nhsNumber: patient.nhsNumber, window, types, after, limit: limit + 1 };
   const rows = await context.loaders.patientView.load(query);
   const visible = rows.filter((row) => entryVisibility(row, facts, access, context.now).visible);
   if (visible.length !== rows.length) {
     context.logger.error({ dropped: rows.length - visible.length }, 'SQL window and visibility rule disagree; rows dropped');
   }
+  // Logged before the entries leave: if the log cannot be written, this throws and nothing is returned.
+  await logAccess(context, patient.nhsNumber, 'PATIENT', Math.min(visible.length, limit), 'READ');
   return toConnection(
     visible,
     limit,
@@ -66,6 +72,7 @@ export async function clinicalView(
   const limit = pageSize(args.first, MAX_PAGE, 20);
   const after = keysetCursor(args.after);
   const rows = await context.loaders.clinicalView.load({ nhsNumber: patient.nhsNumber, after, limit: limit + 1 });
+  await logAccess(context, patient.nhsNumber, 'CLINICAL', Math.min(rows.length, limit), 'READ');
   return toConnection(
     rows,
     limit,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { In, type DataSource } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../common/database';
 import type { ExclusionEventFacts } from './domain/exclusion';
+import { ChangeLogEntity, type ChangeLogRow } from './entities/change-log';
 import { ExclusionEventEntity, type ExclusionEventRow } from './entities/exclusion-event';
 import { PatientEntity, type PatientRow } from './entities/patient';
 import { RecordEntryEntity, type RecordEntryRow } from './entities/record-entry';
@@ -49,67 +50,102 @@ export class RecordsStore {
     return this.patients.countBy({ odsCode });
   }
 
-  /** Registers a new patient; false if the NHS number was registered meanwhile (nothing changes). */
-  async registerNew(patient: PatientRow): Promise<boolean> {
+  /**
+   * Runs one change and writes its change-log row in the same transaction: both or neither.
+   * `work` answers false when its condition no longer holds (someone changed the row first);
+   * then nothing is written and the caller gets false.
+   */
+  private async changing(change: ChangeLogRow, work: (manager: EntityManager) => Promise<boolean>): Promise<boolean> {
     try {
-      await this.patients.insert(patient);
+      await this.dataSource.transaction(async (manager) => {
+        if (!(await work(manager))) throw NOT_APPLIED;
+        await manager.getRepository(ChangeLogEntity).insert(change);
+      });
       return true;
     } catch (error) {
-      if (isUniqueViolation(error)) return false;
+      if (error === NOT_APPLIED || isUniqueViolation(error)) return false;
       throw error;
     }
+  }
+
+  /** Registers a new patient; false if the NHS number was registered meanwhile (nothing changes). */
+  registerNew(patient: PatientRow, change: ChangeLogRow): Promise<boolean> {
+    return this.changing(change, async (manager) => {
+      await manager.getRepository(PatientEntity).insert(patient);
+      return true;
+    });
   }
 
   /**
    * Moves a patient to another practice, only if they are still where the caller saw them and
    * with the same date of birth; false otherwise (someone else changed them first: nothing changes).
    */
-  async move(patient: PatientRow, from: { odsCode: string; dateOfBirth: string }): Promise<boolean> {
-    const result = await this.patients
-      .createQueryBuilder()
-      .update()
-      .set({ odsCode: patient.odsCode, registeredAt: patient.registeredAt })
-      .where('nhs_number = :nhs AND ods_code = :from AND date_of_birth = :dob', {
-        nhs: patient.nhsNumber,
-        from: from.odsCode,
-        dob: from.dateOfBirth,
-      })
-      .execute();
-    return (result.affected ?? 0) === 1;
+  move(patient: PatientRow, from: { odsCode: string; dateOfBirth: string }, change: ChangeLogRow): Promise<boolean> {
+    return this.changing(change, async (manager) => {
+      const result = await manager
+        .getRepository(PatientEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ odsCode: patient.odsCode, registeredAt: patient.registeredAt })
+        .where('nhs_number = :nhs AND ods_code = :from AND date_of_birth = :dob', {
+          nhs: patient.nhsNumber,
+          from: from.odsCode,
+          dob: from.dateOfBirth,
+        })
+        .execute();
+      return (result.affected ?? 0) === 1;
+    });
   }
 
-  async addEntry(entry: Omit<RecordEntryRow, 'id'>): Promise<RecordEntryRow> {
+  async addEntry(entry: Omit<RecordEntryRow, 'id'>, change: ChangeLogRow): Promise<RecordEntryRow> {
     const row: RecordEntryRow = { ...entry, id: randomUUID() };
-    await this.entries.insert(row);
+    const written = await this.changing({ ...change, entryId: row.id }, async (manager) => {
+      await manager.getRepository(RecordEntryEntity).insert(row);
+      return true;
+    });
+    if (!written) throw new Error('A new entry id was already taken');
     return row;
   }
 
   /** Files an unfiled entry; false if someone filed it first (nothing changes). */
-  async fileEntry(id: string, at: Date): Promise<boolean> {
-    const result = await this.entries
-      .createQueryBuilder()
-      .update()
-      .set({ filedAt: at, availableAt: at })
-      .where('id = :id AND filed_at IS NULL', { id })
-      .execute();
-    return (result.affected ?? 0) === 1;
+  fileEntry(id: string, at: Date, change: ChangeLogRow): Promise<boolean> {
+    return this.changing(change, async (manager) => {
+      const result = await manager
+        .getRepository(RecordEntryEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ filedAt: at, availableAt: at })
+        .where('id = :id AND filed_at IS NULL', { id })
+        .execute();
+      return (result.affected ?? 0) === 1;
+    });
   }
 
   /** Hides a visible entry; false if it was already hidden (nothing changes). */
-  async hideEntry(id: string, reason: string): Promise<boolean> {
-    const result = await this.entries
-      .createQueryBuilder()
-      .update()
-      .set({ hiddenFromPatient: true, hiddenReason: reason })
-      .where('id = :id AND hidden_from_patient = :visible', { id, visible: false })
-      .execute();
-    return (result.affected ?? 0) === 1;
+  hideEntry(id: string, reason: string, change: ChangeLogRow): Promise<boolean> {
+    return this.changing(change, async (manager) => {
+      const result = await manager
+        .getRepository(RecordEntryEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ hiddenFromPatient: true, hiddenReason: reason })
+        .where('id = :id AND hidden_from_patient = :visible', { id, visible: false })
+        .execute();
+      return (result.affected ?? 0) === 1;
+    });
   }
 
-  async addExclusionEvent(event: ExclusionEventRow): Promise<void> {
-    await this.dataSource.getRepository(ExclusionEventEntity).insert(event);
+  async addExclusionEvent(event: ExclusionEventRow, change: ChangeLogRow): Promise<void> {
+    const written = await this.changing(change, async (manager) => {
+      await manager.getRepository(ExclusionEventEntity).insert(event);
+      return true;
+    });
+    if (!written) throw new Error('The exclusion event was not written');
   }
 }
+
+/** Thrown inside a change's transaction to roll it back when its condition no longer held. */
+const NOT_APPLIED = new Error('change not applied');
 
 export const exclusionFacts = (rows: readonly ExclusionEventRow[]): ExclusionEventFacts[] =>
   rows.map((row) => ({ snomedCode: row.snomedCode, at: row.at }));

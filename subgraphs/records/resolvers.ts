@@ -1,6 +1,9 @@
 import { forbidden } from '../common/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination';
-import { assertMayReadPatient, clinicianOf, selfReader } from './authorization';
+import { clinicianOf } from './authorization';
+import { accessLogConnection } from './access-log-view';
+import { appMutations, appQueries } from './app-resolvers';
+import { assertClinicianOf, assertMayReadPatient, logAccess, selfReader } from './record-access';
 import { SNOMED_EXCLUSION_LIFTED } from './domain/exclusion';
 import { isValidNhsNumber } from './domain/nhs-number';
 import { onlineAccess } from './domain/online-access';
@@ -14,14 +17,18 @@ import { clinicalView, patientView } from './record-views';
 export const resolvers: Resolvers = {
   Query: {
     me: async (_parent, _args, context) => {
-      const viewer = selfReader(context.viewer);
+      const viewer = await selfReader(context);
       return context.loaders.patient.load(viewer.nhsNumber);
     },
     patient: async (_parent, { nhsNumber }, context) => {
       if (context.viewer.role !== 'clinician') throw forbidden('Only clinicians may look a patient up');
       const patient = await context.loaders.patient.load(checkNhsNumber(nhsNumber));
       if (!patient) return null;
-      clinicianOf(context.viewer, patient);
+      if (context.viewer.odsCode !== patient.odsCode) {
+        // An attempt on another practice's patient is audited like any other.
+        await logAccess(context, patient.nhsNumber, 'CLINICAL', 0, 'REFUSED');
+        clinicianOf(context.viewer, patient);
+      }
       return patient;
     },
     patients: async (_parent, { first, after }, context) => {
@@ -39,8 +46,9 @@ export const resolvers: Resolvers = {
         () => context.records.countPracticePatients(viewer.odsCode),
       );
     },
+    ...appQueries,
   },
-  Mutation: mutations,
+  Mutation: { ...mutations, ...appMutations },
   Patient: {
     // The gateway comes here with the access data it fetched from rollout (@requires). The
     // viewer is checked again: a representation grants nothing by itself.
@@ -49,25 +57,25 @@ export const resolvers: Resolvers = {
         typeof reference.nhsNumber === 'string' && isValidNhsNumber(reference.nhsNumber) ? reference.nhsNumber : null;
       const patient = nhsNumber ? await context.loaders.patient.load(nhsNumber) : null;
       if (!patient) return null;
-      assertMayReadPatient(context.viewer, patient);
+      await assertMayReadPatient(context, patient, 'PATIENT');
       const { registeredPractice } = reference as { registeredPractice?: unknown };
       return { ...patient, practiceAccess: registeredPractice };
     },
     registeredPractice: (patient) => ({ odsCode: patient.odsCode }),
     onlineAccess: async (patient, _args, context) => {
-      assertMayReadPatient(context.viewer, patient);
+      await assertMayReadPatient(context, patient, 'PATIENT');
       const access = practiceAccessOf(patient, context);
       if (!access) throw accessDataUnavailable(context);
       return onlineAccess(await patientFacts(patient, context), access, context.now);
     },
     record: async (patient, args, context) => {
-      assertMayReadPatient(context.viewer, patient);
+      await assertMayReadPatient(context, patient, 'PATIENT');
       const access = practiceAccessOf(patient, context);
       if (!access) throw accessDataUnavailable(context);
       return patientView(patient, await patientFacts(patient, context), access, args, context);
     },
     clinicalRecord: async (patient, args, context) => {
-      clinicianOf(context.viewer, patient);
+      await assertClinicianOf(context, patient);
       // Missing access data does not hide the record from its clinicians; every entry then
       // shows as not visible to the patient (ACCESS_DATA_UNAVAILABLE).
       return clinicalView(patient, await patientFacts(patient, context), practiceAccessOf(patient, context), args, context);
@@ -80,6 +88,7 @@ export const resolvers: Resolvers = {
       clinicianOf(context.viewer, patient);
       return context.loaders.exclusions.load(patient.nhsNumber);
     },
+    accessLog: (patient, args, context) => accessLogConnection(patient, args, context),
   },
   RecordEntry: {
     availableAt: (entry) => availableAt(entry),
@@ -97,6 +106,9 @@ export const resolvers: Resolvers = {
     visibleToPatient: ({ visibility }) => visibility.visible,
     hiddenReason: ({ visibility }) => (visibility.reasons[0] ? describeReason(visibility.reasons[0]) : null),
     notVisibleBecause: ({ visibility }) => visibility.reasons,
+  },
+  AccessLogEntry: {
+    actor: (row) => row.actorId,
   },
   ExclusionEvent: {
     excluded: (event) => event.snomedCode !== SNOMED_EXCLUSION_LIFTED,

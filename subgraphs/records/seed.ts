@@ -2,15 +2,30 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { DEMO_PATIENTS } from '../common/demo/patients';
+import { RECORD_READ_SCOPE } from './domain/app-access';
 import { availableAt } from './domain/visibility';
+import { ApprovedAppEntity } from './entities/approved-app';
 import { ExclusionEventEntity } from './entities/exclusion-event';
 import { PatientEntity } from './entities/patient';
 import { RecordEntryEntity, type RecordEntryRow } from './entities/record-entry';
 
-/** Loads the demo patients, entries and exclusions into an empty database. */
-export async function seedRecords(dataSource: DataSource, _clock: Clock): Promise<void> {
+/** The demo world's approved app. */
+export const DEMO_APP = { clientId: 'demo-app', name: 'Demo Health App' } as const;
+
+/** Loads the demo patients, entries, exclusions and approved app into an empty database. */
+export async function seedRecords(dataSource: DataSource, clock: Clock): Promise<void> {
   if ((await dataSource.getRepository(PatientEntity).count()) > 0) return;
   await dataSource.transaction(async (manager) => {
+    // The app the README's app token names, approved as if by NHS England.
+    await manager.getRepository(ApprovedAppEntity).insert({
+      clientId: DEMO_APP.clientId,
+      name: DEMO_APP.name,
+      scopes: RECORD_READ_SCOPE,
+      approvedAt: clock.now(),
+      approvedBy: 'demo-nhse',
+      revokedAt: null,
+      revokedBy: null,
+    });
     for (const patient of DEMO_PATIENTS) {
       await manager.getRepository(PatientEntity).insert({
         nhsNumber: patient.nhsNumber,

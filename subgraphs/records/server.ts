@@ -1,10 +1,14 @@
 import type { SubgraphConfig } from '../common/config';
 import { startSubgraph, type StartOptions, type SubgraphHandle } from '../common/start-subgraph';
 import { recordsContext } from './context';
+import { AccessLogEntity } from './entities/access-log';
+import { ApprovedAppEntity } from './entities/approved-app';
+import { ChangeLogEntity } from './entities/change-log';
 import { ExclusionEventEntity } from './entities/exclusion-event';
 import { PatientEntity } from './entities/patient';
 import { RecordEntryEntity } from './entities/record-entry';
 import { CreateRecords1764000000002 } from './migrations/1764000000002-create-records';
+import { AddAppsAndLogs1764100000002 } from './migrations/1764100000002-add-apps-and-logs';
 import { resolvers } from './resolvers';
 import { seedRecords } from './seed';
 
@@ -13,10 +17,10 @@ export function startRecordsSubgraph(config: SubgraphConfig, options: StartOptio
   return startSubgraph(
     config,
     {
-      entities: [PatientEntity, RecordEntryEntity, ExclusionEventEntity],
-      migrations: [CreateRecords1764000000002],
+      entities: [PatientEntity, RecordEntryEntity, ExclusionEventEntity, ApprovedAppEntity, AccessLogEntity, ChangeLogEntity],
+      migrations: [CreateRecords1764000000002, AddAppsAndLogs1764100000002],
       resolvers,
-      contextFor: recordsContext,
+      contextFor: recordsContext(config.appRateLimit),
       seedDemoData: seedRecords,
     },
     options,

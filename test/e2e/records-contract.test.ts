@@ -145,8 +145,9 @@ describe('the records contract, through the gateway', () => {
   let s: Scenario;
 
   beforeAll(async () => {
-    supergraph = await startSupergraph({ now: '2024-01-15T12:00:00.000Z' });
+    supergraph = await startSupergraph({ now: '2024-01-15T12:00:00.000Z', appRateLimit: { perSecond: 1000, burst: 1000 } });
     s = new Scenario(supergraph);
+    await s.approveApp('approved-app-test');
   }, 60_000);
 
   afterAll(() => supergraph?.stop());

@@ -46,6 +46,19 @@ export class Scenario {
     return { role: 'patient', nhsNumber, identityLevel };
   }
 
+  /** nhse approves an app (record:read unless told otherwise), as IM1 would. */
+  approveApp(clientId: string, scopes: string[] = ['record:read'], name = `App ${clientId}`) {
+    return this.ok(
+      Scenario.nhse,
+      `mutation($c: ID!, $n: String!, $s: [String!]!) { approveApp(clientId: $c, name: $n, scopes: $s) { clientId } }`,
+      { c: clientId, n: name, s: scopes },
+    );
+  }
+
+  static app(clientId: string, nhsNumber: string, scope = 'record:read'): TokenRequest {
+    return { role: 'app', clientId, nhsNumber, identityLevel: 'P9', scope };
+  }
+
   createPractice(odsCode: string, supplier = 'EMIS', icbCode = 'QWO') {
     return this.ok(Scenario.nhse, `mutation($input: PracticeInput!) { upsertPractice(input: $input) { odsCode } }`, {
       input: { odsCode, name: `Practice ${odsCode}`, postcode: 'LS1 3EX', supplier, icbCode, icbName: `ICB ${icbCode}` },
@@ -142,6 +155,6 @@ export class Scenario {
   }
 }
 
-export function codes(response: GraphQLResponse): (string | undefined)[] {
+export function codes(response: GraphQLResponse<unknown>): (string | undefined)[] {
   return (response.body.errors ?? []).map((error) => error.extensions?.code);
 }

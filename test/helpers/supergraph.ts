@@ -15,6 +15,7 @@ import { startPracticesSubgraph } from '../../subgraphs/practices/server';
 import { startRecordsSubgraph } from '../../subgraphs/records/server';
 import { startRolloutSubgraph } from '../../subgraphs/rollout/server';
 import { createTestDatabase, type TestDatabase } from './database';
+import { countReceivedRequests } from './received-requests';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -29,12 +30,16 @@ export interface Supergraph {
   dataDir: string;
   gateway: ServiceHandle;
   subgraphs: Record<SubgraphName, SubgraphHandle>;
+  /** HTTP requests each subgraph has received so far: unchanged across a request means none reached them. */
+  subgraphRequests(): Record<SubgraphName, number>;
   token(request: TokenRequest): Promise<string>;
   graphql<T = Record<string, unknown>>(
     token: string | null,
     query: string,
     variables?: Record<string, unknown>,
   ): Promise<GraphQLResponse<T>>;
+  /** One more gateway process over the same subgraphs (as in a deployment with several); stopped with the rest. */
+  anotherGateway(): Promise<ServiceHandle>;
   /** Stops one subgraph (to test a service that is down); its database stays. */
   stopSubgraph(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
@@ -69,6 +74,7 @@ export async function startSupergraph(
     logger?: Logger;
     minimumNoticeDays?: number;
     databases?: Partial<Record<SubgraphName, DatabaseConfig>>;
+    appRateLimit?: { perSecond: number; burst: number };
   } = {},
 ): Promise<Supergraph> {
   const clock = new ManualClock(options.now ?? '2024-01-15T12:00:00.000Z');
@@ -77,7 +83,7 @@ export async function startSupergraph(
   const keysPath = join(dataDir, 'dev-jwt-keys.json');
   const logger = options.logger ?? silentLogger();
   const databases: TestDatabase[] = [];
-  const started: SubgraphHandle[] = [];
+  const started: ServiceHandle[] = [];
   const configFor = async (name: SubgraphName, practicesUrl = 'http://127.0.0.1:1/graphql'): Promise<SubgraphConfig> => {
     let database = options.databases?.[name];
     if (!database) {
@@ -95,6 +101,7 @@ export async function startSupergraph(
       demoData: options.demoData ?? false,
       practicesUrl,
       minimumNoticeDays: options.minimumNoticeDays ?? 7,
+      appRateLimit: options.appRateLimit ?? { perSecond: 10, burst: 20 },
     };
   };
   const cleanup = async () => {
@@ -122,6 +129,7 @@ export async function startSupergraph(
     };
     const gateway = await startGateway(gatewayConfig, { clock, logger });
     const subgraphs = { practices, rollout, records };
+    const received = countReceivedRequests({ practices: practices.port, rollout: rollout.port, records: records.port });
     const stopped = new Set<SubgraphName>();
     return {
       url: gateway.url,
@@ -130,6 +138,12 @@ export async function startSupergraph(
       dataDir,
       gateway,
       subgraphs,
+      subgraphRequests: () => received.counts(),
+      anotherGateway: async () => {
+        const extra = await startGateway(gatewayConfig, { clock, logger });
+        started.push(extra);
+        return extra;
+      },
       token: (request) => signDevToken(keysPath, claimsFor(request)),
       graphql: (token, query, variables) =>
         postGraphQL(gateway.url, token ? { authorization: `Bearer ${token}` } : {}, { query, variables }),
@@ -138,6 +152,7 @@ export async function startSupergraph(
         await subgraphs[name].stop();
       },
       stop: async () => {
+        received.stop();
         await gateway.stop();
         started.splice(
           0,

@@ -1,0 +1,35 @@
+import { EntitySchema } from 'typeorm';
+import { instantColumn } from '../../common/instants';
+
+/** One read of a patient's record, or a refused attempt. Append-only: nothing updates or deletes it. */
+export interface AccessLogRow {
+  id?: number;
+  at: Date;
+  requestId: string;
+  actorRole: string;
+  actorId: string;
+  clientId: string | null;
+  appName: string | null;
+  nhsNumber: string;
+  view: 'PATIENT' | 'CLINICAL';
+  entryCount: number;
+  outcome: 'READ' | 'REFUSED';
+}
+
+export const AccessLogEntity = new EntitySchema<AccessLogRow>({
+  name: 'AccessLog',
+  tableName: 'access_log',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    at: { ...instantColumn },
+    requestId: { name: 'request_id', type: 'varchar', length: 100 },
+    actorRole: { name: 'actor_role', type: 'varchar', length: 16 },
+    actorId: { name: 'actor_id', type: 'varchar', length: 200 },
+    clientId: { name: 'client_id', type: 'varchar', length: 100, nullable: true },
+    appName: { name: 'app_name', type: 'varchar', length: 200, nullable: true },
+    nhsNumber: { name: 'nhs_number', type: 'varchar', length: 10 },
+    view: { type: 'varchar', length: 16 },
+    entryCount: { name: 'entry_count', type: 'integer' },
+    outcome: { type: 'varchar', length: 16 },
+  },
+});

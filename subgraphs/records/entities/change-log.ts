@@ -1,0 +1,45 @@
+import { EntitySchema } from 'typeorm';
+import { instantColumn } from '../../common/instants';
+
+/**
+ * One change made in the records subgraph, with its actor: a patient registered, an entry
+ * added, filed or hidden, an exclusion set, an app approved or revoked. Written in the same
+ * transaction as the change. Append-only.
+ */
+export interface ChangeLogRow {
+  id?: number;
+  at: Date;
+  requestId: string;
+  actorRole: string;
+  actorId: string;
+  action: ChangeAction;
+  nhsNumber: string | null;
+  entryId: string | null;
+  clientId: string | null;
+}
+
+export type ChangeAction =
+  | 'PATIENT_REGISTERED'
+  | 'ENTRY_ADDED'
+  | 'ENTRY_FILED'
+  | 'ENTRY_HIDDEN'
+  | 'EXCLUSION_SET'
+  | 'EXCLUSION_LIFTED'
+  | 'APP_APPROVED'
+  | 'APP_REVOKED';
+
+export const ChangeLogEntity = new EntitySchema<ChangeLogRow>({
+  name: 'ChangeLog',
+  tableName: 'change_log',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    at: { ...instantColumn },
+    requestId: { name: 'request_id', type: 'varchar', length: 100 },
+    actorRole: { name: 'actor_role', type: 'varchar', length: 16 },
+    actorId: { name: 'actor_id', type: 'varchar', length: 200 },
+    action: { type: 'varchar', length: 32 },
+    nhsNumber: { name: 'nhs_number', type: 'varchar', length: 10, nullable: true },
+    entryId: { name: 'entry_id', type: 'varchar', length: 36, nullable: true },
+    clientId: { name: 'client_id', type: 'varchar', length: 100, nullable: true },
+  },
+});
