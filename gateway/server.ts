@@ -22,6 +22,7 @@ import {
 import { createLogger, type Logger } from '../subgraphs/common/logger';
 import { loggableError } from '../subgraphs/common/safe-log';
 import type { ServiceHandle } from '../subgraphs/common/http';
+import { appOperationsPlugin } from './app-operations';
 import type { GatewayConfig } from './config';
 import { maskGatewayError } from './error-masking';
 import type { GatewayContext } from './gateway-context';
@@ -72,6 +73,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      appOperationsPlugin(),
       {
         async requestDidStart({ contextValue }) {
           const started = performance.now();
