@@ -30,8 +30,13 @@ const flag = z
 export type SubgraphName = 'practices' | 'rollout' | 'records';
 export const DEFAULT_PORTS: Record<SubgraphName, number> = { practices: 4001, rollout: 4002, records: 4003 };
 
-/** Where a subgraph keeps its data: PostgreSQL when a URL is given, else a SQLite file. */
-export type DatabaseConfig = { kind: 'postgres'; url: string; schema?: string } | { kind: 'sqlite'; path: string };
+/**
+ * Where a subgraph keeps its data: PostgreSQL when a URL is given, else a SQLite file. With a
+ * `migrationUrl` (the schema owner), the migrations run through that, and the service's own
+ * user, `url`, needs no DDL rights.
+ */
+export type DatabaseConfig =
+  { kind: 'postgres'; url: string; schema?: string; migrationUrl?: string } | { kind: 'sqlite'; path: string };
 
 export interface SubgraphConfig {
   name: SubgraphName;
@@ -70,6 +75,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
     {
       [`${upper}_PORT`]: port(DEFAULT_PORTS[name]),
       [`${upper}_DATABASE_URL`]: postgresUrl,
+      [`${upper}_MIGRATION_DATABASE_URL`]: postgresUrl,
       HOST: z.string().default('127.0.0.1'),
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       DEMO_DATA: flag,
@@ -81,11 +87,17 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
     env,
   ) as Record<string, unknown>;
   const url = parsed[`${upper}_DATABASE_URL`] as string | undefined;
+  const migrationUrl = parsed[`${upper}_MIGRATION_DATABASE_URL`] as string | undefined;
+  if (migrationUrl && !url) {
+    throw new ConfigError(`${upper}_MIGRATION_DATABASE_URL: needs ${upper}_DATABASE_URL (it is for PostgreSQL only)`);
+  }
   return {
     name,
     host: parsed.HOST as string,
     port: parsed[`${upper}_PORT`] as number,
-    database: url ? { kind: 'postgres', url } : { kind: 'sqlite', path: join(dataDir(env), `${name}.sqlite`) },
+    database: url
+      ? { kind: 'postgres', url, ...(migrationUrl ? { migrationUrl } : {}) }
+      : { kind: 'sqlite', path: join(dataDir(env), `${name}.sqlite`) },
     signingSecret: signingSecret(env),
     logLevel: parsed.LOG_LEVEL as string,
     demoData: parsed.DEMO_DATA as boolean,

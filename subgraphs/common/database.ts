@@ -36,6 +36,8 @@ export interface DatabaseOptions {
   entities: MixedList<EntitySchema<any>>;
   migrations: MixedList<Function>;
   logger?: PinoLogger;
+  /** Runs after the migrations, on their connection (the schema owner's, given a migration URL): demo data. */
+  prepare?(dataSource: DataSource): Promise<void>;
 }
 
 export interface Database {
@@ -82,16 +84,28 @@ function dataSourceFor(config: DatabaseConfig, options: DatabaseOptions, stateme
   });
 }
 
-/** Opens the database and brings its schema up to date with the migrations. */
+/**
+ * Opens the database and brings its schema up to date with the migrations (then prepares it).
+ * Given a migration URL, the schema owner does that through a connection of its own, closed
+ * before the service's user connects: that user then needs no DDL rights, only its grants
+ * (docker/postgres/records-grants.sql), which may be given after it connects.
+ */
 export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions): Promise<Database> {
   const statements = new StatementCounter(options.logger);
+  const owner = config.kind === 'postgres' && config.migrationUrl ? { ...config, url: config.migrationUrl } : undefined;
+  if (owner) {
+    const migrating = dataSourceFor(owner, options, new StatementCounter(options.logger));
+    await migrating.initialize();
+    try {
+      await migrate(migrating, config, options);
+    } finally {
+      await migrating.destroy();
+    }
+  }
   const dataSource = dataSourceFor(config, options, statements);
   await dataSource.initialize();
   try {
-    if (config.kind === 'postgres' && config.schema) {
-      await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema.replace(/"/g, '')}"`);
-    }
-    await dataSource.runMigrations({ transaction: 'each' });
+    if (!owner) await migrate(dataSource, config, options);
   } catch (error) {
     await dataSource.destroy();
     throw error;
@@ -103,6 +117,14 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
+}
+
+async function migrate(dataSource: DataSource, config: DatabaseConfig, options: DatabaseOptions): Promise<void> {
+  if (config.kind === 'postgres' && config.schema) {
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema.replace(/"/g, '')}"`);
+  }
+  await dataSource.runMigrations({ transaction: 'each' });
+  await options.prepare?.(dataSource);
 }
 
 /** A cheap round trip, for /readyz. */

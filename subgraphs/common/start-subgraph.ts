@@ -45,9 +45,12 @@ export async function startSubgraph<C extends RequestContext>(
     entities: definition.entities,
     migrations: definition.migrations,
     logger,
+    // Demo data goes in with the migrations (as the schema owner, given one): the service's user may lack its grants yet.
+    prepare: async (dataSource) => {
+      if (config.demoData) await definition.seedDemoData?.(dataSource, clock);
+    },
   });
   try {
-    if (config.demoData && definition.seedDemoData) await definition.seedDemoData(database.dataSource, clock);
     const schema = buildSubgraphSchema([
       {
         typeDefs: subgraphTypeDefs(config.name),

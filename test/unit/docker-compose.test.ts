@@ -23,6 +23,7 @@ interface ComposeService {
   build?: { context?: string; dockerfile?: string } | string;
   command?: string[] | string;
   environment?: Record<string, string | number | boolean | null>;
+  restart?: string;
   ports?: Array<string | { target?: number; published?: number | string }>;
   expose?: unknown[];
   networks?: string[] | Record<string, unknown>;
@@ -44,11 +45,15 @@ const packageJson = JSON.parse(read('package.json')) as {
 const SUBGRAPHS = Object.keys(DEFAULT_PORTS) as SubgraphName[];
 const NODE_SERVICES = ['gateway', ...SUBGRAPHS];
 const DATABASE_SERVICE = 'postgres';
+/** Runs once per `up` and exits: grants the records service's user what it needs, after the migrations. */
+const GRANTS_SERVICE = 'records-grants';
+const ONE_SHOTS = [GRANTS_SERVICE];
 
 /** What an operator would export before `docker compose up`: plausible, obviously fake. */
 const HOST_ENVIRONMENT: Record<string, string> = {
   SUBGRAPH_SIGNING_SECRET: 'compose-test-signing-secret-not-a-real-one-0123456789',
   POSTGRES_PASSWORD: 'compose-test-password',
+  RECORDS_SERVICE_PASSWORD: 'compose-test-records-service-password',
   JWT_JWKS_URL: 'https://login.example.test/.well-known/jwks.json',
   JWT_ISSUER: 'https://login.example.test',
   JWT_AUDIENCE: 'urn:citizen-access:gateway',
@@ -161,8 +166,8 @@ const portOf = (url: URL) => Number(url.port || (url.protocol === 'https:' ? 443
 
 describe('docker-compose.yml', () => {
   describe('services', () => {
-    it('runs exactly the gateway, the three subgraphs and PostgreSQL', () => {
-      expect(Object.keys(compose.services).sort()).toEqual([...NODE_SERVICES, DATABASE_SERVICE].sort());
+    it('runs exactly the gateway, the three subgraphs, PostgreSQL and the one-shot records grants', () => {
+      expect(Object.keys(compose.services).sort()).toEqual([...NODE_SERVICES, DATABASE_SERVICE, ...ONE_SHOTS].sort());
     });
 
     it.each(NODE_SERVICES)('%s runs its own `npm run start:<service>` script, which package.json defines', (service) => {
@@ -191,8 +196,8 @@ describe('docker-compose.yml', () => {
       expect(loadGateway().port).toBe(4000);
     });
 
-    it('the subgraphs and PostgreSQL sit on internal networks only, one of which the gateway shares', () => {
-      for (const service of [...SUBGRAPHS, DATABASE_SERVICE]) {
+    it('the subgraphs, PostgreSQL and the one-shot sit on internal networks only, one of which the gateway shares', () => {
+      for (const service of [...SUBGRAPHS, DATABASE_SERVICE, ...ONE_SHOTS]) {
         for (const network of networksOf(service)) {
           expect({ service, network, internal: compose.networks?.[network]?.internal }).toEqual({
             service,
@@ -206,8 +211,11 @@ describe('docker-compose.yml', () => {
   });
 
   describe('health checks and start order', () => {
-    it('every service has a health check', () => {
-      for (const service of Object.keys(compose.services)) {
+    it('every service has a health check, but the one-shot, which is never restarted and completes instead', () => {
+      for (const service of ONE_SHOTS) {
+        expect({ service, restart: compose.services[service]?.restart }).toEqual({ service, restart: 'no' });
+      }
+      for (const service of Object.keys(compose.services).filter((name) => !ONE_SHOTS.includes(name))) {
         expect({ service, healthcheck: healthcheckOf(service).length > 0 }).toEqual({ service, healthcheck: true });
         expect(compose.services[service]?.healthcheck?.disable).not.toBe(true);
       }
@@ -274,24 +282,25 @@ describe('docker-compose.yml', () => {
       });
     });
 
-    it('every depends_on waits for the other service to be healthy, and that service has a health check', () => {
+    it('every depends_on waits for the other service to be healthy (it has a health check), or a one-shot to complete', () => {
       for (const service of Object.keys(compose.services)) {
         for (const [dependency, { condition }] of Object.entries(dependenciesOf(service))) {
-          expect({ service, dependency, condition }).toEqual({ service, dependency, condition: 'service_healthy' });
-          expect(healthcheckOf(dependency).length).toBeGreaterThan(0);
+          const awaited = ONE_SHOTS.includes(dependency) ? 'service_completed_successfully' : 'service_healthy';
+          expect({ service, dependency, condition }).toEqual({ service, dependency, condition: awaited });
+          if (awaited === 'service_healthy') expect(healthcheckOf(dependency).length).toBeGreaterThan(0);
         }
       }
     });
 
-    it('every Node service depends on something: each subgraph on PostgreSQL, rollout also on practices, the gateway on every subgraph', () => {
+    it('every Node service depends on something: each subgraph on PostgreSQL, rollout also on practices, the gateway on every subgraph and the records grants', () => {
       for (const name of SUBGRAPHS) expect(Object.keys(dependenciesOf(name))).toContain(DATABASE_SERVICE);
       expect(Object.keys(dependenciesOf('rollout'))).toContain('practices');
-      expect(Object.keys(dependenciesOf('gateway')).sort()).toEqual([...SUBGRAPHS].sort());
+      expect(Object.keys(dependenciesOf('gateway')).sort()).toEqual([...SUBGRAPHS, GRANTS_SERVICE].sort());
     });
   });
 
   describe('secrets', () => {
-    it('SUBGRAPH_SIGNING_SECRET, POSTGRES_PASSWORD and the JWT settings are always ${VAR:?message}, never a literal', () => {
+    it('SUBGRAPH_SIGNING_SECRET, the database passwords and the JWT settings are always ${VAR:?message}, never a literal', () => {
       let checked = 0;
       for (const service of Object.keys(compose.services)) {
         for (const [key, value] of Object.entries(rawEnvironment(service))) {
@@ -304,13 +313,20 @@ describe('docker-compose.yml', () => {
           checked += 1;
         }
       }
-      // The gateway and three subgraphs get the signing secret; PostgreSQL its password; the gateway the JWT settings.
-      expect(checked).toBe(NODE_SERVICES.length + 1 + 3);
+      // The gateway and three subgraphs get the signing secret; PostgreSQL its password and the records
+      // service user's (for the init script); the gateway the JWT settings.
+      expect(checked).toBe(NODE_SERVICES.length + 2 + 3);
     });
 
-    it.each(SUBGRAPHS)("%s's database URL takes its password from ${POSTGRES_PASSWORD:?message}", (name) => {
-      const url = rawEnvironment(name)[`${name.toUpperCase()}_DATABASE_URL`] ?? '';
-      expect(url).toMatch(/^postgres:\/\/[^:@/]+:\$\{POSTGRES_PASSWORD:\?[^}]+\}@/);
+    it.each([
+      ['practices', 'PRACTICES_DATABASE_URL', 'POSTGRES_PASSWORD'],
+      ['rollout', 'ROLLOUT_DATABASE_URL', 'POSTGRES_PASSWORD'],
+      ['records', 'RECORDS_MIGRATION_DATABASE_URL', 'POSTGRES_PASSWORD'],
+      ['records', 'RECORDS_DATABASE_URL', 'RECORDS_SERVICE_PASSWORD'],
+      [GRANTS_SERVICE, 'RECORDS_MIGRATION_DATABASE_URL', 'POSTGRES_PASSWORD'],
+    ])("%s's %s takes its password from ${%s:?message}", (service, key, password) => {
+      const url = rawEnvironment(service)[key] ?? '';
+      expect(url).toMatch(new RegExp(`^postgres://[^:@/]+:\\$\\{${password}:\\?[^}]+\\}@`));
     });
 
     it.each(SECRET_VARIABLES)('without %s in the environment, Compose refuses to start (interpolation fails)', (variable) => {
@@ -363,12 +379,20 @@ describe('docker-compose.yml', () => {
       for (const script of initScripts()) expect(statSync(join(root, script)).isFile()).toBe(true);
     });
 
-    it.each(SUBGRAPHS)('%s connects to its own database, on the postgres service, as its user', (name) => {
+    it.each(SUBGRAPHS)('%s connects (and migrates, if apart) to its own database, on the postgres service', (name) => {
+      const database = loadSubgraph(name).database;
+      const urls = database.kind === 'postgres' ? [database.url, database.migrationUrl].filter(Boolean) : [];
+      expect(urls.length).toBeGreaterThan(0);
+      for (const url of urls.map((text) => new URL(text!))) {
+        expect(url.protocol).toBe('postgres:');
+        expect(url.hostname).toBe(DATABASE_SERVICE);
+        expect(url.port).toBe('5432');
+        expect(url.pathname).toBe(`/${name}`);
+      }
+    });
+
+    it.each(['practices', 'rollout'] as const)('%s migrates and serves as the owner, POSTGRES_USER', (name) => {
       const url = databaseUrl(name);
-      expect(url.protocol).toBe('postgres:');
-      expect(url.hostname).toBe(DATABASE_SERVICE);
-      expect(url.port).toBe('5432');
-      expect(url.pathname).toBe(`/${name}`);
       expect(decodeURIComponent(url.username)).toBe(postgres().POSTGRES_USER);
       expect(decodeURIComponent(url.password)).toBe(HOST_ENVIRONMENT.POSTGRES_PASSWORD);
     });
@@ -387,6 +411,67 @@ describe('docker-compose.yml', () => {
         (volume) => typeof volume === 'string' && volume.endsWith(':/var/lib/postgresql/data'),
       );
       expect(data).toBeDefined();
+    });
+  });
+
+  describe('records: migrated by the owner, served by records_service, which may not change the logs', () => {
+    const postgres = () => containerEnvironment(DATABASE_SERVICE);
+    const records = () => {
+      const database = loadSubgraph('records').database;
+      if (database.kind !== 'postgres' || !database.migrationUrl) throw new Error('records has no separate migration URL');
+      return { service: new URL(database.url), owner: new URL(database.migrationUrl) };
+    };
+    const mounts = (service: string) =>
+      (compose.services[service]?.volumes ?? []).map((volume) =>
+        typeof volume === 'string' ? volume.split(':') : [volume.source ?? '', volume.target ?? ''],
+      );
+
+    it('records migrates as the owner, POSTGRES_USER, and serves as records_service with its own password', () => {
+      const { service, owner } = records();
+      expect(decodeURIComponent(owner.username)).toBe(postgres().POSTGRES_USER);
+      expect(decodeURIComponent(owner.password)).toBe(HOST_ENVIRONMENT.POSTGRES_PASSWORD);
+      expect(decodeURIComponent(service.username)).toBe('records_service');
+      expect(decodeURIComponent(service.password)).toBe(HOST_ENVIRONMENT.RECORDS_SERVICE_PASSWORD);
+    });
+
+    it('an init script, run after the databases are made, creates that login role with the password PostgreSQL is given', () => {
+      expect(postgres().RECORDS_SERVICE_PASSWORD).toBe(HOST_ENVIRONMENT.RECORDS_SERVICE_PASSWORD);
+      const scripts = mounts(DATABASE_SERVICE).filter(([, target]) => target?.startsWith('/docker-entrypoint-initdb.d/'));
+      const role = scripts.find(([source]) => /CREATE ROLE/.test(read(source!)));
+      const databases = scripts.find(([source]) => /CREATE DATABASE/.test(read(source!)));
+      expect(role).toBeDefined();
+      expect(role![1]!.localeCompare(databases![1]!)).toBeGreaterThan(0); // the entrypoint runs them in name order
+      const script = read(role![0]!);
+      expect(script).toContain(`CREATE ROLE ${records().service.username} LOGIN PASSWORD :'password';`);
+      expect(script).toContain('--set password="$RECORDS_SERVICE_PASSWORD"');
+    });
+
+    it('the one-shot applies docker/postgres/records-grants.sql with psql as the owner, once records has migrated', () => {
+      const grants = compose.services[GRANTS_SERVICE]!;
+      expect(grants.image).toBe(compose.services[DATABASE_SERVICE]?.image); // it has psql
+      const [shell, dashC, script] = commandOf(GRANTS_SERVICE);
+      expect([shell, dashC]).toEqual(['sh', '-c']);
+      expect(script).toMatch(/^psql .*-v ON_ERROR_STOP=1 /);
+      // Compose turns $$ into $: the shell expands the variable, so the password is not in the command.
+      expect(script).toContain('--dbname="$$RECORDS_MIGRATION_DATABASE_URL"');
+      const file = /--file=(\S+)/.exec(script!)?.[1];
+      expect(mounts(GRANTS_SERVICE)).toContainEqual(['./docker/postgres/records-grants.sql', file, 'ro']);
+      expect(statSync(join(root, 'docker/postgres/records-grants.sql')).isFile()).toBe(true);
+      expect(containerEnvironment(GRANTS_SERVICE).RECORDS_MIGRATION_DATABASE_URL).toBe(records().owner.href);
+      // records is healthy only once its migrations have run; the gateway waits for the grants.
+      expect(dependenciesOf(GRANTS_SERVICE)).toEqual({ records: { condition: 'service_healthy' } });
+      expect(dependenciesOf('gateway')[GRANTS_SERVICE]).toEqual({ condition: 'service_completed_successfully' });
+    });
+
+    it('the grants file grants to, and revokes from, the role records serves as and no other', () => {
+      const roles = [...read('docker/postgres/records-grants.sql').matchAll(/\b(?:TO|FROM)\s+(\w+)/g)].map((match) => match[1]);
+      expect(roles.length).toBeGreaterThan(0);
+      expect(new Set(roles)).toEqual(new Set([records().service.username]));
+    });
+
+    it('RECORDS_MIGRATION_DATABASE_URL alone is refused: it is for PostgreSQL, beside RECORDS_DATABASE_URL', () => {
+      const env = without(containerEnvironment('records'), 'RECORDS_DATABASE_URL');
+      expect(() => loadSubgraphConfig('records', env)).toThrow(/RECORDS_MIGRATION_DATABASE_URL: needs RECORDS_DATABASE_URL/);
     });
   });
 
