@@ -1,13 +1,8 @@
 import { EntitySchema } from 'typeorm';
-import { instantColumn } from '../../common/instants';
+import { logColumns, type LogRowBase } from './log-columns';
 
 /** One read of a patient's record, or a refused attempt. Append-only: nothing updates or deletes it. */
-export interface AccessLogRow {
-  id?: number;
-  at: Date;
-  requestId: string;
-  actorRole: string;
-  actorId: string;
+export interface AccessLogRow extends LogRowBase {
   clientId: string | null;
   appName: string | null;
   nhsNumber: string;
@@ -20,11 +15,7 @@ export const AccessLogEntity = new EntitySchema<AccessLogRow>({
   name: 'AccessLog',
   tableName: 'access_log',
   columns: {
-    id: { type: 'integer', primary: true, generated: 'increment' },
-    at: { ...instantColumn },
-    requestId: { name: 'request_id', type: 'varchar', length: 100 },
-    actorRole: { name: 'actor_role', type: 'varchar', length: 16 },
-    actorId: { name: 'actor_id', type: 'varchar', length: 200 },
+    ...logColumns,
     clientId: { name: 'client_id', type: 'varchar', length: 100, nullable: true },
     appName: { name: 'app_name', type: 'varchar', length: 200, nullable: true },
     nhsNumber: { name: 'nhs_number', type: 'varchar', length: 10 },

@@ -1,17 +1,12 @@
 import { EntitySchema } from 'typeorm';
-import { instantColumn } from '../../common/instants';
+import { logColumns, type LogRowBase } from './log-columns';
 
 /**
  * One change made in the records subgraph, with its actor: a patient registered, an entry
  * added, filed or hidden, an exclusion set, an app approved or revoked. Written in the same
  * transaction as the change. Append-only.
  */
-export interface ChangeLogRow {
-  id?: number;
-  at: Date;
-  requestId: string;
-  actorRole: string;
-  actorId: string;
+export interface ChangeLogRow extends LogRowBase {
   action: ChangeAction;
   nhsNumber: string | null;
   entryId: string | null;
@@ -32,11 +27,7 @@ export const ChangeLogEntity = new EntitySchema<ChangeLogRow>({
   name: 'ChangeLog',
   tableName: 'change_log',
   columns: {
-    id: { type: 'integer', primary: true, generated: 'increment' },
-    at: { ...instantColumn },
-    requestId: { name: 'request_id', type: 'varchar', length: 100 },
-    actorRole: { name: 'actor_role', type: 'varchar', length: 16 },
-    actorId: { name: 'actor_id', type: 'varchar', length: 200 },
+    ...logColumns,
     action: { type: 'varchar', length: 32 },
     nhsNumber: { name: 'nhs_number', type: 'varchar', length: 10, nullable: true },
     entryId: { name: 'entry_id', type: 'varchar', length: 36, nullable: true },
