@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CALL_POLICY, type CallPolicy } from './signed-fetcher';
 import { dataDir, DEFAULT_PORTS, parseEnv, port, signingSecret } from '../subgraphs/common/config';
 
 export interface GatewayConfig {
@@ -9,6 +10,8 @@ export interface GatewayConfig {
   subgraphUrls: { practices: string; rollout: string; records: string };
   signingSecret: string;
   subgraphTimeoutMs: number;
+  /** Retries and circuit breaking of subgraph calls; default DEFAULT_CALL_POLICY. */
+  subgraphCalls?: Omit<CallPolicy, 'timeoutMs'>;
   maxBodyBytes: number;
   jwt: JwtConfig;
   logLevel: string;
@@ -35,6 +38,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       ROLLOUT_URL: url(DEFAULT_PORTS.rollout),
       RECORDS_URL: url(DEFAULT_PORTS.records),
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+      SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(3).default(DEFAULT_CALL_POLICY.retries),
+      SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(DEFAULT_CALL_POLICY.breaker.failureThreshold),
+      SUBGRAPH_BREAKER_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_CALL_POLICY.breaker.openMs),
       JWT_JWKS_URL: z.string().url().optional(),
       JWT_ISSUER: z.string().min(1).optional(),
       JWT_AUDIENCE: z.string().min(1).optional(),
@@ -61,6 +67,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     subgraphUrls: { practices: parsed.PRACTICES_URL, rollout: parsed.ROLLOUT_URL, records: parsed.RECORDS_URL },
     signingSecret: signingSecret(env),
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
+    subgraphCalls: {
+      retries: parsed.SUBGRAPH_RETRIES,
+      breaker: { failureThreshold: parsed.SUBGRAPH_BREAKER_FAILURES, openMs: parsed.SUBGRAPH_BREAKER_OPEN_MS },
+    },
     maxBodyBytes: 1024 * 1024,
     jwt,
     logLevel: parsed.LOG_LEVEL,

@@ -28,6 +28,7 @@ import { maskGatewayError } from './error-masking';
 import type { GatewayContext } from './gateway-context';
 import { createTokenVerifier } from './identity';
 import { subgraphsReady } from './readiness';
+import { DEFAULT_CALL_POLICY } from './signed-fetcher';
 import { SubgraphDataSource } from './subgraph-data-source';
 
 export interface GatewayOptions {
@@ -53,7 +54,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     buildService: ({ name }) => {
       const url = urls[name];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new SubgraphDataSource(url, config.signingSecret, clock, config.subgraphTimeoutMs);
+      return new SubgraphDataSource(url, config.signingSecret, clock, {
+        timeoutMs: config.subgraphTimeoutMs,
+        ...(config.subgraphCalls ?? DEFAULT_CALL_POLICY),
+      });
     },
     logger: logger.child({ component: 'apollo-gateway' }),
   });

@@ -1,26 +1,82 @@
-import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import type { Clock } from '../subgraphs/common/clock';
 import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../subgraphs/common/request-signature';
+import { CircuitBreaker, type BreakerPolicy } from './circuit-breaker';
+import { RetryBudget } from './retry-budget';
+
+/** How the gateway calls one subgraph when things go wrong. */
+export interface CallPolicy {
+  /** Each call's timeout. */
+  timeoutMs: number;
+  /** Retries of a query after no answer, a timeout or a 502/503/504 (never of a mutation). */
+  retries: number;
+  breaker: BreakerPolicy;
+}
+
+export const DEFAULT_CALL_POLICY: Omit<CallPolicy, 'timeoutMs'> = {
+  retries: 1,
+  breaker: { failureThreshold: 5, openMs: 10_000 },
+};
+
+/** The subgraph cannot be called now (its circuit is open); the gateway masks this like any failure. */
+export class SubgraphUnavailable extends Error {}
+
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+
+/** A mutation is never sent twice: only the gateway's queries (entity fetches included) may be retried. */
+const isQuery = (body: string): boolean => {
+  try {
+    const { query } = JSON.parse(body) as { query?: unknown };
+    return typeof query === 'string' && !/^\s*(mutation|subscription)\b/.test(query);
+  } catch {
+    return false;
+  }
+};
 
 /**
- * Signs every request the gateway sends to a subgraph over the exact bytes it sends: the
- * body, the forwarded identity (set by SubgraphDataSource) and a timestamp. Also bounds
- * each call with a timeout.
+ * Signs every request the gateway sends to a subgraph over the exact bytes it sends (the body,
+ * the forwarded identity set by SubgraphDataSource, a timestamp), bounds each call with a
+ * timeout, retries a failed query once within a retry budget, and fails fast while the
+ * subgraph's circuit is open. A retry resends the whole request and its answer replaces the
+ * failed one: a response is always one subgraph answer, never pieces of two, so no field the
+ * rules depend on can come from a mix of states.
  */
-export function signedFetcher(secret: string, clock: Clock, timeoutMs: number): Fetcher {
-  return async (url: string, init?: FetcherRequestInit) => {
+export function signedFetcher(secret: string, clock: Clock, policy: CallPolicy): Fetcher {
+  const breaker = new CircuitBreaker(policy.breaker, () => clock.now().getTime());
+  const budget = new RetryBudget();
+  const send = (url: string, init: FetcherRequestInit | undefined, body: string) => {
     const headers: Record<string, string> = { ...init?.headers };
-    const body = typeof init?.body === 'string' ? init.body : '';
     const viewer = headers[VIEWER_HEADER] ?? '';
     const timestamp = String(clock.now().getTime());
     headers[TIMESTAMP_HEADER] = timestamp;
     headers[SIGNATURE_HEADER] = signRequest(secret, { timestamp, viewer, body });
-    const response = await fetch(url, {
-      method: init?.method ?? 'POST',
-      headers,
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    return response;
+    return fetch(url, { method: init?.method ?? 'POST', headers, body, signal: AbortSignal.timeout(policy.timeoutMs) });
+  };
+  return async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
+    const body = typeof init?.body === 'string' ? init.body : '';
+    const retryable = isQuery(body);
+    budget.deposit();
+    for (let attempt = 0; ; attempt += 1) {
+      if (!breaker.permit()) throw new SubgraphUnavailable('The subgraph is unavailable (circuit open)');
+      const mayRetry = () => retryable && attempt < policy.retries && budget.withdraw();
+      let response: Response;
+      try {
+        response = await send(url, init, body);
+      } catch (error) {
+        breaker.failed();
+        if (mayRetry()) continue;
+        throw error;
+      }
+      if (response.status >= 500) {
+        breaker.failed();
+        if (RETRYABLE_STATUS.has(response.status) && mayRetry()) {
+          await response.body?.cancel();
+          continue;
+        }
+        return response;
+      }
+      breaker.succeeded();
+      return response;
+    }
   };
 }

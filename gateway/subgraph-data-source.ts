@@ -7,12 +7,12 @@ import type { Clock } from '../subgraphs/common/clock';
 import { VIEWER_HEADER } from '../subgraphs/common/request-signature';
 import { encodeViewer } from '../subgraphs/common/viewer';
 import type { GatewayContext } from './gateway-context';
-import { signedFetcher } from './signed-fetcher';
+import { signedFetcher, type CallPolicy } from './signed-fetcher';
 
-/** One subgraph as the gateway calls it: identity forwarded, request signed. */
+/** One subgraph as the gateway calls it: identity forwarded, request signed, faults contained (signed-fetcher.ts). */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, secret: string, clock: Clock, timeoutMs: number) {
-    super({ url, fetcher: signedFetcher(secret, clock, timeoutMs) });
+  constructor(url: string, secret: string, clock: Clock, policy: CallPolicy) {
+    super({ url, fetcher: signedFetcher(secret, clock, policy) });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -15,6 +15,7 @@ import { startPracticesSubgraph } from '../../subgraphs/practices/server';
 import { startRecordsSubgraph } from '../../subgraphs/records/server';
 import { startRolloutSubgraph } from '../../subgraphs/rollout/server';
 import { createTestDatabase, type TestDatabase } from './database';
+import { FaultProxy } from './fault-proxy';
 import { countReceivedRequests } from './received-requests';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -30,6 +31,8 @@ export interface Supergraph {
   dataDir: string;
   gateway: ServiceHandle;
   subgraphs: Record<SubgraphName, SubgraphHandle>;
+  /** The fault injectors asked for with `faultProxies`, by subgraph. */
+  faults: Partial<Record<SubgraphName, FaultProxy>>;
   /** HTTP requests each subgraph has received so far: unchanged across a request means none reached them. */
   subgraphRequests(): Record<SubgraphName, number>;
   token(request: TokenRequest): Promise<string>;
@@ -75,6 +78,10 @@ export async function startSupergraph(
     minimumNoticeDays?: number;
     databases?: Partial<Record<SubgraphName, DatabaseConfig>>;
     appRateLimit?: { perSecond: number; burst: number };
+    /** Subgraphs the gateway reaches through a fault injector (supergraph.faults[name]). */
+    faultProxies?: SubgraphName[];
+    subgraphTimeoutMs?: number;
+    subgraphCalls?: GatewayConfig['subgraphCalls'];
   } = {},
 ): Promise<Supergraph> {
   const clock = new ManualClock(options.now ?? '2024-01-15T12:00:00.000Z');
@@ -104,7 +111,9 @@ export async function startSupergraph(
       appRateLimit: options.appRateLimit ?? { perSecond: 10, burst: 20 },
     };
   };
+  const proxies: FaultProxy[] = [];
   const cleanup = async () => {
+    await Promise.allSettled(proxies.map((proxy) => proxy.stop()));
     await Promise.allSettled(started.map((handle) => handle.stop()));
     await Promise.allSettled(databases.map((database) => database.drop()));
     rmSync(dataDir, { recursive: true, force: true });
@@ -116,13 +125,23 @@ export async function startSupergraph(
     started.push(rollout);
     const records = await startRecordsSubgraph(await configFor('records'), { clock, logger });
     started.push(records);
+    const faults: Partial<Record<SubgraphName, FaultProxy>> = {};
+    for (const name of options.faultProxies ?? []) {
+      faults[name] = await new FaultProxy({ practices, rollout, records }[name].url).start();
+      proxies.push(faults[name]);
+    }
     const gatewayConfig: GatewayConfig = {
       host: '127.0.0.1',
       port: 0,
       supergraphPath: join(__dirname, '..', '..', 'schema', 'supergraph.graphql'),
-      subgraphUrls: { practices: practices.url, rollout: rollout.url, records: records.url },
+      subgraphUrls: {
+        practices: faults.practices?.url ?? practices.url,
+        rollout: faults.rollout?.url ?? rollout.url,
+        records: faults.records?.url ?? records.url,
+      },
       signingSecret: secret,
-      subgraphTimeoutMs: 5000,
+      subgraphTimeoutMs: options.subgraphTimeoutMs ?? 5000,
+      ...(options.subgraphCalls ? { subgraphCalls: options.subgraphCalls } : {}),
       maxBodyBytes: 1024 * 1024,
       jwt: { kind: 'dev', keysPath, issuer: DEV_ISSUER, audience: DEV_AUDIENCE },
       logLevel: 'silent',
@@ -138,6 +157,7 @@ export async function startSupergraph(
       dataDir,
       gateway,
       subgraphs,
+      faults,
       subgraphRequests: () => received.counts(),
       anotherGateway: async () => {
         const extra = await startGateway(gatewayConfig, { clock, logger });
