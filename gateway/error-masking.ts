@@ -1,11 +1,14 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode, maskError } from '../subgraphs/common/errors';
+import { namingTheTokenLimit } from './request-limits';
 
 /**
  * The gateway masks as well: a subgraph's deliberate errors (FORBIDDEN, NOT_FOUND, ...) pass
  * with their messages; anything else, including a subgraph that is down, timed out or
  * refused the gateway's signature, becomes INTERNAL_SERVER_ERROR with a fixed message. The
- * subgraph's name (extensions.serviceName), URLs and stacks never reach the client.
+ * subgraph's name (extensions.serviceName), URLs and stacks never reach the client. The
+ * gateway's own refusals (request limits, validation, introspection) are not from a subgraph
+ * and keep their code and message; `keepSuggestions` is decided per request (schema-discovery.ts).
  */
 const PASS_FROM_SUBGRAPHS = new Set<string>([
   ErrorCode.Forbidden,
@@ -19,9 +22,13 @@ export function maskGatewayError(
   formatted: GraphQLFormattedError,
   error: unknown,
   onUnexpected: (error: unknown) => void,
+  options: { keepSuggestions?: boolean } = {},
 ): GraphQLFormattedError {
   const fromSubgraph = formatted.extensions?.serviceName !== undefined;
-  if (!fromSubgraph) return maskError(formatted, error, onUnexpected);
+  if (!fromSubgraph) {
+    const masked = maskError(formatted, error, onUnexpected, options);
+    return { ...masked, message: namingTheTokenLimit(masked.message) };
+  }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PASS_FROM_SUBGRAPHS.has(code)) {
     return {

@@ -27,7 +27,10 @@ import type { GatewayConfig } from './config';
 import { maskGatewayError } from './error-masking';
 import type { GatewayContext } from './gateway-context';
 import { createTokenVerifier } from './identity';
+import { operationCostPlugin } from './operation-cost';
 import { subgraphsReady } from './readiness';
+import { LIMITED_PARSING, requestLimitRules } from './request-limits';
+import { fieldSuggestions, introspectionPlugin } from './schema-discovery';
 import { DEFAULT_CALL_POLICY } from './signed-fetcher';
 import { SubgraphDataSource } from './subgraph-data-source';
 
@@ -62,6 +65,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     logger: logger.child({ component: 'apollo-gateway' }),
   });
 
+  const suggestions = fieldSuggestions();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
@@ -70,14 +74,24 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // The request limits: hostile operations are refused before any subgraph is called
+    // (request-limits.ts; cost and introspection in the plugins below).
+    parseOptions: LIMITED_PARSING,
+    validationRules: requestLimitRules(),
+    // On for Apollo Sandbox; introspectionPlugin refuses it to every role but analyst and nhse.
     introspection: true,
     formatError: (formatted, error) =>
-      maskGatewayError(formatted, error, (original) => logger.error({ err: loggableError(original) }, 'masked error')),
+      maskGatewayError(formatted, error, (original) => logger.error({ err: loggableError(original) }, 'masked error'), {
+        keepSuggestions: suggestions.shown(error),
+      }),
     plugins: [
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       appOperationsPlugin(),
+      introspectionPlugin(),
+      operationCostPlugin(),
+      suggestions.plugin,
       {
         async requestDidStart({ contextValue }) {
           const started = performance.now();
@@ -109,7 +123,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         text = await readBody(req, config.maxBodyBytes);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
-          return sendJson(res, 413, errorBody(ErrorCode.BadUserInput, 'Request body larger than 1 MB'));
+          // Closed after the answer: the rest of an oversized body is not read, however long it is.
+          return sendJson(res, 413, errorBody(ErrorCode.BadUserInput, 'Request body larger than 1 MB'), { connection: 'close' });
         }
         throw error;
       }

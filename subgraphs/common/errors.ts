@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { withoutInputValues } from './input-echo';
+import { withoutInputValues, withoutQuotedValues } from './input-echo';
 
 /** The stable `extensions.code` values of the public contract. */
 export const ErrorCode = {
@@ -47,12 +47,14 @@ const REQUEST_ERROR_CODES: Record<string, ErrorCode> = {
  * Keeps what a client may see: a public code, the message of a deliberate error, where it
  * happened. Anything unexpected (a driver error, a bug) becomes INTERNAL_SERVER_ERROR with a
  * fixed message, so no SQL, stack or patient data leaves the service. `onUnexpected` lets the
- * caller log the real error.
+ * caller log the real error. A request error never quotes the client's values; its "Did you
+ * mean …?" stays only when the caller says so (the gateway, for the Sandbox roles).
  */
 export function maskError(
   formatted: GraphQLFormattedError,
   error: unknown,
   onUnexpected: (error: unknown) => void = () => undefined,
+  options: { keepSuggestions?: boolean } = {},
 ): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const code = formatted.extensions?.code;
@@ -69,7 +71,8 @@ export function maskError(
     return keep(code, formatted.message);
   }
   if (typeof code === 'string' && REQUEST_ERROR_CODES[code]) {
-    return keep(REQUEST_ERROR_CODES[code], withoutInputValues(formatted.message));
+    const clean = options.keepSuggestions ? withoutQuotedValues : withoutInputValues;
+    return keep(REQUEST_ERROR_CODES[code], clean(formatted.message));
   }
   onUnexpected(original);
   return keep(ErrorCode.Internal, 'Internal server error');

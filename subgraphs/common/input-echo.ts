@@ -1,11 +1,12 @@
 /**
  * graphql-js's input errors quote the value they refused ("Variable "$input" got invalid value
  * { nhsNumber: "999…", body: "…" }; …"), which for us is patient data, and suggest field
- * names ("Did you mean …?"), which the contract keeps from most roles. This keeps what a
- * client needs to fix the request (the variable, the path, the rule broken) and drops the
- * value and the suggestions.
+ * names ("Did you mean …?"), which the contract keeps from most roles. These keep what a
+ * client needs to fix the request (the variable, the path, the rule broken).
  */
-export function withoutInputValues(message: string): string {
+
+/** Drops the values a message quotes, for everyone; keeps the suggestions (schema names, never input). */
+export function withoutQuotedValues(message: string): string {
   let safe = message;
   const variable = /^Variable "\$(\w+)" got invalid value /.exec(safe);
   if (variable) {
@@ -24,6 +25,15 @@ export function withoutInputValues(message: string): string {
   return safe
     .replace(/(cannot represent[^:;]*): [^;]*/g, '$1')
     .replace(/Value ".*" does not exist in "(\w+)" enum\./g, 'The value is not one of the "$1" enum.')
-    .replace(/ ?Did you mean [^?]*\?/g, '')
     .trim();
+}
+
+/** Drops graphql-js's "Did you mean …?", which names fields, arguments, types and enum values. */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean [^?]*\?/g, '').trim();
+}
+
+/** Both: what every role but the Sandbox roles gets (and what a subgraph always sends). */
+export function withoutInputValues(message: string): string {
+  return withoutSuggestions(withoutQuotedValues(message));
 }

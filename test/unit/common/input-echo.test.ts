@@ -1,4 +1,4 @@
-import { withoutInputValues } from '../../../subgraphs/common/input-echo';
+import { withoutInputValues, withoutQuotedValues } from '../../../subgraphs/common/input-echo';
 
 describe('input errors never echo the value they refused', () => {
   it.each([
@@ -29,5 +29,25 @@ describe('input errors never echo the value they refused', () => {
   ])('%s', (message, expected) => {
     expect(withoutInputValues(message)).toBe(expected);
     expect(withoutInputValues(message)).not.toMatch(/999\d{7}|Suspected|17\/05|Patient said/);
+  });
+});
+
+describe('for the Sandbox roles, suggestions stay and the values still go', () => {
+  it.each([
+    [
+      'Variable "$input" got invalid value { titel: "HbA1c" }; Field "titel" is not defined by type "AddRecordEntryInput". Did you mean "title" or "type"?',
+      'Variable "$input" got an invalid value; Field "titel" is not defined by type "AddRecordEntryInput". Did you mean "title" or "type"?',
+    ],
+    [
+      'Variable "$g" got invalid value "Patient said X"; Value "Patient said X" does not exist in "RolloutGrouping" enum. Did you mean the enum value "NATIONAL"?',
+      'Variable "$g" got an invalid value; The value is not one of the "RolloutGrouping" enum. Did you mean the enum value "NATIONAL"?',
+    ],
+    [
+      'Cannot query field "titel" on type "RecordEntry". Did you mean "title"?',
+      'Cannot query field "titel" on type "RecordEntry". Did you mean "title"?',
+    ],
+  ])('%s', (message, expected) => {
+    expect(withoutQuotedValues(message)).toBe(expected);
+    expect(withoutQuotedValues(message)).not.toMatch(/HbA1c|Patient said/);
   });
 });

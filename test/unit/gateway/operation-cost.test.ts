@@ -1,0 +1,84 @@
+import { getIntrospectionQuery, getOperationAST, parse, validate } from 'graphql';
+import { operationCost } from '../../../gateway/operation-cost';
+import { REQUEST_LIMITS } from '../../../gateway/request-limits';
+import { LIMITS_SCHEMA, range } from './limits-schema';
+
+function cost(source: string, variables?: Record<string, unknown>, operationName?: string): number {
+  const document = parse(source);
+  const operation = getOperationAST(document, operationName);
+  if (!operation) throw new Error('no operation');
+  return operationCost(LIMITS_SCHEMA, document, operation, variables);
+}
+
+describe('the cost of an operation: each field once per time it may be resolved', () => {
+  it('is one per field without pages', () => {
+    expect(cost('{ me { nhsNumber registeredPractice { odsCode name } } }')).toBe(5);
+  });
+
+  it('multiplies what a field with `first` selects by that many items', () => {
+    // 1 + 200 × (edges, node, icb, practices + 200 × (edges, node, odsCode))
+    const nestedPages =
+      '{ practices(first: 200) { edges { node { icb { practices(first: 200) { edges { node { odsCode } } } } } } } }';
+    expect(cost(nestedPages)).toBe(120_801);
+  });
+
+  it("uses the schema's default page size when `first` is left out (50 practices, 20 entries)", () => {
+    expect(cost('{ practices { edges { node { name } } } }')).toBe(1 + 50 * 3);
+    expect(cost('{ me { record { edges { node { title } } } } }')).toBe(2 + 20 * 3);
+  });
+
+  it('reads `first` from a variable, its default, or else the field default', () => {
+    const query = 'query($n: Int) { practices(first: $n) { totalCount } }';
+    expect(cost(query, { n: 200 })).toBe(201);
+    expect(cost('query($n: Int = 120) { practices(first: $n) { totalCount } }')).toBe(121);
+    expect(cost(query, {})).toBe(51);
+    expect(cost(query, { n: null })).toBe(51);
+  });
+
+  it('counts a page size that is no size (0, negative, a variable that does not coerce) as one item', () => {
+    expect(cost('{ practices(first: 0) { totalCount } }')).toBe(2);
+    expect(cost('{ practices(first: -1000000) { edges { node { icb { practices(first: 200) { totalCount } } } } } }')).toBe(
+      1 + 4 + 200,
+    );
+    expect(cost('query($n: Int) { practices(first: $n) { totalCount } }', { n: 'lots' })).toBe(51);
+  });
+
+  it('counts fields as written: a field repeated 500 times counts 500 times', () => {
+    expect(cost(`{ me { ${'nhsNumber '.repeat(500)}} }`)).toBe(501);
+    expect(cost(`{ practices { edges { node { ${'name '.repeat(500)}} } } }`)).toBe(1 + 50 * 502);
+  });
+
+  it('counts fragments where they are spread, inline or named', () => {
+    const inline = '{ practices(first: 10) { edges { node { ... on Practice { name odsCode } } } } }';
+    const named = '{ practices(first: 10) { edges { node { ...Names } } } } fragment Names on Practice { name odsCode }';
+    expect(cost(inline)).toBe(1 + 10 * 4);
+    expect(cost(named)).toBe(1 + 10 * 4);
+  });
+
+  it('costs each named fragment once, so spreads of spreads cannot make it explode', () => {
+    // Each fragment spreads the next twice: 2^40 paths if walked naively.
+    const fragments = range(40).map((i) => `fragment F${i} on Practice { name ...F${i + 1} ...F${i + 1} }`);
+    const source = `{ practice(odsCode: "A81001") { ...F0 } } ${fragments.join(' ')} fragment F40 on Practice { name }`;
+    const started = performance.now();
+    expect(cost(source)).toBe(1 + 2 ** 41 - 1);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('ends a fragment cycle (refused by validation anyway)', () => {
+    expect(cost('{ ...A } fragment A on Query { me { nhsNumber } ...B } fragment B on Query { ...A }')).toBe(2);
+  });
+
+  it('costs the operation asked for, and mutations alike', () => {
+    const source = 'query Small { me { nhsNumber } } query Large { practices(first: 200) { totalCount } }';
+    expect(cost(source, {}, 'Small')).toBe(2);
+    expect(cost(source, {}, 'Large')).toBe(201);
+    expect(cost('mutation { pauseAccess(odsCode: "A81001", reason: "r") { odsCode icb { code } } }')).toBe(4);
+  });
+
+  it("keeps Apollo Sandbox's introspection query far under the limit (lists without `first` count once)", () => {
+    const document = parse(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }));
+    expect(validate(LIMITS_SCHEMA, document)).toEqual([]);
+    const operation = getOperationAST(document);
+    expect(operationCost(LIMITS_SCHEMA, document, operation!)).toBeLessThan(REQUEST_LIMITS.cost / 10);
+  });
+});
