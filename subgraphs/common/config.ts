@@ -31,12 +31,40 @@ export type SubgraphName = 'practices' | 'rollout' | 'records';
 export const DEFAULT_PORTS: Record<SubgraphName, number> = { practices: 4001, rollout: 4002, records: 4003 };
 
 /**
+ * How long a service waits on its database, and how many connections it holds. Each limit
+ * turns a database that is slow, locked or gone into a prompt error instead of a hang.
+ */
+export interface DatabaseLimits {
+  /** SQLite: how long a statement waits for another connection's lock before SQLITE_BUSY. */
+  busyTimeoutMs: number;
+  /** PostgreSQL: the most connections the pool holds. */
+  poolSize: number;
+  /** PostgreSQL: how long a query waits for a connection (a free one, or a new one opened). */
+  connectTimeoutMs: number;
+  /** PostgreSQL: an unused connection is closed after this long. */
+  idleTimeoutMs: number;
+  /** PostgreSQL: the server cancels a statement (or an idle open transaction) after this long; migrations excepted. */
+  statementTimeoutMs: number;
+}
+
+export const DEFAULT_DATABASE_LIMITS: DatabaseLimits = {
+  busyTimeoutMs: 5000,
+  poolSize: 10,
+  connectTimeoutMs: 5000,
+  idleTimeoutMs: 30_000,
+  statementTimeoutMs: 10_000,
+};
+
+/**
  * Where a subgraph keeps its data: PostgreSQL when a URL is given, else a SQLite file. With a
  * `migrationUrl` (the schema owner), the migrations run through that, and the service's own
- * user, `url`, needs no DDL rights.
+ * user, `url`, needs no DDL rights. `applicationName` names its connections in pg_stat_activity.
+ * Without `limits`, DEFAULT_DATABASE_LIMITS.
  */
-export type DatabaseConfig =
-  { kind: 'postgres'; url: string; schema?: string; migrationUrl?: string } | { kind: 'sqlite'; path: string };
+export type DatabaseConfig = (
+  | { kind: 'postgres'; url: string; schema?: string; migrationUrl?: string; applicationName?: string }
+  | { kind: 'sqlite'; path: string }
+) & { limits?: DatabaseLimits };
 
 export interface SubgraphConfig {
   name: SubgraphName;
@@ -69,6 +97,17 @@ export function signingSecret(env: NodeJS.ProcessEnv): string {
   return devSigningSecret(dataDir(env));
 }
 
+const milliseconds = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** The DATABASE_* variables every subgraph reads (the PostgreSQL ones are ignored on SQLite). */
+const databaseLimitVariables = {
+  DATABASE_BUSY_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.busyTimeoutMs, 0, 60_000),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(DEFAULT_DATABASE_LIMITS.poolSize),
+  DATABASE_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.connectTimeoutMs, 100, 60_000),
+  DATABASE_IDLE_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.idleTimeoutMs, 1000, 3_600_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.statementTimeoutMs, 100, 600_000),
+};
+
 export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
   const upper = name.toUpperCase();
   const parsed = parseEnv(
@@ -83,6 +122,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
       ROLLOUT_MINIMUM_NOTICE_DAYS: z.coerce.number().min(0).max(365).default(7),
       APP_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(100_000).default(10),
       APP_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(20),
+      ...databaseLimitVariables,
     },
     env,
   ) as Record<string, unknown>;
@@ -91,13 +131,20 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
   if (migrationUrl && !url) {
     throw new ConfigError(`${upper}_MIGRATION_DATABASE_URL: needs ${upper}_DATABASE_URL (it is for PostgreSQL only)`);
   }
+  const limits: DatabaseLimits = {
+    busyTimeoutMs: parsed.DATABASE_BUSY_TIMEOUT_MS as number,
+    poolSize: parsed.DATABASE_POOL_SIZE as number,
+    connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS as number,
+    idleTimeoutMs: parsed.DATABASE_IDLE_TIMEOUT_MS as number,
+    statementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS as number,
+  };
   return {
     name,
     host: parsed.HOST as string,
     port: parsed[`${upper}_PORT`] as number,
     database: url
-      ? { kind: 'postgres', url, ...(migrationUrl ? { migrationUrl } : {}) }
-      : { kind: 'sqlite', path: join(dataDir(env), `${name}.sqlite`) },
+      ? { kind: 'postgres', url, applicationName: `citizen-access-${name}`, ...(migrationUrl ? { migrationUrl } : {}), limits }
+      : { kind: 'sqlite', path: join(dataDir(env), `${name}.sqlite`), limits },
     signingSecret: signingSecret(env),
     logLevel: parsed.LOG_LEVEL as string,
     demoData: parsed.DEMO_DATA as boolean,

@@ -2,7 +2,8 @@ import type { Logger as PinoLogger } from 'pino';
 import { DataSource, QueryFailedError, type EntitySchema, type Logger as OrmLogger, type MixedList } from 'typeorm';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DatabaseConfig } from './config';
+import { DEFAULT_DATABASE_LIMITS, type DatabaseConfig } from './config';
+import { loggableError } from './safe-log';
 
 /**
  * Counts SQL statements, so tests can assert that a request costs a constant number of
@@ -46,7 +47,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function dataSourceFor(config: DatabaseConfig, options: DatabaseOptions, statements: StatementCounter): DataSource {
+/**
+ * `migrating`: the short-lived connection that runs the migrations (and the demo data) has no
+ * statement timeout, since a new index on a big table may well take longer than a request may.
+ */
+function dataSourceFor(
+  config: DatabaseConfig,
+  options: DatabaseOptions,
+  statements: StatementCounter,
+  migrating = false,
+): DataSource {
+  const limits = config.limits ?? DEFAULT_DATABASE_LIMITS;
   const common = {
     entities: options.entities,
     migrations: options.migrations,
@@ -61,11 +72,16 @@ function dataSourceFor(config: DatabaseConfig, options: DatabaseOptions, stateme
       ...common,
       type: 'better-sqlite3',
       database: config.path,
+      // WAL: readers never wait for the writer, nor it for them; TypeORM sets it after prepareDatabase.
       enableWAL: true,
-      timeout: 5000,
+      // better-sqlite3 hands this to sqlite3_busy_timeout: a write waits this long for another
+      // connection's (another process's) lock before failing with SQLITE_BUSY.
+      timeout: limits.busyTimeoutMs,
       prepareDatabase: (db: { pragma(sql: string): unknown }) => {
-        db.pragma('foreign_keys = ON');
-        db.pragma('busy_timeout = 5000');
+        // With WAL, NORMAL syncs at checkpoints only: a crash of the process loses nothing
+        // committed, a power cut may lose the last transactions but never corrupts the file.
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON'); // TypeORM sets it too; said here so no rule rests on that
       },
     });
   }
@@ -74,11 +90,22 @@ function dataSourceFor(config: DatabaseConfig, options: DatabaseOptions, stateme
     type: 'postgres',
     url: config.url,
     ...(config.schema ? { schema: config.schema } : {}),
+    ...(config.applicationName ? { applicationName: config.applicationName } : {}),
+    poolSize: limits.poolSize,
+    connectTimeoutMS: limits.connectTimeoutMs,
+    // An idle pooled connection that the server ends (a restart, pg_terminate_backend, a network
+    // cut) makes the pool emit 'error'; the pool has already dropped it and opens another when
+    // needed. Unhandled, that 'error' would end the process: TypeORM listens, and so do we, to say so.
+    poolErrorHandler: (error: unknown) =>
+      options.logger?.warn({ err: loggableError(error) }, 'database connection lost; the pool replaces it'),
     extra: {
-      max: 10,
-      connectionTimeoutMillis: 5000,
-      idleTimeoutMillis: 30_000,
-      statement_timeout: 10_000,
+      idleTimeoutMillis: limits.idleTimeoutMs,
+      ...(migrating
+        ? {}
+        : { statement_timeout: limits.statementTimeoutMs, idle_in_transaction_session_timeout: limits.statementTimeoutMs }),
+      // TCP keep-alive finds a server that vanished without closing the connection (a host gone).
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
     },
   });
@@ -86,15 +113,16 @@ function dataSourceFor(config: DatabaseConfig, options: DatabaseOptions, stateme
 
 /**
  * Opens the database and brings its schema up to date with the migrations (then prepares it).
- * Given a migration URL, the schema owner does that through a connection of its own, closed
- * before the service's user connects: that user then needs no DDL rights, only its grants
- * (docker/postgres/records-grants.sql), which may be given after it connects.
+ * On PostgreSQL the migrations run through a connection of their own, without the statement
+ * timeout, closed before the service connects; given a migration URL, as the schema owner: the
+ * service's user then needs no DDL rights, only its grants (docker/postgres/records-grants.sql),
+ * which may be given after it connects.
  */
 export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions): Promise<Database> {
   const statements = new StatementCounter(options.logger);
-  const owner = config.kind === 'postgres' && config.migrationUrl ? { ...config, url: config.migrationUrl } : undefined;
-  if (owner) {
-    const migrating = dataSourceFor(owner, options, new StatementCounter(options.logger));
+  if (config.kind === 'postgres') {
+    const owner = { ...config, url: config.migrationUrl ?? config.url };
+    const migrating = dataSourceFor(owner, options, new StatementCounter(options.logger), true);
     await migrating.initialize();
     try {
       await migrate(migrating, config, options);
@@ -105,7 +133,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   const dataSource = dataSourceFor(config, options, statements);
   await dataSource.initialize();
   try {
-    if (!owner) await migrate(dataSource, config, options);
+    if (config.kind === 'sqlite') await migrate(dataSource, config, options);
   } catch (error) {
     await dataSource.destroy();
     throw error;

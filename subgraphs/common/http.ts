@@ -83,7 +83,8 @@ export function listen(server: Server, host: string, port: number): Promise<{ po
 
 /**
  * Graceful stop: no new connections, in-flight requests finish, idle keep-alive sockets
- * close at once; whatever is still open after `graceMs` is cut.
+ * close at once, and each busy one as soon as its answer is out (a client's keep-alive, the
+ * gateway's say, would otherwise hold the stop up); whatever is still open after `graceMs` is cut.
  */
 export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
@@ -91,10 +92,13 @@ export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
       resolve();
       return;
     }
-    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-    timer.unref();
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    sweep.unref();
+    cut.unref();
     server.close(() => {
-      clearTimeout(timer);
+      clearInterval(sweep);
+      clearTimeout(cut);
       resolve();
     });
     server.closeIdleConnections();
