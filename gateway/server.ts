@@ -28,6 +28,8 @@ import { maskGatewayError } from './error-masking';
 import type { GatewayContext } from './gateway-context';
 import { createTokenVerifier } from './identity';
 import { operationCostPlugin } from './operation-cost';
+import { aliasShadowingRule } from './alias-shadowing';
+import { operationChoicePlugin } from './operation-choice';
 import { subgraphsReady } from './readiness';
 import { LIMITED_PARSING, requestLimitRules } from './request-limits';
 import { fieldSuggestions, introspectionPlugin } from './schema-discovery';
@@ -77,7 +79,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     // The request limits: hostile operations are refused before any subgraph is called
     // (request-limits.ts; cost and introspection in the plugins below).
     parseOptions: LIMITED_PARSING,
-    validationRules: requestLimitRules(),
+    validationRules: [...requestLimitRules(), aliasShadowingRule],
+    // No automatic persisted queries: nothing needs them yet, and a hash mismatch surfaced as an internal error.
+    persistedQueries: false,
     // On for Apollo Sandbox; introspectionPlugin refuses it to every role but analyst and nhse.
     introspection: true,
     formatError: (formatted, error) =>
@@ -89,6 +93,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       appOperationsPlugin(),
+      operationChoicePlugin(),
       introspectionPlugin(),
       operationCostPlugin(),
       suggestions.plugin,
