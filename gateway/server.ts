@@ -36,6 +36,9 @@ import { fieldSuggestions, introspectionPlugin } from './schema-discovery';
 import { DEFAULT_CALL_POLICY } from './signed-fetcher';
 import { SubgraphDataSource } from './subgraph-data-source';
 
+/** A NUL character, raw or as a JSON or GraphQL \\u escape. */
+const HOLDS_NUL = /\u0000|\\u0000/i;
+
 export interface GatewayOptions {
   clock?: Clock;
   logger?: Logger;
@@ -133,6 +136,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         }
         throw error;
       }
+      // No text we store may hold NUL (PostgreSQL cannot, and nothing legitimate needs it): refused
+      // whole, whether sent raw, JSON-escaped or as a GraphQL string escape. (Found by the fuzzer.)
+      if (HOLDS_NUL.test(text)) {
+        return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)'));
+      }
       const type = req.headers['content-type'] ?? '';
       if (type.startsWith('application/json') || type.includes('+json')) {
         try {
@@ -143,6 +151,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       } else {
         body = text; // Apollo Server refuses it (CSRF prevention and content-type checks).
       }
+    }
+    if (/%00/.test(search) || HOLDS_NUL.test(search.replace(/%5c/gi, '\\'))) {
+      return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)'));
     }
     const requestId = randomUUID();
     const response = await apollo.executeHTTPGraphQLRequest({

@@ -64,4 +64,37 @@ describe('the fuzzer\u2019s findings, fixed', () => {
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.status).toBeLessThan(500);
   });
+
+  it.each([
+    [
+      'a JSON-escaped NUL in a variable',
+      {
+        query:
+          'mutation($r: String) { setOnlineAccessExclusion(nhsNumber: "9990001375", excluded: false, reason: $r) { nhsNumber } }',
+        variables: { r: 'nul\u0000byte' },
+      },
+    ],
+    [
+      'a GraphQL-escaped NUL in the document',
+      {
+        query:
+          'mutation { setOnlineAccessExclusion(nhsNumber: "9990001375", excluded: false, reason: "nul\\u0000byte") { nhsNumber } }',
+      },
+    ],
+  ])('text holding NUL (%s) is BAD_USER_INPUT on every database, and nothing is written', async (_name, body) => {
+    await refusedBeforeSubgraphs(Scenario.clinician('B84010'), body, /NUL character/);
+  });
+
+  it('a NUL in a GET query string is refused too', async () => {
+    const token = await s.token(Scenario.analyst);
+    const before = supergraph.subgraphRequests();
+    const response = await fetch(
+      `${supergraph.url}?query=${encodeURIComponent('{ practice(odsCode: "B\u000084010") { name } }')}`,
+      {
+        headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(supergraph.subgraphRequests()).toEqual(before);
+  });
 });
