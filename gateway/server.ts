@@ -37,6 +37,7 @@ import { DEFAULT_CALL_POLICY } from './signed-fetcher';
 import { SubgraphDataSource } from './subgraph-data-source';
 
 /** A NUL character, raw or as a JSON or GraphQL \\u escape. */
+// eslint-disable-next-line no-control-regex -- the NUL character is exactly what this looks for
 const HOLDS_NUL = /\u0000|\\u0000/i;
 
 export interface GatewayOptions {
