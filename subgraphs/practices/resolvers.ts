@@ -2,7 +2,8 @@ import { forbidden, invalidInput, notFound } from '../common/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination';
 import { viewerAs } from '../common/viewer';
 import type { PracticesContext } from './context';
-import { isIcbCode, isPracticeOdsCode, normalisePostcode } from '../common/ods-code';
+import { checkIcbCode, checkOdsCode } from '../common/code-input';
+import { isPracticeOdsCode, normalisePostcode } from '../common/ods-code';
 import { mayReadMembership } from './authorization';
 import type { PracticeFilter } from './practice-store';
 import type { Resolvers } from './generated/graphql';
@@ -27,17 +28,6 @@ function practiceConnection(
       () => context.practices.count(filter),
     ),
   );
-}
-
-function checkOdsCode(odsCode: string, field = 'odsCode'): string {
-  if (!isPracticeOdsCode(odsCode)) throw invalidInput('ODS code must be one letter and five digits, e.g. A81001', field);
-  return odsCode;
-}
-
-function checkIcbCode(code: string | null | undefined, field = 'icbCode'): string | null {
-  if (code === null || code === undefined) return null;
-  if (!isIcbCode(code)) throw invalidInput('ICB code must be three characters starting with Q, e.g. QWO', field);
-  return code;
 }
 
 function checkName(value: string, field: string): string {

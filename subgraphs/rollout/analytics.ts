@@ -1,10 +1,17 @@
 import { forbidden, invalidInput } from '../common/errors';
-import { isIcbCode } from '../common/ods-code';
+import { checkIcbCode } from '../common/code-input';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination';
 import { SUPPLIER_LABELS, type Supplier } from '../common/suppliers';
 import { analyticsScope } from './authorization';
 import type { RolloutContext } from './context';
-import { countRollout, openInterval, timelineInstants, timelineLength, type PracticeMember } from './domain/rollout-figures';
+import {
+  countRollout,
+  isOpenAt,
+  openInterval,
+  timelineInstants,
+  timelineLength,
+  type PracticeMember,
+} from './domain/rollout-figures';
 import type { RolloutEvent } from './domain/rollout-event';
 import { deriveRolloutState, type RolloutState } from './domain/rollout-state';
 import type { QueryResolvers } from './generated/graphql';
@@ -47,17 +54,8 @@ function statesNow(
   now: Date,
 ): { odsCode: string; state: RolloutState }[] {
   return members
-    .filter((member) => {
-      const open = openInterval(member);
-      return open !== null && open.from <= now.getTime() && now.getTime() < open.to;
-    })
+    .filter((member) => isOpenAt(openInterval(member), now.getTime()))
     .map((member) => ({ odsCode: member.odsCode, state: deriveRolloutState(histories.get(member.odsCode) ?? [], now) }));
-}
-
-function checkIcbCode(code: string | null | undefined): string | null {
-  if (code === null || code === undefined) return null;
-  if (!isIcbCode(code)) throw invalidInput('ICB code must be three characters starting with Q, e.g. QWO', 'icbCode');
-  return code;
 }
 
 export const analyticsQueries: Pick<

@@ -1,14 +1,9 @@
 import { invalidInput } from '../common/errors';
-import { isPracticeOdsCode } from '../common/ods-code';
+import { checkOdsCode } from '../common/code-input';
 import { authorizeChange, authorizeNoticeOverride, type RolloutAction } from './authorization';
 import type { RolloutContext } from './context';
 import { decide, type RolloutCommand } from './domain/state-machine';
 import type { MutationResolvers } from './generated/graphql';
-
-export function checkOdsCode(odsCode: string): string {
-  if (!isPracticeOdsCode(odsCode)) throw invalidInput('ODS code must be one letter and five digits, e.g. A81001', 'odsCode');
-  return odsCode;
-}
 
 /** Checks the viewer, asks the state machine, appends the event; the result shows the new state. */
 async function change(context: RolloutContext, rawOdsCode: string, action: RolloutAction, command: RolloutCommand) {

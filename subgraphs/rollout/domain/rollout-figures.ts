@@ -37,6 +37,10 @@ export function openInterval(member: PracticeMember): { from: number; to: number
   return from === null || to === null ? null : { from, to };
 }
 
+/** Whether the practice was open at the instant (ms); a practice with an unreadable date never is. */
+export const isOpenAt = (open: { from: number; to: number } | null, instant: number): boolean =>
+  open !== null && open.from <= instant && instant < open.to;
+
 function groupOf(member: PracticeMember, grouping: RolloutGrouping, nationalLabel: string): { key: string; label: string } {
   switch (grouping) {
     case 'ICB':
@@ -77,7 +81,7 @@ export function countRollout(
     if (open === null) continue;
     const statuses = statusesAt(histories.get(member.odsCode) ?? [], instants);
     instants.forEach((instant, i) => {
-      if (instant < open.from || instant >= open.to) return;
+      if (!isOpenAt(open, instant)) return;
       const counts = series[i]!;
       counts.total += 1;
       counts[FIELD[statuses[i]!]] += 1;
