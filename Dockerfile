@@ -1,5 +1,6 @@
 # One image for all four services; docker-compose.yml picks the service with its command
-# (`npm run start:gateway`, `npm run start:practices`, ...). tsx runs the TypeScript directly,
+# (`npm run start:gateway`, `npm run start:practices`, ...). Node runs the TypeScript directly through
+# tsx's loader (`node --import tsx`: no wrapper process between a signal and the service),
 # so there is no build step beyond installing dependencies.
 
 # ---- build: install the production dependencies, compiling native modules if need be ----

@@ -20,6 +20,17 @@ async function main() {
   const stopAll = async () => {
     for (const handle of handles.reverse()) await handle.stop().catch(() => undefined);
   };
+  // Listen for Ctrl-C before anything starts: a signal that arrives while the services start
+  // (or just after the banner, before tsx has heard that we listen) still stops them cleanly.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received: stopping all services`);
+    void stopAll().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   try {
     handles.push(await startPracticesSubgraph(loadSubgraphConfig('practices', env)));
     handles.push(await startRolloutSubgraph(loadSubgraphConfig('rollout', env)));
@@ -50,15 +61,6 @@ Press Ctrl-C to stop.`);
     await stopAll();
     process.exit(1);
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal} received: stopping all services`);
-    void stopAll().then(() => process.exit(0));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 void main();

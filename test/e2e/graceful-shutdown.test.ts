@@ -60,7 +60,7 @@ describe('a service stopped with SIGTERM', () => {
       PRACTICES_PORT: String(port),
     };
     delete env.PRACTICES_DATABASE_URL;
-    const service = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['subgraphs/practices/main.ts'], { cwd: root, env });
+    const service = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/practices/main.ts'], { cwd: root, env });
     child = service;
     let output = '';
     const said = (text: string) =>

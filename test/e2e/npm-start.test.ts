@@ -23,7 +23,9 @@ async function freePort(): Promise<number> {
 
 /** Runs what `npm start` runs, as its own process, and waits for its banner. */
 function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start-all.ts'], { cwd: root, env });
+  // As package.json's start script does: node itself, not the tsx CLI, whose signal relay gives
+  // a child 60 ms to report a signal before killing it (exit 130 on a loaded machine).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-all.ts'], { cwd: root, env });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -131,7 +133,7 @@ describe('npm start', () => {
       new Promise<ChildProcess>((resolve, reject) => {
         // What `npm run start:<service>` runs.
         const main = service === 'gateway' ? 'gateway/main.ts' : `subgraphs/${service}/main.ts`;
-        const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [main], { cwd: root, env });
+        const child = spawn(process.execPath, ['--import', 'tsx', main], { cwd: root, env });
         children.push(child);
         let output = '';
         child.stdout?.on('data', (chunk) => {

@@ -667,8 +667,10 @@ describe('Dockerfile', () => {
 
   it.each(NODE_SERVICES)("the file %s's npm script runs exists and is copied into the image", (service) => {
     const script = packageJson.scripts[`start:${service}`] ?? '';
-    const [runner, entry] = script.split(/\s+/);
-    expect(runner).toBe('tsx');
+    // node itself runs each service (TypeScript through tsx's loader), so SIGTERM reaches the
+    // service with no wrapper in between that could kill it before it has finished.
+    const [runner, importFlag, loader, entry] = script.split(/\s+/);
+    expect([runner, importFlag, loader]).toEqual(['node', '--import', 'tsx']);
     expect(existsSync(join(root, entry!))).toBe(true);
     expect(copiedPaths.some((copied) => entry === copied || entry!.startsWith(`${copied}/`))).toBe(true);
   });
