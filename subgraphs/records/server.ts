@@ -12,13 +12,18 @@ import { AddAppsAndLogs1764100000002 } from './migrations/1764100000002-add-apps
 import { resolvers } from './resolvers';
 import { seedRecords } from './seed';
 
+/** The records database: its entities and migrations, in order (the bench data set builds on them too). */
+export const recordsSchema = {
+  entities: [PatientEntity, RecordEntryEntity, ExclusionEventEntity, ApprovedAppEntity, AccessLogEntity, ChangeLogEntity],
+  migrations: [CreateRecords1764000000002, AddAppsAndLogs1764100000002],
+};
+
 /** Builds and starts the records subgraph from a config object; no I/O at import time. */
 export function startRecordsSubgraph(config: SubgraphConfig, options: StartOptions = {}): Promise<SubgraphHandle> {
   return startSubgraph(
     config,
     {
-      entities: [PatientEntity, RecordEntryEntity, ExclusionEventEntity, ApprovedAppEntity, AccessLogEntity, ChangeLogEntity],
-      migrations: [CreateRecords1764000000002, AddAppsAndLogs1764100000002],
+      ...recordsSchema,
       resolvers,
       contextFor: recordsContext(config.appRateLimit),
       seedDemoData: seedRecords,

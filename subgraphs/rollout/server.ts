@@ -10,14 +10,19 @@ import { PracticeDirectory } from './practice-directory';
 import { resolvers } from './resolvers';
 import { seedRollout } from './seed';
 
+/** The rollout database: its entities and migrations, in order (the bench data set builds on them too). */
+export const rolloutSchema = {
+  entities: [RolloutEventEntity],
+  migrations: [CreateRolloutEvents1764000000001, AddNoticeOverridden1764100000001],
+};
+
 /** Builds and starts the rollout subgraph from a config object; no I/O at import time. */
 export function startRolloutSubgraph(config: SubgraphConfig, options: StartOptions = {}): Promise<SubgraphHandle> {
   const directory = new PracticeDirectory(config.practicesUrl, config.signingSecret, options.clock ?? systemClock);
   return startSubgraph(
     config,
     {
-      entities: [RolloutEventEntity],
-      migrations: [CreateRolloutEvents1764000000001, AddNoticeOverridden1764100000001],
+      ...rolloutSchema,
       resolvers,
       contextFor: rolloutContext(directory, { minimumNoticeMs: Math.round(config.minimumNoticeDays * DAY_MS) }),
       seedDemoData: seedRollout,

@@ -7,6 +7,7 @@ import type { Actor, RolloutEvent } from '../../subgraphs/rollout/domain/rollout
 import { decide, type RolloutCommand } from '../../subgraphs/rollout/domain/state-machine';
 import { RolloutEventEntity } from '../../subgraphs/rollout/entities/rollout-event';
 import { toRow } from '../../subgraphs/rollout/rollout-store';
+import { SeededRandom } from '../../scripts/bench/dataset/seeded-random';
 
 /**
  * A national-scale rollout written straight into the practices and rollout databases, for
@@ -21,7 +22,8 @@ export async function insertNationalRollout(
   options: { count?: number; seed?: number; updatedAt?: Date } = {},
 ): Promise<{ practices: number; events: number }> {
   const count = options.count ?? 6500;
-  const random = mulberry32(options.seed ?? 2022);
+  const seeded = new SeededRandom(options.seed ?? 2022);
+  const random = () => seeded.next();
   const rows: PracticeRow[] = [];
   const events: ReturnType<typeof toRow>[] = [];
   for (let i = 0; i < count; i += 1) {
@@ -82,16 +84,4 @@ function history(odsCode: string, supplier: PracticeSupplier, random: () => numb
     if (decision.ok) events.push(decision.event);
   }
   return events;
-}
-
-/** A small, seeded pseudo-random generator: the same seed, the same world. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,0 +1,23 @@
+import type { SubgraphName } from '../../../subgraphs/common/config';
+import type { DatabaseOptions } from '../../../subgraphs/common/database';
+import { practicesDefinition } from '../../../subgraphs/practices/server';
+import { recordsSchema } from '../../../subgraphs/records/server';
+import { rolloutSchema } from '../../../subgraphs/rollout/server';
+
+/** Each subgraph's entities and migrations, the very lists its server.ts opens its database with. */
+export const SUBGRAPH_SCHEMAS: Record<SubgraphName, Pick<DatabaseOptions, 'entities' | 'migrations'>> = {
+  practices: { entities: practicesDefinition.entities, migrations: practicesDefinition.migrations },
+  rollout: rolloutSchema,
+  records: recordsSchema,
+};
+
+export const SUBGRAPH_NAMES: SubgraphName[] = ['practices', 'rollout', 'records'];
+
+/** The migration names of each subgraph, in order: a data set is reused only if they match. */
+export function migrationNames(): Record<SubgraphName, string[]> {
+  const namesOf = (name: SubgraphName) =>
+    (SUBGRAPH_SCHEMAS[name].migrations as (new () => { name?: string })[]).map(
+      (Migration) => new Migration().name ?? Migration.name,
+    );
+  return { practices: namesOf('practices'), rollout: namesOf('rollout'), records: namesOf('records') };
+}
