@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CALL_POLICY, type CallPolicy } from './signed-fetcher';
@@ -15,6 +16,8 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   jwt: JwtConfig;
   logLevel: string;
+  /** Gateway processes serving the port (GATEWAY_WORKERS: a number, or `auto` for one per core); default 1. */
+  workers?: number;
 }
 
 /** Production: an identity provider's JWKS, issuer and audience. Development: keys generated
@@ -25,6 +28,17 @@ export type JwtConfig =
 
 export const DEV_ISSUER = 'urn:citizen-access:dev-issuer';
 export const DEV_AUDIENCE = 'urn:citizen-access:gateway';
+
+/** GATEWAY_WORKERS: how many gateway processes share the port; `auto` is one per core the process may use. */
+const gatewayWorkers = z
+  .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)], { error: 'a number from 1 to 64, or auto' })
+  .default(1)
+  .transform((value) => (value === 'auto' ? availableParallelism() : value));
+
+/** GATEWAY_WORKERS alone (main.ts decides from it whether to fork before anything else is read). */
+export function loadGatewayWorkers(env: NodeJS.ProcessEnv = process.env): number {
+  return parseEnv({ GATEWAY_WORKERS: gatewayWorkers }, env).GATEWAY_WORKERS;
+}
 
 const url = (fallbackPort: number) => z.string().url().default(`http://127.0.0.1:${fallbackPort}/graphql`);
 
@@ -46,6 +60,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       JWT_AUDIENCE: z.string().min(1).optional(),
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       NODE_ENV: z.string().optional(),
+      GATEWAY_WORKERS: gatewayWorkers,
     },
     env,
   );
@@ -74,5 +89,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     maxBodyBytes: 1024 * 1024,
     jwt,
     logLevel: parsed.LOG_LEVEL,
+    workers: parsed.GATEWAY_WORKERS,
   };
 }

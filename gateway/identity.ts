@@ -1,7 +1,15 @@
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  jwtVerify,
+  type FlattenedJWSInput,
+  type JWSHeaderParameters,
+  type JWTPayload,
+} from 'jose';
 import { viewerSchema, type Viewer } from '../subgraphs/common/viewer';
 import type { JwtConfig } from './config';
 import { loadOrCreateDevKeys } from './dev-keys';
+import { VerifiedTokens } from './verified-tokens';
 
 export type VerifyToken = (authorization: string | undefined) => Promise<Viewer | null>;
 
@@ -24,23 +32,52 @@ export function viewerFromClaims(payload: JWTPayload): Viewer | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** Verifies `Authorization: Bearer <JWT>` (signature, issuer, audience, expiry). */
-export async function createTokenVerifier(config: JwtConfig): Promise<VerifyToken> {
+/** How long jose keeps a remote JWKS, and how soon an unknown key id may make it fetch again. */
+export interface KeySetTiming {
+  cacheMaxAgeMs: number;
+  cooldownMs: number;
+}
+
+const JWKS_TIMING: KeySetTiming = { cacheMaxAgeMs: 600_000, cooldownMs: 30_000 };
+
+/**
+ * Verifies `Authorization: Bearer <JWT>` (signature, issuer, audience, expiry). A token
+ * verified once is remembered while it and the key that signed it still hold
+ * (verified-tokens.ts), so a client's next requests skip the signature check.
+ */
+export async function createTokenVerifier(
+  config: JwtConfig,
+  options: { timing?: KeySetTiming; cache?: VerifiedTokens } = {},
+): Promise<VerifyToken> {
+  const timing = options.timing ?? JWKS_TIMING;
   const keySet =
     config.kind === 'jwks'
-      ? createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 })
+      ? createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: timing.cooldownMs, cacheMaxAge: timing.cacheMaxAgeMs })
       : createLocalJWKSet({ keys: [(await loadOrCreateDevKeys(config.keysPath)).publicJwk] });
+  const verified = options.cache ?? new VerifiedTokens();
+  // jose reads the real clock (Date), so the cache does too: both judge a token's times alike.
+  const now = () => Date.now();
   return async (authorization) => {
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization ?? '');
-    if (!match?.[1]) return null;
+    const jwt = match?.[1];
+    if (!jwt) return null;
+    const remembered = await verified.lookup(jwt, keySet, now());
+    if (remembered) return remembered;
     try {
-      const { payload } = await jwtVerify(match[1], keySet, {
-        issuer: config.issuer,
-        audience: config.audience,
-        algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
-        clockTolerance: 30,
-      });
-      return viewerFromClaims(payload);
+      let key: unknown;
+      const { payload, protectedHeader } = await jwtVerify(
+        jwt,
+        async (header: JWSHeaderParameters, token: FlattenedJWSInput) => (key = await keySet(header, token)),
+        {
+          issuer: config.issuer,
+          audience: config.audience,
+          algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+          clockTolerance: 30,
+        },
+      );
+      const viewer = viewerFromClaims(payload);
+      if (viewer) verified.remember(jwt, { viewer, key, protectedHeader, exp: payload.exp, nbf: payload.nbf }, now());
+      return viewer;
     } catch {
       return null;
     }

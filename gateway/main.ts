@@ -1,7 +1,43 @@
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
-import { loadGatewayConfig } from './config';
+import cluster from 'node:cluster';
+import { loadGatewayConfig, loadGatewayWorkers } from './config';
+import { runGatewayPrimary, runGatewayWorker } from './cluster';
+import { loadOrCreateDevKeys } from './dev-keys';
 import { startGateway } from './server';
+import { createLogger } from '../subgraphs/common/logger';
 import { runUntilSignalled } from '../subgraphs/common/main-loop';
 
-// `npm run start:gateway`: the gateway alone, configured only by environment variables.
-runUntilSignalled('gateway', async () => startGateway(loadGatewayConfig()));
+// `npm run start:gateway`: the gateway alone, configured only by environment variables;
+// with GATEWAY_WORKERS > 1, as that many processes sharing its port (cluster.ts).
+if (cluster.isWorker) {
+  runGatewayWorker(async () => {
+    const config = loadGatewayConfig();
+    // Each worker's log lines say which process wrote them.
+    return startGateway(config, { logger: createLogger('gateway', config.logLevel).child({ pid: process.pid }) });
+  });
+} else {
+  let workers = 1;
+  try {
+    workers = loadGatewayWorkers();
+  } catch (error) {
+    console.error(`gateway failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  if (workers > 1) {
+    // Read (and on first start create) the configuration and the development keys once, here,
+    // so the workers find them made and never race to make them.
+    const config = (async () => {
+      const loaded = loadGatewayConfig();
+      if (loaded.jwt.kind === 'dev') await loadOrCreateDevKeys(loaded.jwt.keysPath);
+    })();
+    config.then(
+      () => runGatewayPrimary(workers),
+      (error: unknown) => {
+        console.error(`gateway failed to start: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  } else {
+    runUntilSignalled('gateway', async () => startGateway(loadGatewayConfig()));
+  }
+}

@@ -24,6 +24,7 @@ import { loggableError } from '../subgraphs/common/safe-log';
 import type { ServiceHandle } from '../subgraphs/common/http';
 import { appOperationsPlugin } from './app-operations';
 import type { GatewayConfig } from './config';
+import { createConnectionPool } from './connection-pool';
 import { maskGatewayError } from './error-masking';
 import type { GatewayContext } from './gateway-context';
 import { createTokenVerifier } from './identity';
@@ -57,16 +58,23 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const logger = options.logger ?? createLogger('gateway', config.logLevel);
   const verifyToken = await createTokenVerifier(config.jwt);
   const urls: Record<string, string> = config.subgraphUrls;
+  const pool = createConnectionPool();
 
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     buildService: ({ name }) => {
       const url = urls[name];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new SubgraphDataSource(url, config.signingSecret, clock, {
-        timeoutMs: config.subgraphTimeoutMs,
-        ...(config.subgraphCalls ?? DEFAULT_CALL_POLICY),
-      });
+      return new SubgraphDataSource(
+        url,
+        config.signingSecret,
+        clock,
+        {
+          timeoutMs: config.subgraphTimeoutMs,
+          ...(config.subgraphCalls ?? DEFAULT_CALL_POLICY),
+        },
+        pool,
+      );
     },
     logger: logger.child({ component: 'apollo-gateway' }),
   });
@@ -103,6 +111,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       suggestions.plugin,
       {
         async requestDidStart({ contextValue }) {
+          // Below info (LOG_LEVEL=warn, as in production and the benchmarks) nothing would be written: no hook at all.
+          if (!logger.isLevelEnabled('info')) return;
           const started = performance.now();
           return {
             async willSendResponse({ operationName, errors }) {
@@ -176,6 +186,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     logger,
     readiness: () => subgraphsReady(urls),
     graphql: handleGraphQL,
-    onStop: () => apollo.stop(),
+    onStop: async () => {
+      await apollo.stop();
+      pool.close();
+    },
   });
 }

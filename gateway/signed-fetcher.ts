@@ -2,6 +2,7 @@ import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils
 import type { Clock } from '../subgraphs/common/clock';
 import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../subgraphs/common/request-signature';
 import { CircuitBreaker, type BreakerPolicy } from './circuit-breaker';
+import type { ConnectionPool } from './connection-pool';
 import { RetryBudget } from './retry-budget';
 
 /** How the gateway calls one subgraph when things go wrong. */
@@ -23,15 +24,14 @@ export class SubgraphUnavailable extends Error {}
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
-/** A mutation is never sent twice: only the gateway's queries (entity fetches included) may be retried. */
-const isQuery = (body: string): boolean => {
-  try {
-    const { query } = JSON.parse(body) as { query?: unknown };
-    return typeof query === 'string' && !/^\s*(mutation|subscription)\b/.test(query);
-  } catch {
-    return false;
-  }
-};
+/**
+ * A mutation is never sent twice: only the gateway's queries (entity fetches included) may be
+ * retried. RemoteGraphQLDataSource writes `query` first, and the planner prints an operation
+ * as `query…` or `{…}`, so the first bytes tell, without parsing the whole body (representations
+ * and all) on every call. Anything else, a mutation or any shape not recognised, is not retried.
+ */
+const QUERY_BODY = /^\{"query":"(?:query\b|\{)/;
+export const isQuery = (body: string): boolean => QUERY_BODY.test(body);
 
 /**
  * Signs every request the gateway sends to a subgraph over the exact bytes it sends (the body,
@@ -41,7 +41,7 @@ const isQuery = (body: string): boolean => {
  * failed one: a response is always one subgraph answer, never pieces of two, so no field the
  * rules depend on can come from a mix of states.
  */
-export function signedFetcher(secret: string, clock: Clock, policy: CallPolicy): Fetcher {
+export function signedFetcher(secret: string, clock: Clock, policy: CallPolicy, pool: ConnectionPool): Fetcher {
   const breaker = new CircuitBreaker(policy.breaker, () => clock.now().getTime());
   const budget = new RetryBudget();
   const send = (url: string, init: FetcherRequestInit | undefined, body: string) => {
@@ -50,7 +50,7 @@ export function signedFetcher(secret: string, clock: Clock, policy: CallPolicy):
     const timestamp = String(clock.now().getTime());
     headers[TIMESTAMP_HEADER] = timestamp;
     headers[SIGNATURE_HEADER] = signRequest(secret, { timestamp, viewer, body });
-    return fetch(url, { method: init?.method ?? 'POST', headers, body, signal: AbortSignal.timeout(policy.timeoutMs) });
+    return pool.fetch(url, { method: init?.method ?? 'POST', headers, body }, policy.timeoutMs);
   };
   return async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
     const body = typeof init?.body === 'string' ? init.body : '';
@@ -59,7 +59,7 @@ export function signedFetcher(secret: string, clock: Clock, policy: CallPolicy):
     for (let attempt = 0; ; attempt += 1) {
       if (!breaker.permit()) throw new SubgraphUnavailable('The subgraph is unavailable (circuit open)');
       const mayRetry = () => retryable && attempt < policy.retries && budget.withdraw();
-      let response: Response;
+      let response: FetcherResponse;
       try {
         response = await send(url, init, body);
       } catch (error) {
@@ -69,10 +69,7 @@ export function signedFetcher(secret: string, clock: Clock, policy: CallPolicy):
       }
       if (response.status >= 500) {
         breaker.failed();
-        if (RETRYABLE_STATUS.has(response.status) && mayRetry()) {
-          await response.body?.cancel();
-          continue;
-        }
+        if (RETRYABLE_STATUS.has(response.status) && mayRetry()) continue;
         return response;
       }
       breaker.succeeded();

@@ -1,16 +1,18 @@
-import { patientFirstPage } from './bench/patient-first-page';
+import { nationalBench } from './bench/national';
 import { rolloutAnalytics } from './bench/rollout-analytics';
 
 /**
- * `npm run bench`: every benchmark, each printing and saving its table under bench/results/.
- * BENCH_ONLY=patient|analytics runs one. (The national-scale benchmark with autocannon and a
- * second gateway is issue 6.)
+ * `npm run bench`: the national-scale benchmark (bench/results/national.md and .json; settings in
+ * bench-settings.ts). BENCH_ONLY=analytics runs instead the analysts' one-at-a-time latencies
+ * in-process, on SQLite or, with TEST_DATABASE_URL, PostgreSQL (bench/results/rollout-analytics*.md).
  */
-const BENCHES: Record<string, () => Promise<void>> = { patient: patientFirstPage, analytics: rolloutAnalytics };
+const BENCHES: Record<string, () => Promise<unknown>> = { national: () => nationalBench(), analytics: rolloutAnalytics };
 
 async function main() {
-  const only = process.env.BENCH_ONLY;
-  for (const [name, bench] of Object.entries(BENCHES)) if (!only || only === name) await bench();
+  const only = process.env.BENCH_ONLY ?? 'national';
+  const bench = BENCHES[only];
+  if (!bench) throw new Error(`BENCH_ONLY: one of ${Object.keys(BENCHES).join(', ')}`);
+  await bench();
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Clock } from './clock';
 import { ErrorCode, maskError } from './errors';
@@ -20,7 +23,7 @@ import type { Logger } from './logger';
 import type { RequestContext } from './request-context';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest, VIEWER_HEADER } from './request-signature';
 import { loggableError } from './safe-log';
-import { decodeViewer } from './viewer';
+import { decodeViewer, type Viewer } from './viewer';
 
 export interface SubgraphServerOptions<C extends RequestContext> {
   name: string;
@@ -41,10 +44,34 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
+/**
+ * The viewers of signed requests, by their exact header: the gateway sends the same header for
+ * every request of a client, so each is parsed and checked (zod) once. Only a header whose
+ * signature has been verified is looked up or added; at most `max` are kept (oldest out first),
+ * and each viewer is frozen, since it now serves many requests.
+ */
+function viewerMemo(max = 10_000): (header: string) => Viewer | null {
+  const viewers = new Map<string, Viewer>();
+  return (header) => {
+    const known = viewers.get(header);
+    if (known) return known;
+    const viewer = decodeViewer(header);
+    if (!viewer) return null;
+    if (viewers.size >= max) viewers.delete(viewers.keys().next().value!);
+    viewers.set(
+      header,
+      Object.freeze(viewer.role === 'app' ? { ...viewer, scopes: Object.freeze([...viewer.scopes]) as string[] } : viewer),
+    );
+    return viewers.get(header)!;
+  };
+}
+
 /** Logs each operation's name, duration and error codes: never variables or data. */
-function requestLogPlugin<C extends RequestContext>(): ApolloServerPlugin<C> {
+function requestLogPlugin<C extends RequestContext>(logger: Logger): ApolloServerPlugin<C> {
   return {
     async requestDidStart({ contextValue }) {
+      // Below info (LOG_LEVEL=warn, as in production and the benchmarks) nothing would be written: no hook at all.
+      if (!logger.isLevelEnabled('info')) return;
       const started = performance.now();
       return {
         async willSendResponse({ operationName, errors }) {
@@ -81,9 +108,17 @@ export async function startSubgraphServer<C extends RequestContext>(
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) =>
       maskError(formatted, error, (original) => logger.error({ err: loggableError(original) }, 'unexpected error')),
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), requestLogPlugin<C>()],
+    // No cache hints: nothing in our schemas sets one, and the per-field hook cost every request
+    // (bench/results/gateway-profile.md). Every answer says `cache-control: no-store` itself, as it did.
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      requestLogPlugin<C>(logger),
+    ],
   });
   await apollo.start();
+  const viewerOf = viewerMemo();
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse) => {
     let body: string;
@@ -100,7 +135,7 @@ export async function startSubgraphServer<C extends RequestContext>(
       { timestamp: header(req, TIMESTAMP_HEADER), viewer: viewerHeader, signature: header(req, SIGNATURE_HEADER), body },
       clock.now(),
     );
-    const viewer = verification.ok ? decodeViewer(viewerHeader) : null;
+    const viewer = verification.ok && viewerHeader ? viewerOf(viewerHeader) : null;
     if (!viewer) {
       logger.warn({ reason: verification.ok ? 'bad viewer' : verification.reason }, 'refused unsigned request');
       return sendJson(res, 401, errorBody(ErrorCode.Unauthenticated, 'Requests are accepted from the gateway only'));
@@ -117,6 +152,7 @@ export async function startSubgraphServer<C extends RequestContext>(
       httpGraphQLRequest: { method: 'POST', headers: headerMapOf(req), search: '', body: parsed },
       context: async () => options.contextFor(base),
     });
+    response.headers.set('cache-control', 'no-store');
     await sendGraphQLResponse(res, response);
   };
 

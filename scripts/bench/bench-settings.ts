@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { isPresetName, type PresetName } from './dataset/presets';
+
+/** `npm run bench`'s settings, from the environment; each has a default that gives the README's figures. */
+export interface BenchSettings {
+  /** The data set the scenarios run on (`national`: 100,000 patients, 5,000,000 entries). */
+  preset: PresetName;
+  /** The data set's seed and, when set, sizes other than the preset's. */
+  seed?: number;
+  patients?: number;
+  entries?: number;
+  /** Also run scenario 1 on the other preset, to show the cost as the database grows. */
+  compareSizes: boolean;
+  /** Each measured run, after its warm-up. */
+  seconds: number;
+  warmupSeconds: number;
+  /** Concurrent connections autocannon keeps open. */
+  connections: number;
+  /** Processes of each gateway (ours: GATEWAY_WORKERS; Hive Gateway: as many). */
+  gatewayWorkers: number;
+  /** Run the same supergraph through Hive Gateway too. */
+  hive: boolean;
+}
+
+const flag = z.enum(['0', '1']).transform((value) => value === '1');
+
+export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
+  const parsed = z
+    .object({
+      BENCH_PRESET: z.string().default('national').refine(isPresetName, 'BENCH_PRESET: small or national'),
+      BENCH_SEED: z.coerce.number().int().min(0).optional(),
+      BENCH_PATIENTS: z.coerce.number().int().min(120).optional(),
+      BENCH_ENTRIES: z.coerce.number().int().min(1).optional(),
+      BENCH_COMPARE_SIZES: flag.default(true),
+      BENCH_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+      BENCH_WARMUP_SECONDS: z.coerce.number().int().min(0).max(120).default(3),
+      BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(10),
+      BENCH_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+      BENCH_HIVE: flag.default(true),
+    })
+    .parse(env);
+  return {
+    preset: parsed.BENCH_PRESET,
+    ...(parsed.BENCH_SEED !== undefined ? { seed: parsed.BENCH_SEED } : {}),
+    ...(parsed.BENCH_PATIENTS !== undefined ? { patients: parsed.BENCH_PATIENTS } : {}),
+    ...(parsed.BENCH_ENTRIES !== undefined ? { entries: parsed.BENCH_ENTRIES } : {}),
+    compareSizes: parsed.BENCH_COMPARE_SIZES,
+    seconds: parsed.BENCH_SECONDS,
+    warmupSeconds: parsed.BENCH_WARMUP_SECONDS,
+    connections: parsed.BENCH_CONNECTIONS,
+    gatewayWorkers: parsed.BENCH_GATEWAY_WORKERS,
+    hive: parsed.BENCH_HIVE,
+  };
+}

@@ -1,0 +1,122 @@
+import type { BenchSettings } from './bench-settings';
+import type { Dataset } from './dataset/dataset';
+import { PRESETS } from './dataset/presets';
+import type { OperationAnswers } from './hive/answers';
+import { answersTable } from './hive/answers';
+import type { LoadResult } from './load';
+import type { RequestCost } from './request-costs';
+import { machine, saveJson, saveResult } from './results';
+
+export interface ScenarioResult {
+  dataset: string;
+  name: string;
+  /** The gateway (`ours`, `hive`) or `records` for the subgraph asked directly. */
+  target: string;
+  result: LoadResult;
+  /** Each process's peak resident memory during the scenario, MB. */
+  peakMemoryMb: Record<string, number>;
+}
+
+export interface NationalResults {
+  settings: BenchSettings;
+  datasets: Dataset[];
+  scenarios: ScenarioResult[];
+  answers: OperationAnswers[];
+  costs: (RequestCost & { dataset: string })[];
+}
+
+/** A data set's name in the tables: its preset, or its sizes when they are not a preset's. */
+export const datasetLabel = (d: Dataset): string =>
+  d.requested.patients === PRESETS[d.preset].patients && d.requested.entries === PRESETS[d.preset].entries
+    ? d.preset
+    : `${d.requested.patients} patients, ${d.requested.entries} entries`;
+
+const int = (n: number) => Math.round(n).toLocaleString('en-GB');
+const ms = (n: number) => n.toFixed(1);
+const memory = (peaks: Record<string, number>) =>
+  Object.entries(peaks)
+    .filter(([, mb]) => mb > 0)
+    .map(([name, mb]) => `${name} ${mb}`)
+    .join(', ');
+
+/** The ratios the issue sets as targets, worked out from the same run's figures. */
+function targets(results: NationalResults): string[] {
+  const on = datasetLabel(results.datasets[0]!);
+  const find = (name: string, target: string) =>
+    results.scenarios.find((s) => s.dataset === on && s.name === name && s.target === target)?.result;
+  const lines: string[] = [];
+  const first = find('1. patient first page', 'ours');
+  const direct = find('2. patient first page, records subgraph directly (signed)', 'records');
+  if (first && direct) {
+    lines.push(
+      `- Federation's cost: scenario 1 through our gateway gives ${int(first.reqPerSec)} req/s, the records subgraph asked directly ${int(direct.reqPerSec)} req/s: ${(first.reqPerSec / direct.reqPerSec).toFixed(2)} of it (target: at least 0.5).`,
+    );
+  }
+  const names = [...new Set(results.scenarios.filter((s) => s.target === 'hive').map((s) => s.name))];
+  for (const name of names) {
+    const ours = find(name, 'ours');
+    const hive = find(name, 'hive');
+    if (ours && hive) {
+      lines.push(
+        `- ${name}: ours ${int(ours.reqPerSec)} req/s, Hive Gateway ${int(hive.reqPerSec)} req/s: ours at ${(ours.reqPerSec / hive.reqPerSec).toFixed(2)}× (target: at least 1).`,
+      );
+    }
+  }
+  const errors = results.scenarios.reduce((sum, s) => sum + s.result.errors + s.result.wrong, 0);
+  lines.push(`- Errors and wrong answers over every scenario: ${errors} (target: 0).`);
+  return lines;
+}
+
+/** bench/results/national.md (the tables) and national.json (every figure); returns the tables as saved. */
+export async function writeNationalResults(results: NationalResults, dir?: string): Promise<string> {
+  const { settings } = results;
+  const datasets = results.datasets.map(
+    (d) =>
+      `- \`${datasetLabel(d)}\` (seed ${d.seed}): ${int(d.counts.practices)} practices over ${d.counts.icbs} ICBs, ${int(d.counts.rolloutEvents)} rollout events, ` +
+      `${int(d.counts.patients)} patients, ${int(d.counts.entries)} entries (records file ${int(d.files.records.bytes / 1024 / 1024)} MB).`,
+  );
+  const scenarioRows = results.scenarios.map(
+    (s) =>
+      `| ${s.dataset} | ${s.name} | ${s.target} | ${int(s.result.reqPerSec)} | ${ms(s.result.p50Ms)} | ${ms(s.result.p99Ms)} | ` +
+      `${s.result.errors} | ${s.result.wrong}/${s.result.checked} | ${memory(s.peakMemoryMb)} |`,
+  );
+  const costRows = results.costs.map(
+    (c) =>
+      `| ${c.dataset} | ${c.name} | ${c.fetches.practices} / ${c.fetches.rollout} / ${c.fetches.records} | ` +
+      `${c.statements.practices} / ${c.statements.rollout} / ${c.statements.records} | ${c.ok ? 'yes' : 'NO'} |`,
+  );
+  const markdown = [
+    '# National-scale benchmark',
+    '',
+    `${new Date().toISOString()} on ${machine()}. \`npm run bench\`: every service its own process on a fresh copy of the data set, ` +
+      `autocannon over loopback with ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s measured per scenario; ` +
+      `${settings.gatewayWorkers} process(es) per gateway.`,
+    '',
+    ...datasets,
+    '',
+    '## Targets',
+    '',
+    ...targets(results),
+    '',
+    '## Throughput and latency',
+    '',
+    'Peak memory is each process’s peak resident set during the scenario (MB).',
+    '',
+    '| data set | scenario | served by | req/s | p50 ms | p99 ms | errors | wrong / checked | peak memory MB |',
+    '|---|---|---|---:|---:|---:|---:|---:|---|',
+    ...scenarioRows,
+    '',
+    ...(results.answers.length ? ['## Does each gateway answer correctly?', '', answersTable(results.answers), ''] : []),
+    '## What one request costs',
+    '',
+    'Subgraph fetches the gateway sends, and SQL statements each subgraph runs, per operation (practices / rollout / records).',
+    '',
+    '| data set | operation | fetches | SQL statements | answered |',
+    '|---|---|---:|---:|---|',
+    ...costRows,
+    '',
+  ].join('\n');
+  const saved = await saveResult('national', markdown, dir, false);
+  await saveJson('national', results, dir);
+  return saved;
+}

@@ -1,0 +1,355 @@
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { signDevToken } from '../../gateway/dev-keys';
+import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
+import { viewerFromClaims } from '../../gateway/identity';
+import { benchSettings, type BenchSettings } from './bench-settings';
+import { ensureDataset, type Dataset, type DatasetOptions } from './dataset/dataset';
+import { describeLoad, runLoad, subgraphSigner, type LoadOptions, type LoadResult } from './load';
+import {
+  checks,
+  CLINICIAN_LIST,
+  fiftyTwoWeeksTo,
+  PATIENT_FIRST_PAGE,
+  PATIENT_PRACTICE,
+  RECORDS_FIRST_PAGE,
+  sameAsReference,
+  SUMMARY_BY_ICB,
+  WEEKLY_TIMELINE,
+} from './operations';
+import { peakMemoryMb, resetPeakMemory } from './peak-memory';
+import { measureRequestCosts, type RequestCost } from './request-costs';
+import { startOurServices, type OurServices, type ServiceProcess } from './service-process';
+import { OTHER_GATEWAYS, startOtherGateway, type GatewayName } from './other-gateway';
+import { compareAnswers, type OperationAnswers, type ProbeOperation } from './hive/answers';
+import { datasetLabel, writeNationalResults, type NationalResults, type ScenarioResult } from './national-results';
+
+const SUBGRAPH_FILES = ['practices.sqlite', 'rollout.sqlite', 'records.sqlite'];
+
+/**
+ * A fresh copy of the data set for one run: the services write to their databases (an access
+ * log row per read), so every run starts from the same bytes and the data set itself stays
+ * pristine for the next run.
+ */
+function freshCopy(dataset: Dataset): string {
+  const dir = join(dirname(dataset.dir), `run-${basename(dataset.dir)}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const file of SUBGRAPH_FILES) copyFileSync(join(dataset.dir, file), join(dir, file));
+  return dir;
+}
+
+/** One scenario's load: its name, the gateway (or subgraph) it ran against, and the figures. */
+interface Scenario {
+  name: string;
+  /** Which server answered: a gateway, or `records` for the subgraph asked directly. */
+  target: GatewayName | 'records';
+  load: Omit<LoadOptions, 'connections' | 'durationSeconds' | 'warmupSeconds'>;
+}
+
+/** Tokens for every patient in `nhsNumbers`, one per request in turn (load spread over the country). */
+async function patientTokens(mint: (request: TokenRequest) => Promise<string>, nhsNumbers: readonly string[]): Promise<string[]> {
+  const tokens: string[] = [];
+  for (const nhsNumber of nhsNumbers) tokens.push(await mint({ role: 'patient', nhsNumber }));
+  return tokens;
+}
+
+/** Round robin over per-request variants (tokens, or bodies with their signatures). */
+function roundRobin<T>(items: readonly T[]): () => T {
+  let next = 0;
+  return () => items[(next = (next + 1) % items.length)]!;
+}
+
+/** The representations the gateway would send records for each patient (from an answer of ours). */
+async function representations(
+  gatewayUrl: string,
+  tokens: readonly string[],
+): Promise<{ nhsNumber: string; registeredPractice: { accessStatus: string; accessPeriods: unknown[] } }[]> {
+  const answers = [];
+  for (const token of tokens) {
+    const response = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: PATIENT_PRACTICE }),
+    });
+    const body = (await response.json()) as {
+      data?: { me: { nhsNumber: string; registeredPractice: { accessStatus: string; accessPeriods: unknown[] } } };
+      errors?: unknown[];
+    };
+    if (body.errors || !body.data) throw new Error(`our gateway refused a typical patient's practice: ${JSON.stringify(body)}`);
+    const { nhsNumber, registeredPractice } = body.data.me;
+    answers.push({
+      nhsNumber,
+      registeredPractice: { accessStatus: registeredPractice.accessStatus, accessPeriods: registeredPractice.accessPeriods },
+    });
+  }
+  return answers;
+}
+
+async function sendOnce(url: string, token: string, query: string, variables?: Record<string, unknown>): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
+  });
+  return response.json();
+}
+
+/** Runs the scenarios on one data set and returns their figures, the gateways' answers and costs. */
+async function runOn(
+  dataset: Dataset,
+  settings: BenchSettings,
+  full: boolean,
+  say: (line: string) => void,
+): Promise<{ scenarios: ScenarioResult[]; answers: OperationAnswers[]; costs: RequestCost[] }> {
+  const dataDir = freshCopy(dataset);
+  const log = (line: string) => say(`[${datasetLabel(dataset)}] ${line}`);
+  const services: OurServices = await startOurServices({ dataDir, demoData: false, gatewayWorkers: settings.gatewayWorkers });
+  const running: ServiceProcess[] = [services.practices, services.rollout, services.records, services.gateway];
+  const scenarios: ScenarioResult[] = [];
+  let answers: OperationAnswers[] = [];
+  try {
+    const mint = (request: TokenRequest) => signDevToken(services.keysPath, claimsFor(request), { expiresIn: '2h' });
+    const typical = dataset.samples.typical;
+    const typicalTokens = await patientTokens(mint, typical);
+    const { entries10, entries1000, entries10000 } = dataset.samples.patients;
+    const clinician = await mint({ role: 'clinician', odsCode: dataset.samples.clinicianPractice.odsCode });
+    const analyst = await mint({ role: 'analyst' });
+    const timeline = fiftyTwoWeeksTo(dataset.instants.asOf);
+
+    const urls: Record<string, string> = { ours: services.urls.gateway };
+    const others: ServiceProcess[] = [];
+    if (full && settings.hive) {
+      for (const name of OTHER_GATEWAYS) {
+        const other = await startOtherGateway(name, services, settings.gatewayWorkers);
+        others.push(other);
+        urls[name] = other.url;
+      }
+    }
+
+    // Single-patient scenarios: every answer must equal the first one our gateway gave.
+    const samples = [entries10, entries1000, entries10000];
+    const sampleTokens = await Promise.all(samples.map((sample) => mint({ role: 'patient', nhsNumber: sample.nhsNumber })));
+
+    // Which gateway answers each operation correctly (ours is the reference: the suite proves it).
+    const probe: ProbeOperation[] = [
+      { name: 'patient first page', token: typicalTokens[0]!, query: PATIENT_FIRST_PAGE },
+      { name: 'patient first page, 10,000 entries', token: sampleTokens[2]!, query: PATIENT_FIRST_PAGE },
+      { name: 'me + registeredPractice', token: typicalTokens[0]!, query: PATIENT_PRACTICE },
+      { name: 'clinician list of 50', token: clinician, query: CLINICIAN_LIST },
+      { name: 'rolloutSummary(groupBy: ICB)', token: analyst, query: SUMMARY_BY_ICB },
+      { name: 'rolloutTimeline, 52 weeks', token: analyst, query: WEEKLY_TIMELINE, variables: timeline },
+    ];
+    if (full) {
+      answers = await compareAnswers(
+        Object.entries(urls).map(([name, url]) => ({ name, url })),
+        probe,
+      );
+    }
+    const correct = (gateway: string, operation: string) =>
+      gateway === 'ours' || answers.find((a) => a.operation === operation)?.verdicts[gateway]?.kind === 'correct';
+
+    const plan: (Scenario & { operation?: string })[] = [];
+    const rotateTokens = (tokens: readonly string[]) => {
+      const next = roundRobin(tokens);
+      return () => ({ authorization: `Bearer ${next()}` });
+    };
+    for (const [target, url] of Object.entries(urls) as [GatewayName, string][]) {
+      const gatewayScenarios: (Scenario & { operation: string })[] = [
+        {
+          name: '1. patient first page',
+          operation: 'patient first page',
+          target,
+          load: { url, query: PATIENT_FIRST_PAGE, headersFor: rotateTokens(typicalTokens), check: checks.patientFirstPage },
+        },
+        {
+          name: 'two hops: me + registeredPractice',
+          operation: 'me + registeredPractice',
+          target,
+          load: { url, query: PATIENT_PRACTICE, headersFor: rotateTokens(typicalTokens), check: checks.patientPractice },
+        },
+      ];
+      if (full) {
+        gatewayScenarios.push(
+          {
+            name: '3. clinician list of 50 with latest entries',
+            operation: 'clinician list of 50',
+            target,
+            load: { url, token: clinician, query: CLINICIAN_LIST, check: checks.clinicianList },
+          },
+          {
+            name: '4a. analyst rolloutSummary(groupBy: ICB)',
+            operation: 'rolloutSummary(groupBy: ICB)',
+            target,
+            load: { url, token: analyst, query: SUMMARY_BY_ICB, check: checks.summaryByIcb },
+          },
+          {
+            name: '4b. analyst rolloutTimeline, 52 weeks',
+            operation: 'rolloutTimeline, 52 weeks',
+            target,
+            load: { url, token: analyst, query: WEEKLY_TIMELINE, variables: timeline, check: checks.weeklyTimeline },
+          },
+        );
+      }
+      plan.push(...gatewayScenarios.filter((scenario) => correct(target, scenario.operation)));
+      if (target !== 'ours') continue;
+
+      // Scenario 2: the same page of the same patients asked of the records subgraph directly.
+      const entities = await representations(url, typicalTokens);
+      const direct = roundRobin(
+        entities.map((patient) => {
+          const body = JSON.stringify({
+            query: RECORDS_FIRST_PAGE,
+            variables: { representations: [{ __typename: 'Patient', ...patient }] },
+          });
+          // The viewer our gateway derives from the patient's token.
+          const viewer = viewerFromClaims(claimsFor({ role: 'patient', nhsNumber: patient.nhsNumber }))!;
+          return { body, sign: subgraphSigner(services.signingSecret, viewer) };
+        }),
+      );
+      plan.push({
+        name: '2. patient first page, records subgraph directly (signed)',
+        target: 'records',
+        load: {
+          url: services.urls.records,
+          query: RECORDS_FIRST_PAGE,
+          requestFor: () => {
+            const { body, sign } = direct();
+            return { body, headers: sign(body) };
+          },
+          check: checks.recordsFirstPage,
+        },
+      });
+      // Scenario 1 as a patient's entries grow.
+      for (const [i, sample] of samples.entries()) {
+        const reference = await sendOnce(url, sampleTokens[i]!, PATIENT_FIRST_PAGE);
+        plan.push({
+          name: `1. patient first page, ${sample.entries.toLocaleString('en-GB')} entries`,
+          target,
+          load: { url, token: sampleTokens[i]!, query: PATIENT_FIRST_PAGE, check: sameAsReference(reference), sampleEvery: 5 },
+        });
+      }
+    }
+
+    for (const scenario of plan) {
+      const watched = [...running, ...others];
+      resetPeakMemory(watched);
+      const result: LoadResult = await runLoad({
+        ...scenario.load,
+        connections: settings.connections,
+        durationSeconds: settings.seconds,
+        warmupSeconds: settings.warmupSeconds,
+      });
+      const memory = peakMemoryMb(watched);
+      log(`${scenario.name} [${scenario.target}]: ${describeLoad(result)}`);
+      scenarios.push({
+        dataset: datasetLabel(dataset),
+        name: scenario.name,
+        target: scenario.target,
+        result,
+        peakMemoryMb: memory,
+      });
+    }
+    for (const other of others) await other.stop();
+  } finally {
+    await services.stop();
+  }
+
+  const costs = full
+    ? await measureRequestCosts(dataDir, dataset.instants.asOf, [
+        {
+          name: 'patient first page (typical patient)',
+          as: { role: 'patient', nhsNumber: dataset.samples.typical[0]! },
+          query: PATIENT_FIRST_PAGE,
+        },
+        ...[dataset.samples.patients.entries10, dataset.samples.patients.entries1000, dataset.samples.patients.entries10000].map(
+          (sample) => ({
+            name: `patient first page, ${sample.entries.toLocaleString('en-GB')} entries`,
+            as: { role: 'patient', nhsNumber: sample.nhsNumber },
+            query: PATIENT_FIRST_PAGE,
+          }),
+        ),
+        {
+          name: 'me + registeredPractice',
+          as: { role: 'patient', nhsNumber: dataset.samples.typical[0]! },
+          query: PATIENT_PRACTICE,
+        },
+        {
+          name: 'clinician list of 50',
+          as: { role: 'clinician', odsCode: dataset.samples.clinicianPractice.odsCode },
+          query: CLINICIAN_LIST,
+        },
+        { name: 'rolloutSummary(groupBy: ICB)', as: { role: 'analyst' }, query: SUMMARY_BY_ICB },
+        {
+          name: 'rolloutTimeline, 52 weeks',
+          as: { role: 'analyst' },
+          query: WEEKLY_TIMELINE,
+          variables: fiftyTwoWeeksTo(dataset.instants.asOf),
+        },
+      ])
+    : await measureRequestCosts(dataDir, dataset.instants.asOf, [
+        ...[dataset.samples.patients.entries10, dataset.samples.patients.entries10000].map((sample) => ({
+          name: `patient first page, ${sample.entries.toLocaleString('en-GB')} entries`,
+          as: { role: 'patient', nhsNumber: sample.nhsNumber },
+          query: PATIENT_FIRST_PAGE,
+        })),
+      ]);
+  rmSync(dataDir, { recursive: true, force: true });
+  return { scenarios, answers, costs };
+}
+
+/** Where the data sets come from and where the results go (the defaults: `npm run bench`'s). */
+export interface NationalBenchOptions {
+  settings?: BenchSettings;
+  /** The main data set; default the settings' preset, seed and sizes. */
+  dataset?: DatasetOptions;
+  /** The data set scenario 1 is compared on as the database grows; default the other preset. */
+  comparedWith?: DatasetOptions;
+  /** Default bench/results. */
+  resultsDir?: string;
+  /** Each scenario's figures as it ends, and the results at the end; default the console. */
+  say?: (line: string) => void;
+}
+
+/**
+ * `npm run bench`: the national-scale benchmark of issue 6. Generates (or reuses) the data set,
+ * starts every service as its own process on a fresh copy of it, checks each gateway's answers,
+ * then loads each scenario with autocannon over loopback, and saves bench/results/national.md
+ * and .json.
+ */
+export async function nationalBench(options: NationalBenchOptions = {}): Promise<NationalResults> {
+  const settings = options.settings ?? benchSettings();
+  const dataset = await ensureDataset(
+    options.dataset ?? {
+      preset: settings.preset,
+      ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
+      ...(settings.patients !== undefined ? { patients: settings.patients } : {}),
+      ...(settings.entries !== undefined ? { entries: settings.entries } : {}),
+    },
+  );
+  const say = options.say ?? ((line: string) => console.log(line));
+  const main = await runOn(dataset, settings, true, say);
+  let other: Awaited<ReturnType<typeof runOn>> | undefined;
+  let otherDataset: Dataset | undefined;
+  if (settings.compareSizes) {
+    otherDataset = await ensureDataset(
+      options.comparedWith ?? {
+        preset: settings.preset === 'national' ? 'small' : 'national',
+        ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
+      },
+    );
+    other = await runOn(otherDataset, settings, false, say);
+  }
+  const results: NationalResults = {
+    settings,
+    datasets: [dataset, ...(otherDataset ? [otherDataset] : [])],
+    scenarios: [...main.scenarios, ...(other?.scenarios ?? [])],
+    answers: main.answers,
+    costs: [
+      ...main.costs.map((cost) => ({ ...cost, dataset: datasetLabel(dataset) })),
+      ...(other?.costs ?? []).map((cost) => ({ ...cost, dataset: datasetLabel(otherDataset!) })),
+    ],
+  };
+  say(await writeNationalResults(results, options.resultsDir));
+  return results;
+}

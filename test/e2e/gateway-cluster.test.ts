@@ -1,0 +1,137 @@
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { spawnService, processTree, type ServiceProcess } from '../../scripts/bench/service-process';
+import { Scenario } from '../helpers/scenario';
+import { startSupergraph, type Supergraph } from '../helpers/supergraph';
+
+/** A request on a connection of its own (`agent: false`): node:cluster hands each new connection to the next worker. */
+function post(url: string, token: string, body: string, options: { holdBack?: number } = {}) {
+  const target = new URL(url);
+  let finish: () => void = () => undefined;
+  const answer = new Promise<{ status: number; text: string; at: number }>((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${token}`,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, at: performance.now() }));
+      },
+    );
+    req.on('error', reject);
+    const split = options.holdBack ?? 0;
+    req.write(body.slice(0, body.length - split));
+    finish = () => req.end(body.slice(body.length - split));
+    if (split === 0) finish();
+  });
+  return { answer, finish: () => finish() };
+}
+
+/** Whether a new TCP connection to the port is refused (nothing listens any more). */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+/**
+ * `GATEWAY_WORKERS=2 node --import tsx gateway/main.ts`, as its own process in front of
+ * subgraphs started by the test: two worker processes share the port and both serve requests;
+ * /readyz answers through them; SIGTERM to the primary stops both, the request in flight still
+ * gets its whole answer, new connections are refused meanwhile, and the primary exits 0.
+ */
+describe('the gateway with GATEWAY_WORKERS=2', () => {
+  let supergraph: Supergraph;
+  let gateway: ServiceProcess | undefined;
+  let token: string;
+  const QUERY = JSON.stringify({ query: '{ practices(first: 1) { totalCount } }' });
+
+  beforeAll(async () => {
+    // The subgraphs' clock stands at the real time: the gateway process signs with the real clock.
+    supergraph = await startSupergraph({ now: new Date().toISOString() });
+    token = await new Scenario(supergraph).token(Scenario.analyst);
+    gateway = await spawnService({
+      name: 'gateway',
+      entry: 'gateway/main.ts',
+      env: {
+        GATEWAY_WORKERS: '2',
+        GATEWAY_PORT: '0',
+        DATA_DIR: supergraph.dataDir,
+        SUBGRAPH_SIGNING_SECRET: supergraph.secret,
+        PRACTICES_URL: supergraph.subgraphs.practices.url,
+        ROLLOUT_URL: supergraph.subgraphs.rollout.url,
+        RECORDS_URL: supergraph.subgraphs.records.url,
+        LOG_LEVEL: 'info',
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await gateway?.stop(2000);
+    await supergraph.stop();
+  });
+
+  it('says it is ready once both workers listen, answers through both, and says it is ready through them', async () => {
+    expect(gateway!.output()).toMatch(/gateway ready at http:\/\/127\.0\.0\.1:\d+\/graphql \(2 workers\)/);
+    const workers = processTree(gateway!.pid).filter((pid) => pid !== gateway!.pid);
+    expect(workers).toHaveLength(2);
+
+    for (let i = 0; i < 8; i += 1) {
+      const { status, text } = await post(gateway!.url, token, QUERY).answer;
+      expect(status).toBe(200);
+      expect(JSON.parse(text)).toEqual({ data: { practices: { totalCount: 0 } } });
+    }
+    // Each worker logs the operations it served, with its pid.
+    const served = new Set(
+      gateway!
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"operation"'))
+        .map((line) => (JSON.parse(line) as { pid: number }).pid),
+    );
+    expect([...served].sort()).toEqual([...workers].sort());
+
+    for (let i = 0; i < 2; i += 1) {
+      const ready = await fetch(gateway!.url.replace('/graphql', '/readyz'), { headers: { connection: 'close' } });
+      expect(ready.status).toBe(200);
+    }
+  }, 30_000);
+
+  it('stops on SIGTERM: the request in flight is answered, new connections are refused, and it exits 0', async () => {
+    const service = gateway!;
+    const port = Number(new URL(service.url).port);
+    const inFlight = post(service.url, token, QUERY, { holdBack: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a worker has the request, waiting for the rest
+
+    const stopped = service.stop(20_000).then(() => performance.now());
+    let refusedNow = false;
+    for (let tries = 0; tries < 100 && !refusedNow; tries += 1) {
+      refusedNow = await refused(port);
+      if (!refusedNow) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(refusedNow).toBe(true);
+    expect(service.output()).toMatch(/SIGTERM received, stopping 2 workers/);
+
+    inFlight.finish();
+    const { status, text, at } = await inFlight.answer;
+    expect(status).toBe(200);
+    expect(JSON.parse(text)).toEqual({ data: { practices: { totalCount: 0 } } });
+    const exitedAt = await stopped;
+    expect(exitedAt).toBeGreaterThanOrEqual(at);
+    expect(service.exitCode()).toBe(0);
+  }, 30_000);
+});
