@@ -11,8 +11,10 @@ export interface BenchSettings {
   entries?: number;
   /** Also run scenario 1 on the other preset, to show the cost as the database grows. */
   compareSizes: boolean;
-  /** Each measured run, after its warm-up. */
+  /** Each measured burst, after its warm-up. */
   seconds: number;
+  /** Bursts of each compared scenario (the gateways on one operation; scenarios 1 and 2), alternating; the median is reported. */
+  rounds: number;
   warmupSeconds: number;
   /** Concurrent connections autocannon keeps open. */
   connections: number;
@@ -33,6 +35,7 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
       BENCH_ENTRIES: z.coerce.number().int().min(1).optional(),
       BENCH_COMPARE_SIZES: flag.default(true),
       BENCH_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+      BENCH_ROUNDS: z.coerce.number().int().min(1).max(21).default(3),
       BENCH_WARMUP_SECONDS: z.coerce.number().int().min(0).max(120).default(3),
       BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(10),
       BENCH_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
@@ -46,6 +49,7 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     ...(parsed.BENCH_ENTRIES !== undefined ? { entries: parsed.BENCH_ENTRIES } : {}),
     compareSizes: parsed.BENCH_COMPARE_SIZES,
     seconds: parsed.BENCH_SECONDS,
+    rounds: parsed.BENCH_ROUNDS,
     warmupSeconds: parsed.BENCH_WARMUP_SECONDS,
     connections: parsed.BENCH_CONNECTIONS,
     gatewayWorkers: parsed.BENCH_GATEWAY_WORKERS,

@@ -12,7 +12,10 @@ export interface ScenarioResult {
   name: string;
   /** The gateway (`ours`, `hive`) or `records` for the subgraph asked directly. */
   target: string;
+  /** The median burst's figures (errors and wrong answers summed over every burst). */
   result: LoadResult;
+  /** Each burst's req/s, when the scenario ran in alternating rounds. */
+  rounds: number[];
   /** Each process's peak resident memory during the scenario, MB. */
   peakMemoryMb: Record<string, number>;
 }
@@ -78,7 +81,7 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
   const scenarioRows = results.scenarios.map(
     (s) =>
       `| ${s.dataset} | ${s.name} | ${s.target} | ${int(s.result.reqPerSec)} | ${ms(s.result.p50Ms)} | ${ms(s.result.p99Ms)} | ` +
-      `${s.result.errors} | ${s.result.wrong}/${s.result.checked} | ${memory(s.peakMemoryMb)} |`,
+      `${s.result.errors} | ${s.result.wrong}/${s.result.checked} | ${s.rounds.length > 1 ? s.rounds.map(int).join(', ') : ''} | ${memory(s.peakMemoryMb)} |`,
   );
   const costRows = results.costs.map(
     (c) =>
@@ -100,10 +103,12 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
     '',
     '## Throughput and latency',
     '',
-    'Peak memory is each process’s peak resident set during the scenario (MB).',
+    'Scenarios compared with each other (the gateways on one operation; scenarios 1 and 2) ran in alternating bursts, ' +
+      `${settings.rounds} each; the figures are the median burst's, errors and wrong answers summed over every burst. ` +
+      'Peak memory is the peak resident set, during the scenario, of each process that served it (MB).',
     '',
-    '| data set | scenario | served by | req/s | p50 ms | p99 ms | errors | wrong / checked | peak memory MB |',
-    '|---|---|---|---:|---:|---:|---:|---:|---|',
+    '| data set | scenario | served by | req/s | p50 ms | p99 ms | errors | wrong / checked | each round, req/s | peak memory MB |',
+    '|---|---|---|---:|---:|---:|---:|---:|---|---|',
     ...scenarioRows,
     '',
     ...(results.answers.length ? ['## Does each gateway answer correctly?', '', answersTable(results.answers), ''] : []),

@@ -42,6 +42,8 @@ function freshCopy(dataset: Dataset): string {
 /** One scenario's load: its name, the gateway (or subgraph) it ran against, and the figures. */
 interface Scenario {
   name: string;
+  /** Scenarios of one group run in alternating bursts (default: the scenario alone). */
+  group?: string;
   /** Which server answered: a gateway, or `records` for the subgraph asked directly. */
   target: GatewayName | 'records';
   load: Omit<LoadOptions, 'connections' | 'durationSeconds' | 'warmupSeconds'>;
@@ -209,6 +211,7 @@ async function runOn(
       );
       plan.push({
         name: '2. patient first page, records subgraph directly (signed)',
+        group: '1. patient first page',
         target: 'records',
         load: {
           url: services.urls.records,
@@ -231,24 +234,60 @@ async function runOn(
       }
     }
 
-    for (const scenario of plan) {
-      const watched = [...running, ...others];
-      resetPeakMemory(watched);
-      const result: LoadResult = await runLoad({
-        ...scenario.load,
-        connections: settings.connections,
-        durationSeconds: settings.seconds,
-        warmupSeconds: settings.warmupSeconds,
-      });
-      const memory = peakMemoryMb(watched);
-      log(`${scenario.name} [${scenario.target}]: ${describeLoad(result)}`);
-      scenarios.push({
-        dataset: datasetLabel(dataset),
-        name: scenario.name,
-        target: scenario.target,
-        result,
-        peakMemoryMb: memory,
-      });
+    // Scenarios of one group (the same operation through each gateway, and the first page from
+    // the records subgraph) run in alternating bursts, so the machine's drift weighs on each alike.
+    const groups = new Map<string, Scenario[]>();
+    for (const scenario of plan)
+      groups.set(scenario.group ?? scenario.name, [...(groups.get(scenario.group ?? scenario.name) ?? []), scenario]);
+    const servers = (target: Scenario['target']): ServiceProcess[] =>
+      target === 'records'
+        ? [services.records]
+        : [
+            ...running.filter((p) => p !== services.gateway),
+            target === 'ours' ? services.gateway : others.find((o) => o.name === target)!,
+          ];
+    for (const members of groups.values()) {
+      const rounds = members.length > 1 ? settings.rounds : 1;
+      const bursts = new Map<Scenario, { result: LoadResult; memory: Record<string, number> }[]>(members.map((m) => [m, []]));
+      const burst = (scenario: Scenario, seconds: number) =>
+        runLoad({ ...scenario.load, connections: settings.connections, durationSeconds: seconds, warmupSeconds: 0 });
+      if (settings.warmupSeconds > 0) for (const scenario of members) await burst(scenario, settings.warmupSeconds);
+      for (let round = 0; round < rounds; round += 1) {
+        for (const scenario of round % 2 ? [...members].reverse() : members) {
+          const watched = servers(scenario.target);
+          resetPeakMemory(watched);
+          const result = await burst(scenario, settings.seconds);
+          bursts.get(scenario)!.push({ result, memory: peakMemoryMb(watched) });
+        }
+      }
+      for (const scenario of members) {
+        const runs = bursts.get(scenario)!;
+        const median = [...runs].sort((a, b) => a.result.reqPerSec - b.result.reqPerSec)[Math.floor(runs.length / 2)]!.result;
+        const sum = (pick: (r: LoadResult) => number) => runs.reduce((total, run) => total + pick(run.result), 0);
+        const result: LoadResult = {
+          ...median,
+          errors: sum((r) => r.errors),
+          wrong: sum((r) => r.wrong),
+          checked: sum((r) => r.checked),
+          ...(runs.find((r) => r.result.firstWrong)
+            ? { firstWrong: runs.find((r) => r.result.firstWrong)!.result.firstWrong }
+            : {}),
+        };
+        const memory: Record<string, number> = {};
+        for (const run of runs)
+          for (const [name, mb] of Object.entries(run.memory)) memory[name] = Math.max(memory[name] ?? 0, mb);
+        log(
+          `${scenario.name} [${scenario.target}]: ${describeLoad(result)} (rounds: ${runs.map((r) => Math.round(r.result.reqPerSec)).join(', ')} req/s)`,
+        );
+        scenarios.push({
+          dataset: datasetLabel(dataset),
+          name: scenario.name,
+          target: scenario.target,
+          result,
+          rounds: runs.map((r) => r.result.reqPerSec),
+          peakMemoryMb: memory,
+        });
+      }
     }
     for (const other of others) await other.stop();
   } finally {

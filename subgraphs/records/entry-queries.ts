@@ -6,7 +6,8 @@ import type { RecordEntryRow } from './entities/record-entry';
 /**
  * The SQL form of the patient view. The visible window (from the same pure rule that
  * decides each entry) becomes the WHERE clause; each patient's page is an index range scan
- * over (nhs_number, available_at, id) with its own LIMIT, and a batch of patients is one
+ * over (nhs_number, hidden_from_patient, available_at, id) with its own LIMIT, and the count
+ * reads that index alone, and a batch of patients is one
  * statement: a UNION ALL of those scans. Every row still passes the pure rule afterwards.
  */
 export interface PatientViewQuery {
@@ -27,7 +28,7 @@ export interface ClinicalViewQuery {
 const ENTRY_COLUMNS =
   'id, nhs_number, type, title, body, recorded_at, filed_at, available_at, hidden_from_patient, hidden_reason, recorded_by';
 
-type Params = Record<string, unknown>;
+export type Params = Record<string, unknown>;
 
 /** Conditions of one patient's visible entries; parameter names are made unique by `k`. */
 function patientViewConditions(query: PatientViewQuery, k: number, params: Params): string {
@@ -64,7 +65,7 @@ function afterCondition(after: { at: number; id: string } | null, column: string
   return `(${column} < :ca${k} OR (${column} = :ca${k} AND id < :ci${k}))`;
 }
 
-function run(dataSource: DataSource, sql: string, params: Params): Promise<Record<string, unknown>[]> {
+export function run(dataSource: DataSource, sql: string, params: Params): Promise<Record<string, unknown>[]> {
   const [text, values] = dataSource.driver.escapeQueryWithParameters(sql, params);
   return dataSource.query(text, values);
 }
@@ -98,15 +99,30 @@ function unionOfPages(parts: string[]): string {
   return parts.map((part, k) => `SELECT * FROM (${part}) AS page${k}`).join(' UNION ALL ');
 }
 
-/** One statement: each patient's visible page, newest available first. */
-export async function patientViewPages(dataSource: DataSource, queries: readonly PatientViewQuery[]): Promise<RecordEntryRow[]> {
+/** The statement of patientViewPages, with its named parameters (exported for the query-plan test). */
+export function patientViewPagesStatement(queries: readonly PatientViewQuery[]): [string, Params] {
   const params: Params = {};
   const parts = queries.map((query, k) => {
     const conditions = [patientViewConditions(query, k, params), afterCondition(query.after, 'available_at', k, params)];
     params[`l${k}`] = query.limit;
     return `SELECT ${ENTRY_COLUMNS} FROM record_entry WHERE ${conditions.filter(Boolean).join(' AND ')} ORDER BY available_at DESC, id DESC LIMIT :l${k}`;
   });
-  return (await run(dataSource, unionOfPages(parts), params)).map(toEntryRow);
+  return [unionOfPages(parts), params];
+}
+
+/** One statement: each patient's visible page, newest available first. */
+export async function patientViewPages(dataSource: DataSource, queries: readonly PatientViewQuery[]): Promise<RecordEntryRow[]> {
+  return (await run(dataSource, ...patientViewPagesStatement(queries))).map(toEntryRow);
+}
+
+/** The statement of patientViewCounts, with its named parameters (exported for the query-plan test). */
+export function patientViewCountsStatement(queries: readonly PatientViewQuery[]): [string, Params] {
+  const params: Params = {};
+  const parts = queries.map(
+    (query, k) =>
+      `SELECT CAST(:p${k} AS VARCHAR(10)) AS nhs_number, COUNT(*) AS n FROM record_entry WHERE ${patientViewConditions(query, k, params)}`,
+  );
+  return [parts.join(' UNION ALL '), params];
 }
 
 /** One statement: how many entries each patient sees in all. */
@@ -114,12 +130,7 @@ export async function patientViewCounts(
   dataSource: DataSource,
   queries: readonly PatientViewQuery[],
 ): Promise<Map<string, number>> {
-  const params: Params = {};
-  const parts = queries.map(
-    (query, k) =>
-      `SELECT CAST(:p${k} AS VARCHAR(10)) AS nhs_number, COUNT(*) AS n FROM record_entry WHERE ${patientViewConditions(query, k, params)}`,
-  );
-  const rows = await run(dataSource, parts.join(' UNION ALL '), params);
+  const rows = await run(dataSource, ...patientViewCountsStatement(queries));
   return new Map(rows.map((row) => [text(row.nhs_number), Number(row.n)]));
 }
 

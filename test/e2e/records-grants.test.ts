@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { openDatabase } from '../../subgraphs/common/database';
-import { CreateRecords1764000000002 } from '../../subgraphs/records/migrations/1764000000002-create-records';
-import { AddAppsAndLogs1764100000002 } from '../../subgraphs/records/migrations/1764100000002-add-apps-and-logs';
+import { recordsSchema } from '../../subgraphs/records/server';
 import { TEST_DATABASE_URL } from '../helpers/database';
 import { Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
@@ -232,7 +231,7 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
     url.searchParams.set('options', `-c search_path=${schema}`);
     const database = await openDatabase(
       { kind: 'postgres', url: url.href },
-      { entities: [], migrations: [CreateRecords1764000000002, AddAppsAndLogs1764100000002] },
+      { entities: [], migrations: recordsSchema.migrations },
     );
     await database.close();
   });
