@@ -18,6 +18,8 @@ export interface BenchSettings {
   warmupSeconds: number;
   /** Concurrent connections autocannon keeps open. */
   connections: number;
+  /** The same for the analysts' scenarios (a few analysts at once, each figure 100-200 ms of work). */
+  analystConnections: number;
   /** Processes of each gateway (ours: GATEWAY_WORKERS; Hive Gateway: as many). */
   gatewayWorkers: number;
   /** Run the same supergraph through Hive Gateway too. */
@@ -38,6 +40,7 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
       BENCH_ROUNDS: z.coerce.number().int().min(1).max(21).default(3),
       BENCH_WARMUP_SECONDS: z.coerce.number().int().min(0).max(120).default(3),
       BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(10),
+      BENCH_ANALYST_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(4),
       BENCH_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
       BENCH_HIVE: flag.default(true),
     })
@@ -52,6 +55,7 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     rounds: parsed.BENCH_ROUNDS,
     warmupSeconds: parsed.BENCH_WARMUP_SECONDS,
     connections: parsed.BENCH_CONNECTIONS,
+    analystConnections: parsed.BENCH_ANALYST_CONNECTIONS,
     gatewayWorkers: parsed.BENCH_GATEWAY_WORKERS,
     hive: parsed.BENCH_HIVE,
   };

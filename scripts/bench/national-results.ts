@@ -34,7 +34,8 @@ export const datasetLabel = (d: Dataset): string =>
     ? d.preset
     : `${d.requested.patients} patients, ${d.requested.entries} entries`;
 
-const int = (n: number) => Math.round(n).toLocaleString('en-GB');
+/** Whole numbers; one decimal below 20 (an analyst's few requests a second). */
+const int = (n: number) => (n < 20 ? n.toFixed(1) : Math.round(n).toLocaleString('en-GB'));
 const ms = (n: number) => n.toFixed(1);
 const memory = (peaks: Record<string, number>) =>
   Object.entries(peaks)
@@ -92,7 +93,7 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
     '# National-scale benchmark',
     '',
     `${new Date().toISOString()} on ${machine()}. \`npm run bench\`: every service its own process on a fresh copy of the data set, ` +
-      `autocannon over loopback with ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s measured per scenario; ` +
+      `autocannon over loopback with ${settings.connections} connections (${settings.analystConnections} for the analysts), ${settings.warmupSeconds} s warm-up then ${settings.seconds} s measured per scenario; ` +
       `${settings.gatewayWorkers} process(es) per gateway.`,
     '',
     ...datasets,

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { signDevToken } from '../../gateway/dev-keys';
 import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
@@ -35,7 +35,15 @@ function freshCopy(dataset: Dataset): string {
   const dir = join(dirname(dataset.dir), `run-${basename(dataset.dir)}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const file of SUBGRAPH_FILES) copyFileSync(join(dataset.dir, file), join(dir, file));
+  for (const file of SUBGRAPH_FILES) {
+    copyFileSync(join(dataset.dir, file), join(dir, file));
+    // Written through to the disk now, not while the first scenario runs (gigabytes of dirty pages).
+    for (const path of [join(dataset.dir, file), join(dir, file)]) {
+      const fd = openSync(path, 'r+');
+      fsyncSync(fd);
+      closeSync(fd);
+    }
+  }
   return dir;
 }
 
@@ -44,6 +52,8 @@ interface Scenario {
   name: string;
   /** Scenarios of one group run in alternating bursts (default: the scenario alone). */
   group?: string;
+  /** Concurrent connections, when not the settings' (analysts ask a few at a time). */
+  connections?: number;
   /** Which server answered: a gateway, or `records` for the subgraph asked directly. */
   target: GatewayName | 'records';
   load: Omit<LoadOptions, 'connections' | 'durationSeconds' | 'warmupSeconds'>;
@@ -183,12 +193,14 @@ async function runOn(
             name: '4a. analyst rolloutSummary(groupBy: ICB)',
             operation: 'rolloutSummary(groupBy: ICB)',
             target,
+            connections: settings.analystConnections,
             load: { url, token: analyst, query: SUMMARY_BY_ICB, check: checks.summaryByIcb },
           },
           {
             name: '4b. analyst rolloutTimeline, 52 weeks',
             operation: 'rolloutTimeline, 52 weeks',
             target,
+            connections: settings.analystConnections,
             load: { url, token: analyst, query: WEEKLY_TIMELINE, variables: timeline, check: checks.weeklyTimeline },
           },
         );
@@ -250,7 +262,12 @@ async function runOn(
       const rounds = members.length > 1 ? settings.rounds : 1;
       const bursts = new Map<Scenario, { result: LoadResult; memory: Record<string, number> }[]>(members.map((m) => [m, []]));
       const burst = (scenario: Scenario, seconds: number) =>
-        runLoad({ ...scenario.load, connections: settings.connections, durationSeconds: seconds, warmupSeconds: 0 });
+        runLoad({
+          ...scenario.load,
+          connections: scenario.connections ?? settings.connections,
+          durationSeconds: seconds,
+          warmupSeconds: 0,
+        });
       if (settings.warmupSeconds > 0) for (const scenario of members) await burst(scenario, settings.warmupSeconds);
       for (let round = 0; round < rounds; round += 1) {
         for (const scenario of round % 2 ? [...members].reverse() : members) {
