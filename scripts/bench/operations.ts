@@ -23,6 +23,13 @@ export const RECORDS_FIRST_PAGE = `query($representations: [_Any!]!) {
   }
 }`;
 
+/**
+ * The issue's probe shape: the key and the practice's access fields asked before the page, whose
+ * @requires needs them (Hive Gateway 2.15.1 answers it with an internal error; see the README).
+ */
+export const PATIENT_PRACTICE_THEN_PAGE =
+  '{ me { nhsNumber registeredPractice { name accessStatus accessPeriods { from to } } onlineAccess { state visibleFrom } record(first: 20) { totalCount edges { node { id type title availableAt } } } } }';
+
 /** Two hops and a @requires: the operation the issue names for the comparison of gateways. */
 export const PATIENT_PRACTICE = '{ me { nhsNumber registeredPractice { name accessStatus accessPeriods { from to } } } }';
 

@@ -66,7 +66,7 @@ onSqlite('npm run bench', () => {
     expect(results.scenarios.find((s) => s.name.startsWith('3.'))!.rounds).toHaveLength(1);
 
     // Each operation judged for each gateway; ours, the reference, is correct on every one.
-    expect(results.answers.length).toBe(6);
+    expect(results.answers.length).toBe(7);
     for (const answer of results.answers) {
       expect(answer.verdicts.ours?.kind).toBe('correct');
       expect(['correct', 'wrong']).toContain(answer.verdicts.hive?.kind);
