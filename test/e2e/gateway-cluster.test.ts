@@ -1,6 +1,6 @@
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { spawnService, processTree, type ServiceProcess } from '../../scripts/bench/service-process';
+import { connectionRefused } from '../helpers/ports';
 import { Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
@@ -35,18 +35,6 @@ function post(url: string, token: string, body: string, options: { holdBack?: nu
     if (split === 0) finish();
   });
   return { answer, finish: () => finish() };
-}
-
-/** Whether a new TCP connection to the port is refused (nothing listens any more). */
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
 }
 
 /**
@@ -120,7 +108,7 @@ describe('the gateway with GATEWAY_WORKERS=2', () => {
     const stopped = service.stop(20_000).then(() => performance.now());
     let refusedNow = false;
     for (let tries = 0; tries < 100 && !refusedNow; tries += 1) {
-      refusedNow = await refused(port);
+      refusedNow = await connectionRefused(port);
       if (!refusedNow) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(refusedNow).toBe(true);

@@ -1,36 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../subgraphs/common/request-signature';
 import { encodeViewer } from '../../subgraphs/common/viewer';
+import { connectionRefused, freePort } from '../helpers/ports';
 
 const root = join(__dirname, '..', '..');
 const secret = 'a-deployment-secret-of-at-least-32-characters';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Whether a new TCP connection to the port is refused (nothing listens any more). */
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
-}
 
 /**
  * `npm run start:practices` as its own process, stopped with SIGTERM (as Docker and
@@ -113,7 +91,7 @@ describe('a service stopped with SIGTERM', () => {
     await said('SIGTERM received, stopping');
     let refusedNow = false;
     for (let tries = 0; tries < 50 && !refusedNow; tries += 1) {
-      refusedNow = await refused(port);
+      refusedNow = await connectionRefused(port);
       if (!refusedNow) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(refusedNow).toBe(true);

@@ -1,25 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signDevToken } from '../../gateway/dev-keys';
 import { claimsFor } from '../../gateway/token-claims';
 import { DEMO_PATIENTS } from '../../subgraphs/common/demo/patients';
 import { DEMO_PRACTICES } from '../../subgraphs/common/demo/practices';
+import { freePort } from '../helpers/ports';
 import { postGraphQL } from '../helpers/supergraph';
 
 const root = join(__dirname, '..', '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs what `npm start` runs, as its own process, and waits for its banner. */
 function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {

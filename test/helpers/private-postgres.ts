@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './ports';
 
 const run = promisify(execFile);
 
@@ -20,16 +20,6 @@ function serverBinDir(): string | undefined {
 
 /** PostgreSQL refuses to run as root: as root, the server programs run as the postgres user. */
 const asServerUser = (): { user?: string } => (process.getuid?.() === 0 ? { user: 'postgres' } : {});
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /**
  * A PostgreSQL server of the test's own: a fresh cluster in a temporary directory on a free
