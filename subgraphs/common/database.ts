@@ -1,4 +1,5 @@
 import type { Logger as PinoLogger } from 'pino';
+import { Client, type ClientConfig } from 'pg';
 import { DataSource, QueryFailedError, type EntitySchema, type Logger as OrmLogger, type MixedList } from 'typeorm';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -99,6 +100,7 @@ function dataSourceFor(
     poolErrorHandler: (error: unknown) =>
       options.logger?.warn({ err: loggableError(error) }, 'database connection lost; the pool replaces it'),
     extra: {
+      Client: clientThatNeverCrashes(options.logger),
       idleTimeoutMillis: limits.idleTimeoutMs,
       ...(migrating
         ? {}
@@ -109,6 +111,25 @@ function dataSourceFor(
       ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
     },
   });
+}
+
+/**
+ * A connection with an 'error' listener from birth to end. The pool listens to its idle
+ * connections and TypeORM to the one it holds, but in between (a connection being released
+ * because it failed, as the server shuts down) a second error from the same dying socket met
+ * no listener, and an unheard 'error' ends the process: seen when PostgreSQL was restarted under
+ * traffic (test/e2e/database-faults.test.ts). The query that used the connection still fails,
+ * and the pool still replaces it; this only keeps the service alive to serve the next request.
+ */
+function clientThatNeverCrashes(logger: PinoLogger | undefined): typeof Client {
+  return class extends Client {
+    constructor(config?: string | ClientConfig) {
+      super(config);
+      this.on('error', (error: unknown) =>
+        logger?.warn({ err: loggableError(error) }, 'database connection lost; the pool replaces it'),
+      );
+    }
+  };
 }
 
 /**
