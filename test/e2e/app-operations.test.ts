@@ -27,17 +27,8 @@ describe('an app token may use only `me`, refused at the gateway', () => {
   afterAll(() => supergraph?.stop());
 
   /** Sends the request and reports which subgraphs received how many HTTP requests meanwhile. */
-  async function sent(request: TokenRequest, query: string, variables?: Record<string, unknown>) {
-    const before = supergraph.subgraphRequests();
-    const response = await s.as(request, query, variables);
-    const after = supergraph.subgraphRequests();
-    const reached = Object.fromEntries(
-      Object.entries(after)
-        .map(([name, count]) => [name, count - before[name as keyof typeof before]])
-        .filter(([, count]) => count !== 0),
-    ) as Record<string, number>;
-    return { response, reached };
-  }
+  const sent = (request: TokenRequest, query: string, variables?: Record<string, unknown>) =>
+    supergraph.reachedDuring(() => s.as(request, query, variables));
 
   const messages = (response: GraphQLResponse) => (response.body.errors ?? []).map((error) => error.message);
 

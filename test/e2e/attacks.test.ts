@@ -29,18 +29,7 @@ describe('hostile requests are refused at the gateway, before any subgraph is ca
 
   afterAll(() => supergraph?.stop());
 
-  /** Which subgraphs received how many HTTP requests while `send` ran (none: an empty object). */
-  async function reachedDuring<T>(send: () => Promise<T>): Promise<{ response: T; reached: Record<string, number> }> {
-    const before = supergraph.subgraphRequests();
-    const response = await send();
-    const after = supergraph.subgraphRequests();
-    const reached = Object.fromEntries(
-      Object.entries(after)
-        .map(([name, count]) => [name, count - before[name as keyof typeof before]])
-        .filter(([, count]) => count !== 0),
-    ) as Record<string, number>;
-    return { response, reached };
-  }
+  const reachedDuring = <T>(send: () => Promise<T>) => supergraph.reachedDuring(send);
 
   const sent = (who: TokenRequest | null, query: string, variables?: Record<string, unknown>) =>
     reachedDuring(async () => (who ? s.as(who, query, variables) : supergraph.graphql(null, query, variables)));

@@ -35,6 +35,8 @@ export interface Supergraph {
   faults: Partial<Record<SubgraphName, FaultProxy>>;
   /** HTTP requests each subgraph has received so far: unchanged across a request means none reached them. */
   subgraphRequests(): Record<SubgraphName, number>;
+  /** Runs `send` and says which subgraphs received how many HTTP requests meanwhile (none: an empty object). */
+  reachedDuring<T>(send: () => Promise<T>): Promise<{ response: T; reached: Record<string, number> }>;
   token(request: TokenRequest): Promise<string>;
   graphql<T = Record<string, unknown>>(
     token: string | null,
@@ -159,6 +161,16 @@ export async function startSupergraph(
       subgraphs,
       faults,
       subgraphRequests: () => received.counts(),
+      reachedDuring: async <T>(send: () => Promise<T>) => {
+        const before = received.counts();
+        const response = await send();
+        const after = received.counts();
+        const reached: Record<string, number> = {};
+        for (const name of Object.keys(after) as SubgraphName[]) {
+          if (after[name] !== before[name]) reached[name] = after[name] - before[name];
+        }
+        return { response, reached };
+      },
       anotherGateway: async () => {
         const extra = await startGateway(gatewayConfig, { clock, logger });
         started.push(extra);
