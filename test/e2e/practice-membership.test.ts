@@ -120,7 +120,7 @@ describe('practice membership, for the rollout subgraph only', () => {
     expect(data.__type).toBeNull();
   });
 
-  it('answers for 6,500 practices in one SQL statement, well within a second', async () => {
+  it('answers for 6,500 practices in one SQL statement', async () => {
     const dataSource = supergraph.subgraphs.practices.database.dataSource;
     await dataSource.getRepository(IntegratedCareBoardEntity).save([...INTEGRATED_CARE_BOARDS]);
     const rows: PracticeRow[] = Array.from({ length: 6_500 }, (_, i) => ({
@@ -139,16 +139,13 @@ describe('practice membership, for the rollout subgraph only', () => {
     await direct(service); // warm up: the first request builds the query plan and the HTTP connection
     const statements = supergraph.subgraphs.practices.database.statements;
     const before = statements.count;
-    const started = performance.now();
     const response = await direct(service);
-    const elapsedMs = performance.now() - started;
     expect(statements.count - before).toBe(1);
 
     const members = response.body.data!.practiceMembership as { odsCode: string }[];
     expect(members).toHaveLength(6_505);
     const listed = members.map((row) => row.odsCode);
     expect(listed).toEqual([...listed].sort());
-    // Measured at about 60 ms (p50) on SQLite on a shared two-core machine; the bound leaves room.
-    expect(elapsedMs).toBeLessThan(1_000);
+    // Its time is the benchmark's to show (npm run bench: the analysts' figures include it), not a timed assertion's.
   }, 60_000);
 });
