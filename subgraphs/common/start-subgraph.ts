@@ -7,6 +7,7 @@ import { parse } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './clock';
 import type { SubgraphConfig } from './config';
+import { checkDataVersion, type DataVersionSpec } from './data-version';
 import { databaseAnswers, openDatabase, type Database, type DatabaseOptions } from './database';
 import { createLogger, type Logger } from './logger';
 import type { RequestContext } from './request-context';
@@ -29,6 +30,8 @@ export interface SubgraphDefinition<C extends RequestContext> extends Omit<Datab
   contextFor(base: RequestContext, dataSource: DataSource): C;
   /** Loads the demo data into an empty database (DEMO_DATA=1, as `npm start` sets). */
   seedDemoData?(dataSource: DataSource, clock: Clock): Promise<void>;
+  /** Data versions the service relies on, checked before it serves (see data-version.ts). */
+  dataVersions?: readonly DataVersionSpec[];
 }
 
 export function subgraphTypeDefs(name: string) {
@@ -53,6 +56,7 @@ export async function startSubgraph<C extends RequestContext>(
     },
   });
   try {
+    for (const spec of definition.dataVersions ?? []) await checkDataVersion(database.dataSource, spec);
     const schema = buildSubgraphSchema([
       {
         typeDefs: subgraphTypeDefs(config.name),

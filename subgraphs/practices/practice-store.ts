@@ -1,4 +1,5 @@
 import { DataSource, In, type EntityManager } from 'typeorm';
+import { readDataVersion, type DataVersionSpec } from '../common/data-version';
 import type { PracticeMember } from '../common/practice-membership';
 import type { PracticeSupplier } from '../common/suppliers';
 import type { PracticeStatus } from './domain/practice-status';
@@ -16,6 +17,12 @@ export type PracticeMembershipRow = PracticeMember;
 
 /** What upsertPractice may set: the lifecycle (status, dates) is the ODS import's. */
 export type PracticeDetails = Pick<PracticeRow, 'odsCode' | 'name' | 'postcode' | 'supplier' | 'icbCode' | 'updatedAt'>;
+
+/** The directory's data version: every write to a practice or an ICB changes it (migration 1764300000000). */
+export const PRACTICE_DIRECTORY_VERSION: DataVersionSpec = {
+  name: 'practice_directory',
+  tables: ['practice', 'integrated_care_board'],
+};
 
 /** Rows per INSERT: nine parameters a practice, well under SQLite's and PostgreSQL's limits. */
 const WRITE_CHUNK = 500;
@@ -75,6 +82,11 @@ export class PracticeStore {
 
   count(filter: PracticeFilter): Promise<number> {
     return this.filtered(filter).getCount();
+  }
+
+  /** The directory's data version: the database changes it with every write to a practice or an ICB (data-version.ts). */
+  directoryVersion(): Promise<string> {
+    return readDataVersion(this.manager, PRACTICE_DIRECTORY_VERSION.name);
   }
 
   /** Every matching practice with its ICB's name, ordered by ODS code: one statement. */

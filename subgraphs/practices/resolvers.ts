@@ -47,6 +47,10 @@ export const resolvers: Resolvers = {
       if (!mayReadMembership(context.viewer)) throw forbidden('Practice membership is for the rollout service only');
       return context.practices.membership({ supplier, icbCode: checkIcbCode(icbCode) });
     },
+    practiceDirectoryVersion: (_parent, _args, context) => {
+      if (!mayReadMembership(context.viewer)) throw forbidden('The practice directory version is for the rollout service only');
+      return context.practices.directoryVersion();
+    },
   },
   Mutation: {
     upsertPractice: async (_parent, { input }, context) => {

@@ -5,15 +5,18 @@ import { IntegratedCareBoardEntity } from './entities/integrated-care-board';
 import { PracticeEntity } from './entities/practice';
 import { CreatePractices1764000000000 } from './migrations/1764000000000-create-practices';
 import { AddPracticeLifecycle1764100000000 } from './migrations/1764100000000-add-practice-lifecycle';
+import { PracticeDirectoryVersion1764300000000 } from './migrations/1764300000000-practice-directory-version';
+import { PRACTICE_DIRECTORY_VERSION } from './practice-store';
 import { resolvers } from './resolvers';
 import { seedPractices } from './seed';
 
 export const practicesDefinition = {
   entities: [PracticeEntity, IntegratedCareBoardEntity],
-  migrations: [CreatePractices1764000000000, AddPracticeLifecycle1764100000000],
+  migrations: [CreatePractices1764000000000, AddPracticeLifecycle1764100000000, PracticeDirectoryVersion1764300000000],
   resolvers,
   contextFor: practicesContext,
   seedDemoData: seedPractices,
+  dataVersions: [PRACTICE_DIRECTORY_VERSION],
 };
 
 /** Builds and starts the practices subgraph from a config object; no I/O at import time. */

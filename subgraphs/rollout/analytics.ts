@@ -40,7 +40,7 @@ async function figuresFor(context: RolloutContext, scope: { supplier: Supplier |
   }
   const supplier = scope.supplier ?? filter.supplier ?? null;
   const [members, histories] = await Promise.all([
-    context.loaders.membership.load({ supplier, icbCode: filter.icbCode ?? null }),
+    context.loaders.membership({ supplier, icbCode: filter.icbCode ?? null }),
     context.loaders.allHistories(),
   ]);
   const nationalLabel = scope.supplier === null ? 'England' : `England: ${SUPPLIER_LABELS[scope.supplier]} practices`;

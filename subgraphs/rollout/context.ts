@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
 import type { NoticePolicy } from './domain/state-machine';
+import { KeptHistories } from './kept-histories';
 import { createRolloutLoaders, type RolloutLoaders } from './loaders';
 import type { PracticeDirectory } from './practice-directory';
 import { RolloutStore } from './rollout-store';
@@ -12,9 +13,11 @@ export interface RolloutContext extends RequestContext {
   policy: NoticePolicy;
 }
 
-export const rolloutContext =
-  (directory: PracticeDirectory, policy: NoticePolicy) =>
-  (base: RequestContext, dataSource: DataSource): RolloutContext => {
+/** Each request's context; what the process keeps across requests (the histories for national figures) lives here. */
+export function rolloutContext(directory: PracticeDirectory, policy: NoticePolicy) {
+  const kept = new KeptHistories();
+  return (base: RequestContext, dataSource: DataSource): RolloutContext => {
     const rollout = new RolloutStore(dataSource);
-    return { ...base, rollout, policy, loaders: createRolloutLoaders(rollout, directory) };
+    return { ...base, rollout, policy, loaders: createRolloutLoaders(rollout, directory, kept) };
   };
+}

@@ -2,21 +2,23 @@ import DataLoader from 'dataloader';
 import type { PracticeSupplier } from '../common/suppliers';
 import type { RolloutEvent } from './domain/rollout-event';
 import type { PracticeMember } from './domain/rollout-figures';
-import type { MembershipFilter, PracticeDirectory } from './practice-directory';
+import type { AllHistories, KeptHistories } from './kept-histories';
+import { membersMatching, type MembershipFilter, type PracticeDirectory } from './practice-directory';
 import type { RolloutStore } from './rollout-store';
 
 /** Per-request loaders: one query (or one call to practices) per batch, in key order. */
 export interface RolloutLoaders {
   history: DataLoader<string, RolloutEvent[]>;
   supplier: DataLoader<string, PracticeSupplier | null>;
-  /** Practices with their ICB and supplier, asked of practices once per filter per request. */
-  membership: DataLoader<MembershipFilter, PracticeMember[], string>;
-  /** Every practice's history, read once per request however many figures ask. */
-  allHistories(): Promise<Map<string, RolloutEvent[]>>;
+  /** Practices with their ICB and supplier, matching the filter: the directory asked once per request. */
+  membership(filter: MembershipFilter): Promise<readonly PracticeMember[]>;
+  /** Every practice's history, asked for once per request however many figures ask. */
+  allHistories(): Promise<AllHistories>;
 }
 
-export function createRolloutLoaders(store: RolloutStore, directory: PracticeDirectory): RolloutLoaders {
-  let allHistories: Promise<Map<string, RolloutEvent[]>> | undefined;
+export function createRolloutLoaders(store: RolloutStore, directory: PracticeDirectory, kept: KeptHistories): RolloutLoaders {
+  let members: Promise<readonly PracticeMember[]> | undefined;
+  let allHistories: Promise<AllHistories> | undefined;
   return {
     history: new DataLoader(async (codes) => {
       const histories = await store.histories(codes);
@@ -26,9 +28,7 @@ export function createRolloutLoaders(store: RolloutStore, directory: PracticeDir
       const suppliers = await directory.suppliers(codes);
       return codes.map((code) => suppliers.get(code) ?? null);
     }),
-    membership: new DataLoader((filters) => Promise.all(filters.map((filter) => directory.membership(filter))), {
-      cacheKeyFn: (filter) => `${filter.supplier ?? '*'}|${filter.icbCode ?? '*'}`,
-    }),
-    allHistories: () => (allHistories ??= store.allHistories()),
+    membership: async (filter) => membersMatching(await (members ??= directory.membership()), filter),
+    allHistories: () => (allHistories ??= kept.read(store)),
   };
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../common/clock';
 import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../common/request-signature';
 import { isPracticeSupplier, type PracticeSupplier } from '../common/suppliers';
+import { VersionedSnapshot } from '../common/versioned-snapshot';
 import { encodeViewer } from '../common/viewer';
 import type { PracticeMember } from './domain/rollout-figures';
 
@@ -13,15 +14,27 @@ export interface MembershipFilter {
 const isDay = (value: unknown): value is string | null =>
   value === null || (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value));
 
+/** The members a filter keeps (an empty or missing part keeps all), in the order given. */
+export const membersMatching = (
+  members: readonly PracticeMember[],
+  { supplier, icbCode }: MembershipFilter,
+): readonly PracticeMember[] =>
+  !supplier && !icbCode
+    ? members
+    : members.filter((member) => (!supplier || member.supplier === supplier) && (!icbCode || member.icbCode === icbCode));
+
 /**
- * What the practices subgraph (the owner) says about practices, asked over signed requests
- * each time it is needed: who supplies a practice, and which practices belong to which ICB
- * and supplier. Rollout keeps no copy that could drift. If the practices subgraph cannot
- * answer, or answers something malformed, this throws and the request that needed it fails
- * (fail closed: no figure from half the data).
+ * What the practices subgraph (the owner) says about practices, asked over signed requests:
+ * who supplies a practice, and which practices belong to which ICB and supplier. Rollout keeps
+ * no copy that could drift: it keeps the whole membership only under the directory's data
+ * version, which it asks for on every call, so a change to a practice shows in the next figure
+ * (see VersionedSnapshot). If the practices subgraph cannot answer, or answers something
+ * malformed, this throws and the request that needed it fails (fail closed: no figure from half
+ * the data, nor from a membership it can no longer vouch for).
  */
 export class PracticeDirectory {
   private readonly viewer = encodeViewer({ role: 'service', subject: 'rollout' });
+  private readonly members = new VersionedSnapshot<readonly PracticeMember[]>();
 
   constructor(
     private readonly url: string,
@@ -37,7 +50,7 @@ export class PracticeDirectory {
       { r: codes.map((odsCode) => ({ __typename: 'Practice', odsCode })) },
       '_entities',
     );
-    if (entities.length !== codes.length) throw new Error('practices subgraph gave no usable answer');
+    if (!Array.isArray(entities) || entities.length !== codes.length) throw new Error('practices subgraph gave no usable answer');
     const suppliers = new Map<string, PracticeSupplier>();
     for (const entity of entities) {
       if (!entity || typeof entity !== 'object') continue;
@@ -47,16 +60,21 @@ export class PracticeDirectory {
     return suppliers;
   }
 
-  /** Every practice matching the filter with its ICB, supplier and open/close dates. */
-  async membership(filter: MembershipFilter = {}): Promise<PracticeMember[]> {
+  /** Every practice with its ICB, supplier and open/close dates, ordered by ODS code, as of now. */
+  async membership(): Promise<readonly PracticeMember[]> {
+    const version = await this.call('query DirectoryVersion { practiceDirectoryVersion }', {}, 'practiceDirectoryVersion');
+    if (typeof version !== 'string' || version.length === 0) throw new Error('practices subgraph gave no usable answer');
+    return this.members.read(version, () => this.readMembership());
+  }
+
+  private async readMembership(): Promise<readonly PracticeMember[]> {
     const rows = await this.call(
-      `query Membership($supplier: GpSystemSupplier, $icbCode: ID) {
-        practiceMembership(supplier: $supplier, icbCode: $icbCode) { odsCode supplier icbCode icbName openedOn closedOn }
-      }`,
-      { supplier: filter.supplier ?? null, icbCode: filter.icbCode ?? null },
+      'query Membership { practiceMembership { odsCode supplier icbCode icbName openedOn closedOn } }',
+      {},
       'practiceMembership',
     );
-    return rows.map((row) => {
+    if (!Array.isArray(rows)) throw new Error('practices subgraph gave no usable answer');
+    const members = rows.map((row: unknown) => {
       const { odsCode, supplier, icbCode, icbName, openedOn, closedOn } = (row ?? {}) as Record<string, unknown>;
       const valid =
         typeof odsCode === 'string' &&
@@ -66,12 +84,14 @@ export class PracticeDirectory {
         isDay(openedOn) &&
         isDay(closedOn);
       if (!valid) throw new Error('practices subgraph sent a malformed membership row');
-      return { odsCode, supplier, icbCode, icbName, openedOn, closedOn };
+      // Shared by every request while the version holds: frozen, so none can change it for the others.
+      return Object.freeze({ odsCode, supplier, icbCode, icbName, openedOn, closedOn });
     });
+    return Object.freeze(members);
   }
 
-  /** One signed GraphQL request as the rollout service; the named root field's list, or a throw. */
-  private async call(query: string, variables: Record<string, unknown>, field: string): Promise<unknown[]> {
+  /** One signed GraphQL request as the rollout service; the named root field's value, or a throw. */
+  private async call(query: string, variables: Record<string, unknown>, field: string): Promise<unknown> {
     const body = JSON.stringify({ query, variables });
     const timestamp = String(this.clock.now().getTime());
     const response = await fetch(this.url, {
@@ -87,8 +107,9 @@ export class PracticeDirectory {
     });
     if (!response.ok) throw new Error(`practices subgraph answered HTTP ${response.status}`);
     const result = (await response.json()) as { data?: Record<string, unknown> | null; errors?: unknown[] };
-    const list = result.data?.[field];
-    if (!Array.isArray(list) || result.errors?.length) throw new Error('practices subgraph gave no usable answer');
-    return list as unknown[];
+    const value = result.data?.[field];
+    if (value === undefined || value === null || result.errors?.length)
+      throw new Error('practices subgraph gave no usable answer');
+    return value;
   }
 }

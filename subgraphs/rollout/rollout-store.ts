@@ -1,5 +1,6 @@
 import { In, type DataSource } from 'typeorm';
 import { isUniqueViolation } from '../common/database';
+import { readDataVersion, type DataVersionSpec } from '../common/data-version';
 import { conflict } from '../common/errors';
 import type { RolloutEvent } from './domain/rollout-event';
 import { RolloutEventEntity, type RolloutEventRow } from './entities/rollout-event';
@@ -47,6 +48,9 @@ export const toRow = (odsCode: string, seq: number, event: RolloutEvent): Rollou
   noticeOverridden: event.noticeOverridden,
 });
 
+/** The rollout history's data version: every write to rollout_event changes it (migration 1764300000001). */
+export const ROLLOUT_HISTORY_VERSION: DataVersionSpec = { name: 'rollout_history', tables: ['rollout_event'] };
+
 /** Reads and appends rollout histories. Nothing here updates or deletes an event. */
 export class RolloutStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -59,6 +63,11 @@ export class RolloutStore {
     const byCode = new Map<string, RolloutEvent[]>(codes.map((code) => [code, []]));
     for (const row of rows) byCode.get(row.odsCode)?.push(toEvent(row));
     return byCode;
+  }
+
+  /** The rollout history's data version: the database changes it with every event written (data-version.ts). */
+  historyVersion(): Promise<string> {
+    return readDataVersion(this.dataSource.manager, ROLLOUT_HISTORY_VERSION.name);
   }
 
   /**

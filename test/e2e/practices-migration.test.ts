@@ -50,6 +50,11 @@ describe('adding the practice lifecycle to an existing practices database', () =
       ).rejects.toThrow();
       expect(await after.dataSource.getRepository(IntegratedCareBoardEntity).count()).toBe(1);
 
+      // Back through the directory's data version (its table and triggers go), then the lifecycle.
+      await after.dataSource.undoLastMigration();
+      const versionGone = after.dataSource.createQueryRunner();
+      expect(await versionGone.hasTable('data_version')).toBe(false);
+      await versionGone.release();
       await after.dataSource.undoLastMigration();
       const runner = after.dataSource.createQueryRunner();
       const columns = (await runner.getTable('practice'))!.columns.map((column) => column.name);

@@ -178,6 +178,12 @@ export type Query = {
   /** One practice by ODS code; null when there is none. Any signed-in role. */
   practice?: Maybe<Practice>;
   /**
+   * (internal) The practice directory's version: the database gives it a new random value with
+   * every write to a practice or an ICB, so the rollout subgraph may keep the membership it read
+   * for as long as this reads the same. Not in the gateway's API; the service role only.
+   */
+  practiceDirectoryVersion: Scalars['String']['output'];
+  /**
    * (internal) Every practice with its supplier, ICB and open/close dates, ordered by ODS code,
    * for the rollout subgraph's figures. Not in the gateway's API; the service role only.
    */
@@ -401,6 +407,7 @@ export type QueryResolvers<ContextType = PracticesContext, ParentType extends Re
   integratedCareBoard?: Resolver<Maybe<ResolversTypes['IntegratedCareBoard']>, ParentType, ContextType, RequireFields<QueryIntegratedCareBoardArgs, 'code'>>;
   integratedCareBoards?: Resolver<Array<ResolversTypes['IntegratedCareBoard']>, ParentType, ContextType>;
   practice?: Resolver<Maybe<ResolversTypes['Practice']>, ParentType, ContextType, RequireFields<QueryPracticeArgs, 'odsCode'>>;
+  practiceDirectoryVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   practiceMembership?: Resolver<Array<ResolversTypes['PracticeMembership']>, ParentType, ContextType, Partial<QueryPracticeMembershipArgs>>;
   practices?: Resolver<ResolversTypes['PracticeConnection'], ParentType, ContextType, RequireFields<QueryPracticesArgs, 'first'>>;
 };
