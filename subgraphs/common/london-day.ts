@@ -73,8 +73,8 @@ export function londonMidnight(day: CalendarDate): Date | null {
 const midnights = new Map<string, number | null>();
 const MAX_REMEMBERED_DAYS = 100_000;
 
-/** Midnight at the start of a London day given as YYYY-MM-DD; null for anything else. */
-export function startOfLondonDay(value: string): Date | null {
+/** Milliseconds of midnight at the start of a London day given as YYYY-MM-DD; null for anything else. */
+export function londonDayStartMs(value: string): number | null {
   let ms = midnights.get(value);
   if (ms === undefined) {
     const day = parseCalendarDate(value);
@@ -83,5 +83,11 @@ export function startOfLondonDay(value: string): Date | null {
     if (midnights.size >= MAX_REMEMBERED_DAYS) midnights.clear();
     midnights.set(value, ms);
   }
+  return ms;
+}
+
+/** Midnight at the start of a London day given as YYYY-MM-DD; null for anything else. */
+export function startOfLondonDay(value: string): Date | null {
+  const ms = londonDayStartMs(value);
   return ms === null ? null : new Date(ms);
 }

@@ -1,4 +1,4 @@
-import { startOfLondonDay } from '../../common/london-day';
+import { londonDayStartMs } from '../../common/london-day';
 import type { PracticeMember } from '../../common/practice-membership';
 import { SUPPLIER_LABELS } from '../../common/suppliers';
 import type { AccessStatus, RolloutEvent } from './rollout-event';
@@ -19,12 +19,9 @@ export interface RolloutCounts {
   paused: number;
 }
 
-const FIELD: Record<AccessStatus, 'notScheduled' | 'scheduled' | 'enabled' | 'paused'> = {
-  NOT_SCHEDULED: 'notScheduled',
-  SCHEDULED: 'scheduled',
-  ENABLED: 'enabled',
-  PAUSED: 'paused',
-};
+/** Where each status is tallied in a group's counts at an instant (after the total, at 0). */
+const SLOT: Record<AccessStatus, 1 | 2 | 3 | 4> = { NOT_SCHEDULED: 1, SCHEDULED: 2, ENABLED: 3, PAUSED: 4 };
+const SLOTS = 5;
 
 /**
  * A practice counts at an instant when it was open then: on or after the London midnight
@@ -32,8 +29,8 @@ const FIELD: Record<AccessStatus, 'notScheduled' | 'scheduled' | 'enabled' | 'pa
  * read leaves the practice uncounted rather than guessed.
  */
 export function openInterval(member: PracticeMember): { from: number; to: number } | null {
-  const from = member.openedOn === null ? -Infinity : (startOfLondonDay(member.openedOn)?.getTime() ?? null);
-  const to = member.closedOn === null ? Infinity : (startOfLondonDay(member.closedOn)?.getTime() ?? null);
+  const from = member.openedOn === null ? -Infinity : londonDayStartMs(member.openedOn);
+  const to = member.closedOn === null ? Infinity : londonDayStartMs(member.closedOn);
   return from === null || to === null ? null : { from, to };
 }
 
@@ -66,29 +63,53 @@ export function countRollout(
   grouping: RolloutGrouping,
   nationalLabel = 'England',
 ): RolloutCounts[][] {
-  const blank = (key: string, label: string): RolloutCounts[] =>
-    instants.map(() => ({ key, label, total: 0, notScheduled: 0, scheduled: 0, enabled: 0, paused: 0 }));
+  // Per group, the counts at instant i are tallies[i * SLOTS .. i * SLOTS + 4]: total, then by SLOT.
+  const groups = new Map<string, { label: string; tallies: Int32Array }>();
+  const groupFor = (key: string, label: string) => {
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { label, tallies: new Int32Array(instants.length * SLOTS) };
+      groups.set(key, group);
+    }
+    return group;
+  };
   // England is one group even with no practice in it: zeros, not an empty answer.
-  const groups = new Map<string, RolloutCounts[]>(grouping === 'NATIONAL' ? [['ENGLAND', blank('ENGLAND', nationalLabel)]] : []);
+  if (grouping === 'NATIONAL') groupFor('ENGLAND', nationalLabel);
   for (const member of members) {
     const { key, label } = groupOf(member, grouping, nationalLabel);
-    let series = groups.get(key);
-    if (series === undefined) {
-      series = blank(key, label);
-      groups.set(key, series);
-    }
+    const { tallies } = groupFor(key, label);
     const open = openInterval(member);
     if (open === null) continue;
+    // The instants ascend: the practice was open at those from `first` up to (not including) `end`.
+    let first = 0;
+    while (first < instants.length && !isOpenAt(open, instants[first]!)) first += 1;
+    let end = first;
+    while (end < instants.length && isOpenAt(open, instants[end]!)) end += 1;
+    if (first === end) continue;
     const statuses = statusesAt(histories.get(member.odsCode) ?? [], instants);
-    instants.forEach((instant, i) => {
-      if (!isOpenAt(open, instant)) return;
-      const counts = series[i]!;
-      counts.total += 1;
-      counts[FIELD[statuses[i]!]] += 1;
-    });
+    for (let i = first; i < end; i += 1) {
+      const total = i * SLOTS;
+      const slot = total + SLOT[statuses[i]!];
+      tallies[total] = tallies[total]! + 1;
+      tallies[slot] = tallies[slot]! + 1;
+    }
   }
   const ordered = [...groups.keys()].sort();
-  return instants.map((_, i) => ordered.map((key) => groups.get(key)![i]!));
+  return instants.map((_, i) =>
+    ordered.map((key): RolloutCounts => {
+      const { label, tallies } = groups.get(key)!;
+      const at = i * SLOTS;
+      return {
+        key,
+        label,
+        total: tallies[at]!,
+        notScheduled: tallies[at + SLOT.NOT_SCHEDULED]!,
+        scheduled: tallies[at + SLOT.SCHEDULED]!,
+        enabled: tallies[at + SLOT.ENABLED]!,
+        paused: tallies[at + SLOT.PAUSED]!,
+      };
+    }),
+  );
 }
 
 export type TimelineInterval = 'DAY' | 'WEEK';

@@ -108,12 +108,26 @@ export function statusesAt(history: readonly RolloutEvent[], instants: readonly 
 
 const newFold = (): Fold => ({ status: 'NOT_SCHEDULED', periods: [], planned: null, pause: null });
 
+type CountedEvent = { event: RolloutEvent; index: number; at: number };
+
+/**
+ * Ordered events of frozen histories: a frozen history is one the process keeps and shares
+ * between requests (kept-histories.ts), which no one can change, so its order is worked out once.
+ */
+const orderedFrozen = new WeakMap<readonly RolloutEvent[], readonly CountedEvent[]>();
+
 /** Events with a valid instant, in order of `at`; ties keep the array order. */
-function countedEvents(history: readonly RolloutEvent[]): { event: RolloutEvent; at: number }[] {
-  return history
+function countedEvents(history: readonly RolloutEvent[]): readonly CountedEvent[] {
+  const known = orderedFrozen.get(history);
+  if (known !== undefined) return known;
+  const ordered = history
     .map((event, index) => ({ event, index, at: instantOf(event.at) }))
     .filter(({ at }) => !Number.isNaN(at))
     .sort((a, b) => a.at - b.at || a.index - b.index);
+  if (Object.isFrozen(history) && history.every((event) => Object.isFrozen(event))) {
+    orderedFrozen.set(history, Object.freeze(ordered));
+  }
+  return ordered;
 }
 
 /** A plan whose instant has come is a switch-on at exactly that instant. */

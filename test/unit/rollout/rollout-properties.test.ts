@@ -1,5 +1,12 @@
 import fc from 'fast-check';
 import type { RolloutEvent, RolloutEventKind } from '../../../subgraphs/rollout/domain/rollout-event';
+import {
+  countRollout,
+  isOpenAt,
+  openInterval,
+  type PracticeMember,
+  type RolloutGrouping,
+} from '../../../subgraphs/rollout/domain/rollout-figures';
 import { deriveRolloutState, statusesAt, type RolloutState } from '../../../subgraphs/rollout/domain/rollout-state';
 import { decide, type NoticePolicy, type RolloutCommand } from '../../../subgraphs/rollout/domain/state-machine';
 import { instant, plusMs, supplier } from './rollout-builders';
@@ -176,8 +183,59 @@ describe('rollout properties', () => {
       fc.property(anyHistory, ascending, (history, instants) => {
         const expected = instants.map((at) => deriveRolloutState(history, new Date(at)).status);
         expect(statusesAt(history, instants)).toEqual(expected);
+        // A frozen history (as the process keeps them) has its order worked out once: same answers, asked twice.
+        const frozen = Object.freeze(history.map((event) => Object.freeze({ ...event })));
+        expect(statusesAt(frozen, instants)).toEqual(expected);
+        expect(statusesAt(frozen, instants)).toEqual(expected);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('counted figures equal a count made practice by practice, instant by instant, from scratch', () => {
+    // London days around the grid (BASE is 2023-01-01), some unreadable, so practices open and close mid-timeline.
+    const day = fc.constantFrom(null, '2022-12-31', '2023-01-01', '2023-01-02', '2023-02-30', 'soon');
+    const practice = fc.record({ history: anyHistory, openedOn: day, closedOn: day, supplier: fc.constantFrom('EMIS', 'TPP') });
+    const instantsOverDays = fc
+      .array(fc.integer({ min: -2 * 24 * 60, max: 3 * 24 * 60 }), { maxLength: 10 })
+      .map((minutes) => [...minutes].sort((a, b) => a - b).map((m) => onGrid(m).getTime()));
+    fc.assert(
+      fc.property(
+        fc.array(practice, { maxLength: 8 }),
+        instantsOverDays,
+        fc.constantFrom<RolloutGrouping>('NATIONAL', 'SUPPLIER', 'ICB'),
+        (practices, instants, grouping) => {
+          const members: PracticeMember[] = practices.map((p, i) => ({
+            odsCode: `A8${String(1000 + i)}`,
+            supplier: p.supplier,
+            icbCode: i % 3 === 0 ? 'QWO' : 'QOP',
+            icbName: i % 3 === 0 ? 'West Yorkshire' : 'Greater Manchester',
+            openedOn: p.openedOn,
+            closedOn: p.closedOn,
+          }));
+          const histories = new Map(members.map((m, i) => [m.odsCode, practices[i]!.history]));
+          const FIELD = { NOT_SCHEDULED: 'notScheduled', SCHEDULED: 'scheduled', ENABLED: 'enabled', PAUSED: 'paused' } as const;
+          const keyOf = (m: PracticeMember) =>
+            grouping === 'ICB' ? m.icbCode : grouping === 'SUPPLIER' ? m.supplier : 'ENGLAND';
+          const keys = [...new Set([...(grouping === 'NATIONAL' ? ['ENGLAND'] : []), ...members.map(keyOf)])].sort();
+          const expected = instants.map((at) =>
+            keys.map((key) => {
+              const counts = { key, total: 0, notScheduled: 0, scheduled: 0, enabled: 0, paused: 0 };
+              for (const m of members.filter((member) => keyOf(member) === key)) {
+                if (!isOpenAt(openInterval(m), at)) continue;
+                counts.total += 1;
+                counts[FIELD[deriveRolloutState(histories.get(m.odsCode)!, new Date(at)).status]] += 1;
+              }
+              return counts;
+            }),
+          );
+          const counted = countRollout(members, histories, instants, grouping).map((row) =>
+            row.map(({ label: _label, ...counts }) => counts),
+          );
+          expect(counted).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
