@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_DATABASE_LIMITS, type DatabaseConfig } from './config';
 import { loggableError } from './safe-log';
+import { oneTransactionAtATime } from './sqlite-transactions';
 
 /**
  * Counts SQL statements, so tests can assert that a request costs a constant number of
@@ -155,6 +156,8 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   await dataSource.initialize();
   try {
     if (config.kind === 'sqlite') await migrate(dataSource, config, options);
+    // After the migrations and the seed, which run alone: from here requests share the connection.
+    oneTransactionAtATime(dataSource);
   } catch (error) {
     await dataSource.destroy();
     throw error;

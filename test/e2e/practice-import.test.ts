@@ -129,7 +129,7 @@ describe('importing the ODS GP practice file', () => {
     await seedPractices(opened.dataSource, new ManualClock('2024-01-01T00:00:00.000Z'));
     await opened.dataSource
       .getRepository(IntegratedCareBoardEntity)
-      .save({ code: 'QMM', name: 'Norfolk and Waveney (as NHS England named it)' });
+      .upsert({ code: 'QMM', name: 'Norfolk and Waveney (as NHS England named it)' }, ['code']);
     const outcome = imported(await run(SAMPLE));
     expect(outcome.counts).toEqual({ added: 14, updated: 6, unchanged: 0, icbsAdded: ['QOQ', 'QYG'] });
 

@@ -122,7 +122,7 @@ describe('practice membership, for the rollout subgraph only', () => {
 
   it('answers for 6,500 practices in one SQL statement', async () => {
     const dataSource = supergraph.subgraphs.practices.database.dataSource;
-    await dataSource.getRepository(IntegratedCareBoardEntity).save([...INTEGRATED_CARE_BOARDS]);
+    await dataSource.getRepository(IntegratedCareBoardEntity).upsert([...INTEGRATED_CARE_BOARDS], ['code']);
     const rows: PracticeRow[] = Array.from({ length: 6_500 }, (_, i) => ({
       odsCode: `M${String(80000 + i)}`,
       name: `BULK PRACTICE ${i}`,

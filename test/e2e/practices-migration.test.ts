@@ -1,4 +1,5 @@
 import { openDatabase } from '../../subgraphs/common/database';
+import { inOneTurn } from '../../subgraphs/common/sqlite-transactions';
 import { IntegratedCareBoardEntity } from '../../subgraphs/practices/entities/integrated-care-board';
 import { PracticeEntity } from '../../subgraphs/practices/entities/practice';
 import { CreatePractices1764000000000 } from '../../subgraphs/practices/migrations/1764000000000-create-practices';
@@ -51,11 +52,11 @@ describe('adding the practice lifecycle to an existing practices database', () =
       expect(await after.dataSource.getRepository(IntegratedCareBoardEntity).count()).toBe(1);
 
       // Back through the directory's data version (its table and triggers go), then the lifecycle.
-      await after.dataSource.undoLastMigration();
+      await inOneTurn(after.dataSource, () => after.dataSource.undoLastMigration());
       const versionGone = after.dataSource.createQueryRunner();
       expect(await versionGone.hasTable('data_version')).toBe(false);
       await versionGone.release();
-      await after.dataSource.undoLastMigration();
+      await inOneTurn(after.dataSource, () => after.dataSource.undoLastMigration());
       const runner = after.dataSource.createQueryRunner();
       const columns = (await runner.getTable('practice'))!.columns.map((column) => column.name);
       await runner.release();
