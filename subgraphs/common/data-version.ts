@@ -10,8 +10,13 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
  * never repeats a version that a running service still remembers.
  *
  * Table `data_version` holds one row per watched set, by name; triggers keep it. SQLite fires
- * row triggers (cheap: one small update per row written); PostgreSQL a statement trigger, once
- * per statement, through one function that finds the table in the schema it was created in.
+ * row triggers (cheap: one small update per row written; SQLite has one writer at a time anyway).
+ * PostgreSQL fires a statement trigger, through one function that finds the table in the schema
+ * it was created in, *before* each statement: a transaction takes the version's row lock before
+ * it writes its first watched row, so two writers queue there and never deadlock, each waiting
+ * for a row the other wrote (after-triggers would let two waves of several statements do that;
+ * the second now waits, then meets the unique index as before: CONFLICT). Writers of one
+ * watched set are serialised; they are rare (imports, rollout changes), readers never wait.
  */
 
 /** A data version by name, and the tables whose writes change it. */
@@ -50,7 +55,7 @@ export async function createDataVersion(queryRunner: QueryRunner, name: string, 
     );
     for (const table of tables) {
       await queryRunner.query(
-        `CREATE TRIGGER ${triggerName(name, table, 'changed')} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${quote(table)}
+        `CREATE TRIGGER ${triggerName(name, table, 'changed')} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${quote(table)}
          FOR EACH STATEMENT EXECUTE FUNCTION ${BUMP_FUNCTION}(${literal(name)})`,
       );
     }

@@ -4,7 +4,8 @@ import { openDatabase } from '../../subgraphs/common/database';
 import { PRACTICE_DIRECTORY_VERSION } from '../../subgraphs/practices/practice-store';
 import { practicesDefinition } from '../../subgraphs/practices/server';
 import { RolloutEventEntity } from '../../subgraphs/rollout/entities/rollout-event';
-import { ROLLOUT_HISTORY_VERSION } from '../../subgraphs/rollout/rollout-store';
+import type { RolloutEvent } from '../../subgraphs/rollout/domain/rollout-event';
+import { ROLLOUT_HISTORY_VERSION, RolloutStore } from '../../subgraphs/rollout/rollout-store';
 import { rolloutSchema } from '../../subgraphs/rollout/server';
 import { createTestDatabase, databaseKind, type TestDatabase } from '../helpers/database';
 import { codes, Scenario } from '../helpers/scenario';
@@ -230,4 +231,52 @@ describe('data versions in the database', () => {
       await opened.close();
     }
   });
+});
+
+describe('writers of a watched table, racing', () => {
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase('racing');
+  });
+  afterEach(() => database?.drop());
+
+  it('two waves of several statements over the same practices: one is stored, the other is CONFLICT (no deadlock, nothing half-written)', async () => {
+    const opened = await openDatabase(database.config, {
+      entities: rolloutSchema.entities,
+      migrations: rolloutSchema.migrations,
+    });
+    try {
+      const store = new RolloutStore(opened.dataSource);
+      const event: RolloutEvent = {
+        kind: 'SCHEDULED',
+        at: new Date('2024-01-15T12:00:00.000Z'),
+        actor: { role: 'nhse', id: 'nhse-test' },
+        reason: null,
+        plannedSwitchOnAt: new Date('2024-03-01T08:00:00.000Z'),
+        noticeOverridden: false,
+      };
+      // Two statements each (200 rows a statement). The second wave's first statement touches no
+      // practice of the first wave's first, but the first wave's second statement meets it: with
+      // the version taken after each statement, each would wait for the other (a deadlock).
+      const codes = (from: number, count: number) => Array.from({ length: count }, (_, i) => `R${String(10000 + from + i)}`);
+      const [a, b, c] = [codes(0, 200), codes(200, 50), codes(250, 150)];
+      const wave = (order: string[]) => order.map((odsCode) => ({ odsCode, seq: 1, event }));
+      const first = [...a, ...b];
+      const second = [...b, ...c, ...a];
+      const outcomes = await Promise.allSettled([store.appendAll(wave(first)), store.appendAll(wave(second))]);
+      const refused = outcomes.flatMap((outcome) =>
+        outcome.status === 'rejected'
+          ? [(outcome.reason as { extensions?: { code?: string } }).extensions?.code ?? String(outcome.reason)]
+          : [],
+      );
+      expect(refused).toEqual(['CONFLICT']);
+      const stored = (await opened.dataSource.query<{ code: string }[]>('SELECT ods_code AS "code" FROM rollout_event')).map(
+        (row) => row.code,
+      );
+      const winner = outcomes[0].status === 'fulfilled' ? first : second;
+      expect(stored.sort()).toEqual([...winner].sort());
+    } finally {
+      await opened.close();
+    }
+  }, 30_000);
 });
