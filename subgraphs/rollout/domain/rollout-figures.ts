@@ -2,7 +2,7 @@ import { londonDayStartMs } from '../../common/london-day';
 import type { PracticeMember } from '../../common/practice-membership';
 import { SUPPLIER_LABELS } from '../../common/suppliers';
 import type { AccessStatus, RolloutEvent } from './rollout-event';
-import { statusesAt } from './rollout-state';
+import { statusSteps } from './rollout-state';
 
 export type { PracticeMember };
 
@@ -22,6 +22,18 @@ export interface RolloutCounts {
 /** Where each status is tallied in a group's counts at an instant (after the total, at 0). */
 const SLOT: Record<AccessStatus, 1 | 2 | 3 | 4> = { NOT_SCHEDULED: 1, SCHEDULED: 2, ENABLED: 3, PAUSED: 4 };
 const SLOTS = 5;
+
+/** The index of the first instant (ascending) at or after `at`; instants.length if none. */
+function firstAtOrAfter(instants: readonly number[], at: number): number {
+  let low = 0;
+  let high = instants.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (instants[middle]! < at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
 
 /**
  * A practice counts at an instant when it was open then: on or after the London midnight
@@ -63,36 +75,48 @@ export function countRollout(
   grouping: RolloutGrouping,
   nationalLabel = 'England',
 ): RolloutCounts[][] {
+  instants.forEach((at, i) => {
+    if (Number.isNaN(at) || (i > 0 && at < instants[i - 1]!))
+      throw new Error('countRollout needs valid instants in ascending order');
+  });
   // Per group, the counts at instant i are tallies[i * SLOTS .. i * SLOTS + 4]: total, then by SLOT.
   const groups = new Map<string, { label: string; tallies: Int32Array }>();
   const groupFor = (key: string, label: string) => {
     let group = groups.get(key);
     if (group === undefined) {
-      group = { label, tallies: new Int32Array(instants.length * SLOTS) };
+      // One row more than instants: where runs that last past the last instant end.
+      group = { label, tallies: new Int32Array((instants.length + 1) * SLOTS) };
       groups.set(key, group);
     }
     return group;
   };
   // England is one group even with no practice in it: zeros, not an empty answer.
   if (grouping === 'NATIONAL') groupFor('ENGLAND', nationalLabel);
+  // Each practice adds one to a slot over a run of instants: +1 where the run starts, -1 where it
+  // ends (difference arrays, summed up below), so its cost is its few status steps, not the instants.
+  const add = (tallies: Int32Array, slot: number, from: number, to: number) => {
+    const first = firstAtOrAfter(instants, from);
+    const end = firstAtOrAfter(instants, to);
+    if (first >= end) return;
+    tallies[first * SLOTS + slot] = tallies[first * SLOTS + slot]! + 1;
+    tallies[end * SLOTS + slot] = tallies[end * SLOTS + slot]! - 1;
+  };
   for (const member of members) {
     const { key, label } = groupOf(member, grouping, nationalLabel);
     const { tallies } = groupFor(key, label);
     const open = openInterval(member);
     if (open === null) continue;
-    // The instants ascend: the practice was open at those from `first` up to (not including) `end`.
-    let first = 0;
-    while (first < instants.length && !isOpenAt(open, instants[first]!)) first += 1;
-    let end = first;
-    while (end < instants.length && isOpenAt(open, instants[end]!)) end += 1;
-    if (first === end) continue;
-    const statuses = statusesAt(histories.get(member.odsCode) ?? [], instants);
-    for (let i = first; i < end; i += 1) {
-      const total = i * SLOTS;
-      const slot = total + SLOT[statuses[i]!];
-      tallies[total] = tallies[total]! + 1;
-      tallies[slot] = tallies[slot]! + 1;
+    add(tallies, 0, open.from, open.to);
+    const steps = statusSteps(histories.get(member.odsCode) ?? []);
+    for (let k = -1; k < steps.length; k += 1) {
+      // Before the first step NOT_SCHEDULED; each step's status until the next step, within the open dates.
+      const from = Math.max(open.from, k < 0 ? -Infinity : steps[k]!.from);
+      const to = Math.min(open.to, k + 1 < steps.length ? steps[k + 1]!.from : Infinity);
+      if (from < to) add(tallies, SLOT[k < 0 ? 'NOT_SCHEDULED' : steps[k]!.status], from, to);
     }
+  }
+  for (const { tallies } of groups.values()) {
+    for (let at = SLOTS; at < instants.length * SLOTS; at += 1) tallies[at] = tallies[at]! + tallies[at - SLOTS]!;
   }
   const ordered = [...groups.keys()].sort();
   return instants.map((_, i) =>

@@ -82,28 +82,60 @@ export function replay(history: readonly RolloutEvent[], limit: number, visit?: 
 }
 
 /**
- * The status at each of `instants` (ms, ascending), in one pass over the history: the same
+ * The status at each of `instants` (ms, ascending), read from the history's steps: the same
  * answer as deriveRolloutState at each instant (a property test holds them together), at the
  * cost of one fold, for timelines over thousands of practices.
  */
 export function statusesAt(history: readonly RolloutEvent[], instants: readonly number[]): AccessStatus[] {
-  const events = countedEvents(history);
-  const fold = newFold();
+  const steps = statusSteps(history);
   const statuses: AccessStatus[] = [];
-  let next = 0;
+  let step = -1;
   let previous = -Infinity;
   for (const instant of instants) {
     if (!(instant >= previous)) throw new Error('statusesAt needs valid instants in ascending order');
     previous = instant;
-    for (; next < events.length && events[next]!.at <= instant; next += 1) {
-      const { event, at } = events[next]!;
-      advancePlan(fold, at);
-      apply(fold, event, at);
-    }
-    advancePlan(fold, instant);
-    statuses.push(fold.status);
+    while (step + 1 < steps.length && steps[step + 1]!.from <= instant) step += 1;
+    statuses.push(step < 0 ? 'NOT_SCHEDULED' : steps[step]!.status);
   }
   return statuses;
+}
+
+/** From `from` (ms) until the next step's `from`, the practice's status was `status`. */
+export interface StatusStep {
+  from: number;
+  status: AccessStatus;
+}
+
+/** Steps of frozen histories (kept and shared between requests, so unchanging): worked out once. */
+const NO_STEPS: readonly StatusStep[] = Object.freeze([]);
+const frozenSteps = new WeakMap<readonly RolloutEvent[], readonly StatusStep[]>();
+
+/**
+ * The status as a step function of time, from one fold of the whole history: NOT_SCHEDULED
+ * before the first step, then each step's status from its instant (ascending) until the next.
+ * An event counts from its own instant and a plan from its planned instant, as in
+ * deriveRolloutState (statusesAt reads these steps; a property test holds it to the derivation).
+ */
+export function statusSteps(history: readonly RolloutEvent[]): readonly StatusStep[] {
+  if (history.length === 0) return NO_STEPS;
+  const known = frozenSteps.get(history);
+  if (known !== undefined) return known;
+  const fold = newFold();
+  const steps: StatusStep[] = [];
+  const note = (from: number) => {
+    const last = steps[steps.length - 1];
+    if (last !== undefined && last.from === from) last.status = fold.status;
+    else if ((last?.status ?? 'NOT_SCHEDULED') !== fold.status) steps.push({ from, status: fold.status });
+  };
+  const planTookEffect = (step: RolloutStep) => note(step.at);
+  for (const { event, at } of countedEvents(history)) {
+    advancePlan(fold, at, planTookEffect);
+    apply(fold, event, at);
+    note(at);
+  }
+  advancePlan(fold, Infinity, planTookEffect);
+  if (isFrozenHistory(history)) frozenSteps.set(history, Object.freeze(steps.map((step) => Object.freeze(step))));
+  return steps;
 }
 
 const newFold = (): Fold => ({ status: 'NOT_SCHEDULED', periods: [], planned: null, pause: null });
@@ -124,11 +156,12 @@ function countedEvents(history: readonly RolloutEvent[]): readonly CountedEvent[
     .map((event, index) => ({ event, index, at: instantOf(event.at) }))
     .filter(({ at }) => !Number.isNaN(at))
     .sort((a, b) => a.at - b.at || a.index - b.index);
-  if (Object.isFrozen(history) && history.every((event) => Object.isFrozen(event))) {
-    orderedFrozen.set(history, Object.freeze(ordered));
-  }
+  if (isFrozenHistory(history)) orderedFrozen.set(history, Object.freeze(ordered));
   return ordered;
 }
+
+const isFrozenHistory = (history: readonly RolloutEvent[]): boolean =>
+  Object.isFrozen(history) && history.every((event) => Object.isFrozen(event));
 
 /** A plan whose instant has come is a switch-on at exactly that instant. */
 function advancePlan(fold: Fold, until: number, visit?: (step: RolloutStep) => void): void {
