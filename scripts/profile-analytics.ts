@@ -12,7 +12,7 @@ import { startOurServices } from './bench/service-process';
 import { summarizeProfile } from './profile-gateway';
 
 /**
- * `node --import tsx scripts/profile-analytics.ts [--preset national] [--profile]`: where an
+ * `npm run profile:analytics -- [--preset national] [--profile]`: where an
  * analyst's request spends its time. Starts the services as separate processes on a copy of a
  * bench data set (`npm run bench:dataset`), loads the summary per ICB and the 52-week timeline
  * with autocannon (answers checked on a sample), and prints each process's CPU time per

@@ -100,6 +100,30 @@ describe('practice membership, for the rollout subgraph only', () => {
     expect(response.body.data ?? null).toBeNull();
   });
 
+  it.each<[string, Viewer]>([
+    ['nhse', { role: 'nhse', subject: 'nhse-test' }],
+    ['an analyst', { role: 'analyst', subject: 'analyst-test' }],
+    ['a clinician', { role: 'clinician', subject: 'gp', odsCode: 'P20001' }],
+  ])('the directory version, asked as %s, is FORBIDDEN; the service gets it', async (_label, viewer) => {
+    const ask = (as: Viewer) =>
+      signedPost(supergraph.subgraphs.practices.url, {
+        secret: supergraph.secret,
+        viewer: as,
+        body: { query: '{ practiceDirectoryVersion }' },
+        timestamp: supergraph.clock.now().getTime(),
+      });
+    const refused = await ask(viewer);
+    expect(codes(refused)).toEqual(['FORBIDDEN']);
+    expect(refused.body.data ?? null).toBeNull();
+    expect((await ask(service)).body).toEqual({ data: { practiceDirectoryVersion: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+  });
+
+  it('through the gateway the directory version does not exist either', async () => {
+    const response = await s.as(Scenario.nhse, `{ practiceDirectoryVersion }`);
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.body.errors![0]!.message).toMatch(/Cannot query field "practiceDirectoryVersion" on type "Query"/);
+  });
+
   it('through the gateway the field does not exist, for every role', async () => {
     for (const role of [Scenario.nhse, Scenario.analyst]) {
       const response = await s.as(role, `{ practiceMembership { odsCode } }`);
