@@ -1,13 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { checkDataVersion, readDataVersion } from '../../subgraphs/common/data-version';
-import { openDatabase } from '../../subgraphs/common/database';
 import { PRACTICE_DIRECTORY_VERSION } from '../../subgraphs/practices/practice-store';
 import { practicesDefinition } from '../../subgraphs/practices/server';
 import { RolloutEventEntity } from '../../subgraphs/rollout/entities/rollout-event';
 import type { RolloutEvent } from '../../subgraphs/rollout/domain/rollout-event';
 import { ROLLOUT_HISTORY_VERSION, RolloutStore } from '../../subgraphs/rollout/rollout-store';
 import { rolloutSchema } from '../../subgraphs/rollout/server';
-import { createTestDatabase, databaseKind, type TestDatabase } from '../helpers/database';
+import { databaseKind, openFreshDatabase, type FreshDatabase } from '../helpers/database';
 import { codes, Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
@@ -178,105 +177,89 @@ describe('analytics: kept inputs, read-after-write', () => {
 });
 
 describe('data versions in the database', () => {
-  let database: TestDatabase;
-  beforeEach(async () => {
-    database = await createTestDatabase('versions');
+  let opened: FreshDatabase | undefined;
+  afterEach(async () => {
+    await opened?.drop();
+    opened = undefined;
   });
-  afterEach(() => database?.drop());
 
   it('the start-up check refuses a watched table a migration left without its triggers (SQLite drops them with a rebuilt table)', async () => {
-    const opened = await openDatabase(database.config, { entities: [], migrations: practicesDefinition.migrations });
-    try {
-      await checkDataVersion(opened.dataSource, PRACTICE_DIRECTORY_VERSION);
-      const trigger = databaseKind === 'postgres' ? 'practice_directory_practice_changed' : 'practice_directory_practice_update';
-      await opened.dataSource.query(
-        databaseKind === 'postgres' ? `DROP TRIGGER "${trigger}" ON practice` : `DROP TRIGGER "${trigger}"`,
-      );
-      await expect(checkDataVersion(opened.dataSource, PRACTICE_DIRECTORY_VERSION)).rejects.toThrow(
-        `data version practice_directory no longer sees writes to practice (missing triggers: ${trigger})`,
-      );
-    } finally {
-      await opened.close();
-    }
+    opened = await openFreshDatabase('versions', practicesDefinition);
+    await checkDataVersion(opened.dataSource, PRACTICE_DIRECTORY_VERSION);
+    const trigger = databaseKind === 'postgres' ? 'practice_directory_practice_changed' : 'practice_directory_practice_update';
+    await opened.dataSource.query(
+      databaseKind === 'postgres' ? `DROP TRIGGER "${trigger}" ON practice` : `DROP TRIGGER "${trigger}"`,
+    );
+    await expect(checkDataVersion(opened.dataSource, PRACTICE_DIRECTORY_VERSION)).rejects.toThrow(
+      `data version practice_directory no longer sees writes to practice (missing triggers: ${trigger})`,
+    );
   });
 
   it('a history version, after the rollout migrations: changed by each event written (and, on PostgreSQL, by TRUNCATE)', async () => {
-    const opened = await openDatabase(database.config, {
-      entities: rolloutSchema.entities,
-      migrations: rolloutSchema.migrations,
+    const fresh = await openFreshDatabase('versions', rolloutSchema);
+    opened = fresh;
+    await checkDataVersion(fresh.dataSource, ROLLOUT_HISTORY_VERSION);
+    const version = () => readDataVersion(fresh.dataSource.manager, ROLLOUT_HISTORY_VERSION.name);
+    const first = await version();
+    expect(first).toMatch(/^[0-9a-f]{32}$/);
+    await opened.dataSource.getRepository(RolloutEventEntity).insert({
+      odsCode: 'V10001',
+      seq: 1,
+      kind: 'SCHEDULED',
+      at: new Date('2024-01-15T12:00:00.000Z'),
+      actorRole: 'supplier',
+      actorId: 'EMIS',
+      reason: null,
+      plannedSwitchOnAt: new Date('2024-02-01T08:00:00.000Z'),
+      noticeOverridden: false,
     });
-    try {
-      await checkDataVersion(opened.dataSource, ROLLOUT_HISTORY_VERSION);
-      const version = () => readDataVersion(opened.dataSource.manager, ROLLOUT_HISTORY_VERSION.name);
-      const first = await version();
-      expect(first).toMatch(/^[0-9a-f]{32}$/);
-      await opened.dataSource.getRepository(RolloutEventEntity).insert({
-        odsCode: 'V10001',
-        seq: 1,
-        kind: 'SCHEDULED',
-        at: new Date('2024-01-15T12:00:00.000Z'),
-        actorRole: 'supplier',
-        actorId: 'EMIS',
-        reason: null,
-        plannedSwitchOnAt: new Date('2024-02-01T08:00:00.000Z'),
-        noticeOverridden: false,
-      });
-      const second = await version();
-      expect(second).not.toBe(first);
-      if (databaseKind === 'postgres') {
-        await opened.dataSource.query('TRUNCATE rollout_event');
-        expect(await version()).not.toBe(second);
-      }
-    } finally {
-      await opened.close();
+    const second = await version();
+    expect(second).not.toBe(first);
+    if (databaseKind === 'postgres') {
+      await opened.dataSource.query('TRUNCATE rollout_event');
+      expect(await version()).not.toBe(second);
     }
   });
 });
 
 describe('writers of a watched table, racing', () => {
-  let database: TestDatabase;
-  beforeEach(async () => {
-    database = await createTestDatabase('racing');
+  let opened: FreshDatabase | undefined;
+  afterEach(async () => {
+    await opened?.drop();
+    opened = undefined;
   });
-  afterEach(() => database?.drop());
 
   it('two waves of several statements over the same practices: one is stored, the other is CONFLICT (no deadlock, nothing half-written)', async () => {
-    const opened = await openDatabase(database.config, {
-      entities: rolloutSchema.entities,
-      migrations: rolloutSchema.migrations,
-    });
-    try {
-      const store = new RolloutStore(opened.dataSource);
-      const event: RolloutEvent = {
-        kind: 'SCHEDULED',
-        at: new Date('2024-01-15T12:00:00.000Z'),
-        actor: { role: 'nhse', id: 'nhse-test' },
-        reason: null,
-        plannedSwitchOnAt: new Date('2024-03-01T08:00:00.000Z'),
-        noticeOverridden: false,
-      };
-      // Two statements each (200 rows a statement). The second wave's first statement touches no
-      // practice of the first wave's first, but the first wave's second statement meets it: with
-      // the version taken after each statement, each would wait for the other (a deadlock).
-      const codes = (from: number, count: number) => Array.from({ length: count }, (_, i) => `R${String(10000 + from + i)}`);
-      const [a, b, c] = [codes(0, 200), codes(200, 50), codes(250, 150)];
-      const wave = (order: string[]) => order.map((odsCode) => ({ odsCode, seq: 1, event }));
-      const first = [...a, ...b];
-      const second = [...b, ...c, ...a];
-      const outcomes = await Promise.allSettled([store.appendAll(wave(first)), store.appendAll(wave(second))]);
-      const refused = outcomes.flatMap((outcome) =>
-        outcome.status === 'rejected'
-          ? [(outcome.reason as { extensions?: { code?: string } }).extensions?.code ?? String(outcome.reason)]
-          : [],
-      );
-      expect(refused).toEqual(['CONFLICT']);
-      const stored = (await opened.dataSource.query<{ code: string }[]>('SELECT ods_code AS "code" FROM rollout_event')).map(
-        (row) => row.code,
-      );
-      const winner = outcomes[0].status === 'fulfilled' ? first : second;
-      expect(stored.sort()).toEqual([...winner].sort());
-    } finally {
-      await opened.close();
-    }
+    const fresh = await openFreshDatabase('racing', rolloutSchema);
+    opened = fresh;
+    const store = new RolloutStore(fresh.dataSource);
+    const event: RolloutEvent = {
+      kind: 'SCHEDULED',
+      at: new Date('2024-01-15T12:00:00.000Z'),
+      actor: { role: 'nhse', id: 'nhse-test' },
+      reason: null,
+      plannedSwitchOnAt: new Date('2024-03-01T08:00:00.000Z'),
+      noticeOverridden: false,
+    };
+    // Two statements each (200 rows a statement). The second wave's first statement touches no
+    // practice of the first wave's first, but the first wave's second statement meets it: with
+    // the version taken after each statement, each would wait for the other (a deadlock).
+    const codes = (from: number, count: number) => Array.from({ length: count }, (_, i) => `R${String(10000 + from + i)}`);
+    const [a, b, c] = [codes(0, 200), codes(200, 50), codes(250, 150)];
+    const wave = (order: string[]) => order.map((odsCode) => ({ odsCode, seq: 1, event }));
+    const first = [...a, ...b];
+    const second = [...b, ...c, ...a];
+    const outcomes = await Promise.allSettled([store.appendAll(wave(first)), store.appendAll(wave(second))]);
+    const refused = outcomes.flatMap((outcome) =>
+      outcome.status === 'rejected'
+        ? [(outcome.reason as { extensions?: { code?: string } }).extensions?.code ?? String(outcome.reason)]
+        : [],
+    );
+    expect(refused).toEqual(['CONFLICT']);
+    const stored = (await fresh.dataSource.query<{ code: string }[]>('SELECT ods_code AS "code" FROM rollout_event')).map(
+      (row) => row.code,
+    );
+    const winner = outcomes[0].status === 'fulfilled' ? first : second;
+    expect(stored.sort()).toEqual([...winner].sort());
   }, 30_000);
 });

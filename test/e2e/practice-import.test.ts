@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ManualClock } from '../../subgraphs/common/clock';
-import { openDatabase, type Database } from '../../subgraphs/common/database';
+import { openDatabase } from '../../subgraphs/common/database';
 import { IntegratedCareBoardEntity } from '../../subgraphs/practices/entities/integrated-care-board';
 import { PracticeEntity, type PracticeRow } from '../../subgraphs/practices/entities/practice';
 import { seedPractices } from '../../subgraphs/practices/seed';
@@ -12,7 +12,7 @@ import { practicesDefinition } from '../../subgraphs/practices/server';
 import { DEMO_PRACTICES } from '../../subgraphs/common/demo/practices';
 import { exitCodeOf, importPracticesFile, summaryOf, type ImportOutcome } from '../../scripts/import-practices';
 import { Scenario } from '../helpers/scenario';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { openFreshDatabase, type FreshDatabase } from '../helpers/database';
 import { startSupergraph } from '../helpers/supergraph';
 
 /**
@@ -37,21 +37,13 @@ const SAMPLE_GP_CODES = [
 ];
 
 describe('importing the ODS GP practice file', () => {
-  let database: TestDatabase;
-  let opened: Database;
+  let opened: FreshDatabase;
 
   beforeEach(async () => {
-    database = await createTestDatabase('practices');
-    opened = await openDatabase(database.config, {
-      entities: practicesDefinition.entities,
-      migrations: practicesDefinition.migrations,
-    });
+    opened = await openFreshDatabase('practices', practicesDefinition);
   });
 
-  afterEach(async () => {
-    await opened?.close();
-    await database?.drop();
-  });
+  afterEach(() => opened?.drop());
 
   const run = (file: string, now = '2024-05-01T10:00:00.000Z') =>
     importPracticesFile(file, opened.dataSource, { now: new Date(now) });
@@ -203,7 +195,7 @@ describe('importing the ODS GP practice file', () => {
   it('the imported practices read through the gateway: status, dates, supplier UNKNOWN, the status filter', async () => {
     imported(await run(SAMPLE));
     await opened.close();
-    const supergraph = await startSupergraph({ databases: { practices: database.config } });
+    const supergraph = await startSupergraph({ databases: { practices: opened.config } });
     try {
       const s = new Scenario(supergraph);
       const data = await s.ok<{

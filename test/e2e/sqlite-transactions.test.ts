@@ -1,7 +1,6 @@
-import { openDatabase, type Database } from '../../subgraphs/common/database';
 import { IntegratedCareBoardEntity } from '../../subgraphs/practices/entities/integrated-care-board';
 import { practicesDefinition } from '../../subgraphs/practices/server';
-import { createTestDatabase, databaseKind, type TestDatabase } from '../helpers/database';
+import { databaseKind, openFreshDatabase, type FreshDatabase } from '../helpers/database';
 
 /**
  * Transactions and the statements of other requests, on one data source as a service shares
@@ -9,8 +8,7 @@ import { createTestDatabase, databaseKind, type TestDatabase } from '../helpers/
  * takes turns), on PostgreSQL each transaction has its own. The guarantees are the same.
  */
 describe(`transactions among other requests (${databaseKind})`, () => {
-  let database: TestDatabase;
-  let opened: Database;
+  let opened: FreshDatabase;
   const icbs = async () =>
     (await opened.dataSource.getRepository(IntegratedCareBoardEntity).find({ order: { code: 'ASC' } })).map((icb) => icb.code);
   const insert = (code: string, manager = opened.dataSource.manager) =>
@@ -24,16 +22,9 @@ describe(`transactions among other requests (${databaseKind})`, () => {
   }
 
   beforeEach(async () => {
-    database = await createTestDatabase('transactions');
-    opened = await openDatabase(database.config, {
-      entities: practicesDefinition.entities,
-      migrations: practicesDefinition.migrations,
-    });
+    opened = await openFreshDatabase('transactions', practicesDefinition);
   });
-  afterEach(async () => {
-    await opened?.close();
-    await database?.drop();
-  });
+  afterEach(() => opened?.drop());
 
   it('two transactions of several statements at once: both commit, whole', async () => {
     const work = (codes: string[]) =>

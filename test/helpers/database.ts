@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { DatabaseConfig } from '../../subgraphs/common/config';
+import { openDatabase, type Database, type DatabaseOptions } from '../../subgraphs/common/database';
 
 /** The one suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -36,4 +37,29 @@ export async function createTestDatabase(name: string): Promise<TestDatabase> {
     config: { kind: 'sqlite', path: join(dir, `${name}.sqlite`) },
     drop: async () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A test database opened as a service opens it, with its config; `drop()` closes it and drops it. */
+export type FreshDatabase = Database & { config: DatabaseConfig; drop(): Promise<void> };
+
+/** A fresh test database, brought up to date with the given migrations. */
+export async function openFreshDatabase(
+  name: string,
+  schema: Pick<DatabaseOptions, 'entities' | 'migrations'>,
+): Promise<FreshDatabase> {
+  const database = await createTestDatabase(name);
+  try {
+    const opened = await openDatabase(database.config, { entities: schema.entities, migrations: schema.migrations });
+    return {
+      ...opened,
+      config: database.config,
+      drop: async () => {
+        await opened.close();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
 }
