@@ -104,7 +104,7 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
     '',
     '## Throughput and latency',
     '',
-    'Scenarios compared with each other (the gateways on one operation; scenarios 1 and 2) ran in alternating bursts, ' +
+    'Scenarios compared with each other (the gateways on one operation; scenarios 1 and 2; the first page at each record size) ran in alternating bursts, ' +
       `${settings.rounds} each; the figures are the median burst's, errors and wrong answers summed over every burst. ` +
       'Peak memory is the peak resident set, during the scenario, of each process that served it (MB).',
     '',
