@@ -4,14 +4,7 @@ import { decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pa
 import { SUPPLIER_LABELS, type Supplier } from '../common/suppliers';
 import { analyticsScope } from './authorization';
 import type { RolloutContext } from './context';
-import {
-  countRollout,
-  isOpenAt,
-  openInterval,
-  timelineInstants,
-  timelineLength,
-  type PracticeMember,
-} from './domain/rollout-figures';
+import { isOpenAt, openInterval, timelineInstants, timelineLength, type PracticeMember } from './domain/rollout-figures';
 import type { RolloutEvent } from './domain/rollout-event';
 import { deriveRolloutState, type RolloutState } from './domain/rollout-state';
 import type { QueryResolvers } from './generated/graphql';
@@ -66,7 +59,7 @@ export const analyticsQueries: Pick<
     const scope = analyticsScope(context);
     const at = notInFuture(asOf ?? context.now, context.now, 'asOf');
     const { members, histories, nationalLabel } = await figuresFor(context, scope);
-    return countRollout(members, histories, [at.getTime()], groupBy, nationalLabel)[0] ?? [];
+    return context.figures.count(members, histories, [at.getTime()], groupBy, nationalLabel)[0] ?? [];
   },
 
   rolloutTimeline: async (_parent, { from, to, interval, groupBy }, context) => {
@@ -78,7 +71,7 @@ export const analyticsQueries: Pick<
     }
     const instants = timelineInstants(from, to, interval);
     const { members, histories, nationalLabel } = await figuresFor(context, scope);
-    const counts = countRollout(members, histories, instants, groupBy, nationalLabel);
+    const counts = context.figures.count(members, histories, instants, groupBy, nationalLabel);
     return instants.map((at, i) => ({ at: new Date(at), counts: counts[i] ?? [] }));
   },
 

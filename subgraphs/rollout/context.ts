@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
 import type { NoticePolicy } from './domain/state-machine';
+import { KeptFigures } from './kept-figures';
 import { KeptHistories } from './kept-histories';
 import { createRolloutLoaders, type RolloutLoaders } from './loaders';
 import type { PracticeDirectory } from './practice-directory';
@@ -11,13 +12,16 @@ export interface RolloutContext extends RequestContext {
   rollout: RolloutStore;
   /** The minimum notice of a planned switch-on (configured). */
   policy: NoticePolicy;
+  /** Figures the process remembers for the inputs it keeps (one for every request). */
+  figures: KeptFigures;
 }
 
-/** Each request's context; what the process keeps across requests (the histories for national figures) lives here. */
+/** Each request's context; what the process keeps across requests (histories and figures for national figures) lives here. */
 export function rolloutContext(directory: PracticeDirectory, policy: NoticePolicy) {
   const kept = new KeptHistories();
+  const figures = new KeptFigures();
   return (base: RequestContext, dataSource: DataSource): RolloutContext => {
     const rollout = new RolloutStore(dataSource);
-    return { ...base, rollout, policy, loaders: createRolloutLoaders(rollout, directory, kept) };
+    return { ...base, rollout, policy, figures, loaders: createRolloutLoaders(rollout, directory, kept) };
   };
 }

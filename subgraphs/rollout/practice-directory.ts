@@ -14,14 +14,30 @@ export interface MembershipFilter {
 const isDay = (value: unknown): value is string | null =>
   value === null || (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value));
 
+/** Filtered kept memberships, by filter: the same frozen array each time, so figures over it can be remembered. */
+const filteredKept = new WeakMap<readonly PracticeMember[], Map<string, readonly PracticeMember[]>>();
+
 /** The members a filter keeps (an empty or missing part keeps all), in the order given. */
-export const membersMatching = (
+export function membersMatching(
   members: readonly PracticeMember[],
   { supplier, icbCode }: MembershipFilter,
-): readonly PracticeMember[] =>
-  !supplier && !icbCode
-    ? members
-    : members.filter((member) => (!supplier || member.supplier === supplier) && (!icbCode || member.icbCode === icbCode));
+): readonly PracticeMember[] {
+  if (!supplier && !icbCode) return members;
+  const key = `${supplier ?? ''}|${icbCode ?? ''}`;
+  const known = filteredKept.get(members)?.get(key);
+  if (known !== undefined) return known;
+  const matching = members.filter(
+    (member) => (!supplier || member.supplier === supplier) && (!icbCode || member.icbCode === icbCode),
+  );
+  if (!Object.isFrozen(members)) return matching;
+  let byFilter = filteredKept.get(members);
+  if (byFilter === undefined) {
+    byFilter = new Map();
+    filteredKept.set(members, byFilter);
+  }
+  byFilter.set(key, Object.freeze(matching));
+  return byFilter.get(key)!;
+}
 
 /**
  * What the practices subgraph (the owner) says about practices, asked over signed requests:

@@ -55,6 +55,23 @@ describe('analytics: kept inputs, read-after-write', () => {
     expect(group(counts, 'QA1')).toMatchObject({ total: 2, scheduled: 1, notScheduled: 1 });
   });
 
+  it('a plan that takes effect by itself counts from its very instant, though nothing was written', async () => {
+    const enabled = async () => group(await summary(), 'QA1')!.enabled;
+    try {
+      for (const [instant, expected] of [
+        ['2024-02-01T07:59:59.999Z', 0],
+        ['2024-02-01T08:00:00.000Z', 1],
+        ['2024-02-01T07:59:59.999Z', 0],
+        ['2024-02-01T08:00:00.000Z', 1],
+      ] as const) {
+        s.at(instant);
+        expect(await enabled()).toBe(expected);
+      }
+    } finally {
+      s.at(NOW);
+    }
+  });
+
   it('a practice moved to another ICB through the API is counted there in the very next figure', async () => {
     expect(group(await summary(), 'QA2')).toMatchObject({ total: 1 });
     await s.createPractice('V10002', 'EMIS', 'QA2');

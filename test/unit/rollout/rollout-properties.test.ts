@@ -8,6 +8,7 @@ import {
   type RolloutGrouping,
 } from '../../../subgraphs/rollout/domain/rollout-figures';
 import { deriveRolloutState, statusesAt, type RolloutState } from '../../../subgraphs/rollout/domain/rollout-state';
+import { KeptFigures } from '../../../subgraphs/rollout/kept-figures';
 import { decide, type NoticePolicy, type RolloutCommand } from '../../../subgraphs/rollout/domain/state-machine';
 import { instant, plusMs, supplier } from './rollout-builders';
 import { periodProblems } from './period-invariants';
@@ -238,6 +239,19 @@ describe('rollout properties', () => {
             row.map(({ label: _label, ...counts }) => counts),
           );
           expect(counted).toEqual(expected);
+
+          // Remembered figures over kept (frozen) inputs: the same counts, asked at these instants,
+          // then at nearby ones (often in the same stretches of time, so answered from memory).
+          const keptMembers = Object.freeze(members.map((m) => Object.freeze({ ...m })));
+          const keptHistories = new Map(
+            [...histories].map(([code, history]) => [code, Object.freeze(history.map((e) => Object.freeze({ ...e })))]),
+          );
+          const figures = new KeptFigures();
+          for (const asked of [instants, instants.map((at) => at + 30_000), instants, instants.map((at) => at - 60_000)]) {
+            expect(figures.count(keptMembers, keptHistories, asked, grouping, 'England')).toEqual(
+              countRollout(members, histories, asked, grouping, 'England'),
+            );
+          }
         },
       ),
       { numRuns: 1000 },
