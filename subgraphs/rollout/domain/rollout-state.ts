@@ -81,25 +81,6 @@ export function replay(history: readonly RolloutEvent[], limit: number, visit?: 
   return fold;
 }
 
-/**
- * The status at each of `instants` (ms, ascending), read from the history's steps: the same
- * answer as deriveRolloutState at each instant (a property test holds them together), at the
- * cost of one fold, for timelines over thousands of practices.
- */
-export function statusesAt(history: readonly RolloutEvent[], instants: readonly number[]): AccessStatus[] {
-  const steps = statusSteps(history);
-  const statuses: AccessStatus[] = [];
-  let step = -1;
-  let previous = -Infinity;
-  for (const instant of instants) {
-    if (!(instant >= previous)) throw new Error('statusesAt needs valid instants in ascending order');
-    previous = instant;
-    while (step + 1 < steps.length && steps[step + 1]!.from <= instant) step += 1;
-    statuses.push(step < 0 ? 'NOT_SCHEDULED' : steps[step]!.status);
-  }
-  return statuses;
-}
-
 /** From `from` (ms) until the next step's `from`, the practice's status was `status`. */
 export interface StatusStep {
   from: number;
@@ -114,7 +95,8 @@ const frozenSteps = new WeakMap<readonly RolloutEvent[], readonly StatusStep[]>(
  * The status as a step function of time, from one fold of the whole history: NOT_SCHEDULED
  * before the first step, then each step's status from its instant (ascending) until the next.
  * An event counts from its own instant and a plan from its planned instant, as in
- * deriveRolloutState (statusesAt reads these steps; a property test holds it to the derivation).
+ * deriveRolloutState (a property test holds the steps to it at every instant). Rollout figures
+ * over thousands of practices read these steps.
  */
 export function statusSteps(history: readonly RolloutEvent[]): readonly StatusStep[] {
   if (history.length === 0) return NO_STEPS;

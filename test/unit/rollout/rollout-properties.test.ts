@@ -7,7 +7,12 @@ import {
   type PracticeMember,
   type RolloutGrouping,
 } from '../../../subgraphs/rollout/domain/rollout-figures';
-import { deriveRolloutState, statusesAt, type RolloutState } from '../../../subgraphs/rollout/domain/rollout-state';
+import {
+  deriveRolloutState,
+  statusSteps,
+  type RolloutState,
+  type StatusStep,
+} from '../../../subgraphs/rollout/domain/rollout-state';
 import { KeptFigures } from '../../../subgraphs/rollout/kept-figures';
 import { decide, type NoticePolicy, type RolloutCommand } from '../../../subgraphs/rollout/domain/state-machine';
 import { instant, plusMs, supplier } from './rollout-builders';
@@ -176,18 +181,24 @@ describe('rollout properties', () => {
     );
   });
 
-  it('a timeline sweep gives, at every instant, the status deriving from scratch gives', () => {
+  /** The status the steps give at an instant: the last step at or before it, else NOT_SCHEDULED. */
+  const statusFromSteps = (steps: readonly StatusStep[], at: number) =>
+    [...steps].reverse().find((step) => step.from <= at)?.status ?? 'NOT_SCHEDULED';
+
+  it('the status steps give, at every instant, the status deriving from scratch gives', () => {
     const ascending = fc
       .array(fc.integer({ min: -5, max: 70 }), { maxLength: 12 })
       .map((minutes) => [...minutes].sort((a, b) => a - b).map((m) => onGrid(m).getTime()));
     fc.assert(
       fc.property(anyHistory, ascending, (history, instants) => {
         const expected = instants.map((at) => deriveRolloutState(history, new Date(at)).status);
-        expect(statusesAt(history, instants)).toEqual(expected);
-        // A frozen history (as the process keeps them) has its order worked out once: same answers, asked twice.
+        const steps = statusSteps(history);
+        expect(instants.map((at) => statusFromSteps(steps, at))).toEqual(expected);
+        expect(steps.map((step) => step.from)).toEqual([...steps.map((step) => step.from)].sort((a, b) => a - b));
+        // A frozen history (as the process keeps them) has its steps worked out once: same answers, asked twice.
         const frozen = Object.freeze(history.map((event) => Object.freeze({ ...event })));
-        expect(statusesAt(frozen, instants)).toEqual(expected);
-        expect(statusesAt(frozen, instants)).toEqual(expected);
+        expect(instants.map((at) => statusFromSteps(statusSteps(frozen), at))).toEqual(expected);
+        expect(instants.map((at) => statusFromSteps(statusSteps(frozen), at))).toEqual(expected);
       }),
       { numRuns: 500 },
     );
