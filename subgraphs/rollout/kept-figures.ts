@@ -8,13 +8,19 @@ import {
 } from './domain/rollout-figures';
 import { statusSteps } from './domain/rollout-state';
 
-/** Figures kept for one pair of kept inputs, by grouping, label and stretches of time; emptied when full. */
-const MAX_KEPT_FIGURES = 256;
+/**
+ * Counts (one group at one instant) kept for one pair of kept inputs, at most: about 20 MB.
+ * A national summary per ICB is 42, a 52-week timeline 2,184, a 1,000-day one 42,000. Emptied
+ * when full.
+ */
+const MAX_KEPT_COUNTS = 200_000;
 
 interface Stretches {
   /** Every instant (ms, ascending, once each) at which some count can change. */
   boundaries: number[];
   figures: Map<string, RolloutCounts[][]>;
+  /** How many counts `figures` holds. */
+  counts: number;
 }
 
 /** How many boundaries are at or before `at`: instants with the same number see the same counts. */
@@ -58,8 +64,15 @@ export class KeptFigures {
       figures = countRollout(members, histories, instants, grouping, nationalLabel).map((row) =>
         row.map((counts) => Object.freeze(counts)),
       );
-      if (stretches.figures.size >= MAX_KEPT_FIGURES) stretches.figures.clear();
-      stretches.figures.set(key, figures);
+      const counts = figures.reduce((sum, row) => sum + row.length, 0);
+      if (stretches.counts + counts > MAX_KEPT_COUNTS) {
+        stretches.figures.clear();
+        stretches.counts = 0;
+      }
+      if (counts <= MAX_KEPT_COUNTS) {
+        stretches.figures.set(key, figures);
+        stretches.counts += counts;
+      }
     }
     return figures;
   }
@@ -79,7 +92,7 @@ export class KeptFigures {
         for (const at of [open.from, open.to]) if (Number.isFinite(at)) instants.add(at);
         for (const step of statusSteps(histories.get(member.odsCode) ?? [])) instants.add(step.from);
       }
-      stretches = { boundaries: [...instants].sort((a, b) => a - b), figures: new Map() };
+      stretches = { boundaries: [...instants].sort((a, b) => a - b), figures: new Map(), counts: 0 };
       byHistories.set(histories, stretches);
     }
     return stretches;
