@@ -53,7 +53,9 @@ describe(`transactions among other requests (${databaseKind})`, () => {
     const write = insert('QO1');
     between.open();
     await expect(transaction).rejects.toThrow('roll back');
-    expect(await read).toEqual([]);
+    // It may or may not see the other request's committed QO1 (on PostgreSQL the two run side by
+    // side); it never sees the open transaction's QT1.
+    expect((await read).filter((code) => code !== 'QO1')).toEqual([]);
     await write;
     expect(await icbs()).toEqual(['QO1']);
   });
