@@ -1,5 +1,7 @@
 import type { AllHistories } from './kept-histories';
 import {
+  ascendingInstants,
+  countBefore,
   countRollout,
   openInterval,
   type PracticeMember,
@@ -23,18 +25,6 @@ interface Stretches {
   counts: number;
 }
 
-/** How many boundaries are at or before `at`: instants with the same number see the same counts. */
-function stretchOf(boundaries: readonly number[], at: number): number {
-  let low = 0;
-  let high = boundaries.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (boundaries[middle]! <= at) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
 /**
  * Rollout figures remembered for the inputs the process keeps (the frozen membership and
  * histories of kept-histories.ts and practice-directory.ts). A count changes only at an instant
@@ -54,10 +44,11 @@ export class KeptFigures {
     grouping: RolloutGrouping,
     nationalLabel: string,
   ): RolloutCounts[][] {
-    const ascending = instants.every((at, i) => !Number.isNaN(at) && (i === 0 || at >= instants[i - 1]!));
-    if (!Object.isFrozen(members) || !ascending) return countRollout(members, histories, instants, grouping, nationalLabel);
+    if (!Object.isFrozen(members) || !ascendingInstants(instants))
+      return countRollout(members, histories, instants, grouping, nationalLabel);
     const stretches = this.stretchesFor(members, histories);
-    const key = `${grouping}|${nationalLabel}|${instants.map((at) => stretchOf(stretches.boundaries, at)).join(',')}`;
+    // Instants with as many boundaries at or before them lie in the same stretch: they see the same counts.
+    const key = `${grouping}|${nationalLabel}|${instants.map((at) => countBefore(stretches.boundaries, at, true)).join(',')}`;
     let figures = stretches.figures.get(key);
     if (figures === undefined) {
       // Shared by every request that asks within the same stretches: frozen, so none can change them.

@@ -23,17 +23,24 @@ export interface RolloutCounts {
 const SLOT: Record<AccessStatus, 1 | 2 | 3 | 4> = { NOT_SCHEDULED: 1, SCHEDULED: 2, ENABLED: 3, PAUSED: 4 };
 const SLOTS = 5;
 
-/** The index of the first instant (ascending) at or after `at`; instants.length if none. */
-function firstAtOrAfter(instants: readonly number[], at: number): number {
+/**
+ * How many of the ascending `sorted` come before `at` (with `at` itself counted too when
+ * `includingAt`): the index of the first one at or after `at` (after it, when including).
+ */
+export function countBefore(sorted: readonly number[], at: number, includingAt = false): number {
   let low = 0;
-  let high = instants.length;
+  let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (instants[middle]! < at) low = middle + 1;
+    if (sorted[middle]! < at || (includingAt && sorted[middle] === at)) low = middle + 1;
     else high = middle;
   }
   return low;
 }
+
+/** Whether every instant is a number and none comes before the one ahead of it. */
+export const ascendingInstants = (instants: readonly number[]): boolean =>
+  instants.every((at, i) => !Number.isNaN(at) && (i === 0 || at >= instants[i - 1]!));
 
 /**
  * A practice counts at an instant when it was open then: on or after the London midnight
@@ -75,10 +82,7 @@ export function countRollout(
   grouping: RolloutGrouping,
   nationalLabel = 'England',
 ): RolloutCounts[][] {
-  instants.forEach((at, i) => {
-    if (Number.isNaN(at) || (i > 0 && at < instants[i - 1]!))
-      throw new Error('countRollout needs valid instants in ascending order');
-  });
+  if (!ascendingInstants(instants)) throw new Error('countRollout needs valid instants in ascending order');
   // Per group, the counts at instant i are tallies[i * SLOTS .. i * SLOTS + 4]: total, then by SLOT.
   const groups = new Map<string, { label: string; tallies: Int32Array }>();
   const groupFor = (key: string, label: string) => {
@@ -95,8 +99,8 @@ export function countRollout(
   // Each practice adds one to a slot over a run of instants: +1 where the run starts, -1 where it
   // ends (difference arrays, summed up below), so its cost is its few status steps, not the instants.
   const add = (tallies: Int32Array, slot: number, from: number, to: number) => {
-    const first = firstAtOrAfter(instants, from);
-    const end = firstAtOrAfter(instants, to);
+    const first = countBefore(instants, from);
+    const end = countBefore(instants, to);
     if (first >= end) return;
     tallies[first * SLOTS + slot] = tallies[first * SLOTS + slot]! + 1;
     tallies[end * SLOTS + slot] = tallies[end * SLOTS + slot]! - 1;
