@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_DATABASE_LIMITS, type DatabaseConfig } from './config';
 import { loggableError } from './safe-log';
+import { bindIntegersAsParameters } from './sqlite-parameters';
 import { oneTransactionAtATime } from './sqlite-transactions';
 
 /**
@@ -158,6 +159,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     if (config.kind === 'sqlite') await migrate(dataSource, config, options);
     // After the migrations and the seed, which run alone: from here requests share the connection.
     oneTransactionAtATime(dataSource);
+    bindIntegersAsParameters(dataSource);
   } catch (error) {
     await dataSource.destroy();
     throw error;

@@ -52,16 +52,42 @@ function londonOffsetMs(ms: number): number {
   return wallClockMs(wall, part('hour'), part('minute'), part('second')) - Math.floor(ms / 1000) * 1000;
 }
 
+/** Midnight at the start of a London calendar day, worked out from the clock (see londonMidnight). */
+function londonMidnightMs(day: CalendarDate): number | null {
+  const asIfUtc = wallClockMs(day);
+  let ms = asIfUtc - londonOffsetMs(asIfUtc);
+  ms = asIfUtc - londonOffsetMs(ms);
+  return !Number.isNaN(ms) && londonOffsetMs(ms) === asIfUtc - ms ? ms : null;
+}
+
+/** How many days each memory of midnights keeps (emptied when full). */
+const MAX_REMEMBERED_DAYS = 100_000;
+
+/** Days already worked out, by yyyymmdd; only plain day numbers are kept (years 1 to 99,999). */
+const midnightsByDay = new Map<number, number | null>();
+
+function dayNumber({ year, month, day }: CalendarDate): number | null {
+  const whole = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
+  return whole(year, 1, 99_999) && whole(month, 1, 12) && whole(day, 1, 31) ? (year * 100 + month) * 100 + day : null;
+}
+
 /**
  * Midnight at the start of a London calendar day. Clocks in the UK change at 01:00 UTC, never
  * at midnight, so the day's midnight exists and is unique; two steps settle the offset, and the
  * result is checked against the clock (null, so "not 16", if it ever does not read 00:00:00).
+ * Remembered by day, like londonDayStartMs: the age rule asks it for every entry of a page.
  */
 export function londonMidnight(day: CalendarDate): Date | null {
-  const asIfUtc = wallClockMs(day);
-  let ms = asIfUtc - londonOffsetMs(asIfUtc);
-  ms = asIfUtc - londonOffsetMs(ms);
-  return !Number.isNaN(ms) && londonOffsetMs(ms) === asIfUtc - ms ? new Date(ms) : null;
+  const key = dayNumber(day);
+  let ms = key === null ? undefined : midnightsByDay.get(key);
+  if (ms === undefined) {
+    ms = londonMidnightMs(day);
+    if (key !== null) {
+      if (midnightsByDay.size >= MAX_REMEMBERED_DAYS) midnightsByDay.clear();
+      midnightsByDay.set(key, ms);
+    }
+  }
+  return ms === null ? null : new Date(ms);
 }
 
 /**
@@ -71,7 +97,6 @@ export function londonMidnight(day: CalendarDate): Date | null {
  * (emptied when full).
  */
 const midnights = new Map<string, number | null>();
-const MAX_REMEMBERED_DAYS = 100_000;
 
 /** Milliseconds of midnight at the start of a London day given as YYYY-MM-DD; null for anything else. */
 export function londonDayStartMs(value: string): number | null {
