@@ -34,6 +34,7 @@ import { operationChoicePlugin } from './operation-choice';
 import { subgraphsReady } from './readiness';
 import { LIMITED_PARSING, requestLimitRules } from './request-limits';
 import { fieldSuggestions, introspectionPlugin } from './schema-discovery';
+import { valueCompletionPlugin } from './value-completion';
 import { DEFAULT_CALL_POLICY } from './signed-fetcher';
 import { SubgraphDataSource } from './subgraph-data-source';
 
@@ -109,6 +110,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       introspectionPlugin(),
       operationCostPlugin(),
       suggestions.plugin,
+      valueCompletionPlugin((paths) =>
+        logger.error({ paths }, 'a subgraph left fields it was asked for empty, without an error'),
+      ),
       {
         async requestDidStart({ contextValue }) {
           // Below info (LOG_LEVEL=warn, as in production and the benchmarks) nothing would be written: no hook at all.

@@ -10,6 +10,8 @@ import type { RolloutStore } from './rollout-store';
 export interface RolloutLoaders {
   history: DataLoader<string, RolloutEvent[]>;
   supplier: DataLoader<string, PracticeSupplier | null>;
+  /** Whether the practices subgraph knows a practice (see PracticeDirectory.known). */
+  known: DataLoader<string, boolean>;
   /** Practices with their ICB and supplier, matching the filter: the directory asked once per request. */
   membership(filter: MembershipFilter): Promise<readonly PracticeMember[]>;
   /** Every practice's history, asked for once per request however many figures ask. */
@@ -27,6 +29,10 @@ export function createRolloutLoaders(store: RolloutStore, directory: PracticeDir
     supplier: new DataLoader(async (codes) => {
       const suppliers = await directory.suppliers(codes);
       return codes.map((code) => suppliers.get(code) ?? null);
+    }),
+    known: new DataLoader(async (codes) => {
+      const known = await directory.known(codes);
+      return codes.map((code) => known.has(code));
     }),
     membership: async (filter) => membersMatching(await (members ??= directory.membership()), filter),
     allHistories: () => (allHistories ??= kept.read(store)),

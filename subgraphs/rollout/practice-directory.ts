@@ -51,6 +51,8 @@ export function membersMatching(
 export class PracticeDirectory {
   private readonly viewer = encodeViewer({ role: 'service', subject: 'rollout' });
   private readonly members = new VersionedSnapshot<readonly PracticeMember[]>();
+  /** The ODS codes of the last membership read (see `known`), and that membership. */
+  private lastCodes: { members: readonly PracticeMember[]; codes: ReadonlySet<string> } | undefined;
 
   constructor(
     private readonly url: string,
@@ -80,7 +82,24 @@ export class PracticeDirectory {
   async membership(): Promise<readonly PracticeMember[]> {
     const version = await this.call('query DirectoryVersion { practiceDirectoryVersion }', {}, 'practiceDirectoryVersion');
     if (typeof version !== 'string' || version.length === 0) throw new Error('practices subgraph gave no usable answer');
-    return this.members.read(version, () => this.readMembership());
+    const members = await this.members.read(version, () => this.readMembership());
+    if (this.lastCodes?.members !== members) this.lastCodes = { members, codes: new Set(members.map((m) => m.odsCode)) };
+    return members;
+  }
+
+  /**
+   * Which of these ODS codes name practices the practices subgraph knows. The practices
+   * subgraph never deletes a practice (a closed one is kept and marked), so a code in the last
+   * membership read is known without asking again: a patient's view costs the practices
+   * subgraph nothing, and goes on while it is down. Any other code costs the directory's
+   * version (and the membership, if it changed), and fails the request if the practices
+   * subgraph cannot answer.
+   */
+  async known(codes: readonly string[]): Promise<ReadonlySet<string>> {
+    const last = this.lastCodes?.codes;
+    if (last && codes.every((code) => last.has(code))) return last;
+    await this.membership();
+    return this.lastCodes!.codes;
   }
 
   private async readMembership(): Promise<readonly PracticeMember[]> {

@@ -15,14 +15,19 @@ export async function stateOf(practice: RolloutPracticeModel, context: RolloutCo
 
 export const practiceResolvers: Pick<Resolvers, 'Practice' | 'RolloutEvent' | 'PracticePause'> = {
   Practice: {
-    // The supplier comes from the practices subgraph (@requires). A practice it does not know
-    // (or a malformed code) gets no status at all: an error, never a made-up NOT_SCHEDULED.
-    __resolveReference: (reference) => {
+    // A practice the practices subgraph does not know (or a malformed code) gets no status at
+    // all: an error, never a made-up NOT_SCHEDULED. The staff fields require the supplier from
+    // the practices subgraph (@requires), which vouches for the practice; the status fields come
+    // with the code alone (from records, say), and the directory vouches for it.
+    __resolveReference: async (reference, context) => {
       const { odsCode, supplier } = reference as { odsCode?: unknown; supplier?: unknown };
-      if (typeof odsCode !== 'string' || !isPracticeOdsCode(odsCode) || !isPracticeSupplier(supplier)) {
-        throw notFound('The practice is not known');
+      if (typeof odsCode !== 'string' || !isPracticeOdsCode(odsCode)) throw notFound('The practice is not known');
+      if (supplier !== undefined) {
+        if (!isPracticeSupplier(supplier)) throw notFound('The practice is not known');
+        return { odsCode, supplier };
       }
-      return { odsCode, supplier };
+      if (!(await context.loaders.known.load(odsCode))) throw notFound('The practice is not known');
+      return { odsCode };
     },
     accessStatus: async (practice, _args, context) => (await stateOf(practice, context)).status,
     accessPeriods: async (practice, _args, context) => (await stateOf(practice, context)).periods,

@@ -52,8 +52,11 @@ describe('faults between the gateway and its subgraphs', () => {
   });
 
   it('a query whose connection drops is sent again too', async () => {
-    supergraph.faults.practices!.failNext(1, { kind: 'drop' });
+    const records = supergraph.faults.records!;
+    records.failNext(1, { kind: 'drop' });
+    const before = records.received;
     expect((await s.patientSees(NHS)).titles).toEqual(['Visible entry']);
+    expect(records.received - before).toBe(3); // me, dropped and sent again; then the page
   });
 
   it('a mutation is never sent twice: one 503, one attempt, an error, and nothing written', async () => {
@@ -94,15 +97,33 @@ describe('faults between the gateway and its subgraphs', () => {
     ],
   ];
 
-  describe.each(['rollout', 'practices'] as const)('the %s hop', (hop) => {
+  describe('the rollout hop', () => {
     it.each(FAULTS)('%s: the patient view shows nothing and says so', async (_name, fault) => {
-      supergraph.faults[hop]!.set(fault);
+      supergraph.faults.rollout!.set(fault);
       const response = await s.as(Scenario.patient(NHS), RECORD);
       expect(response.body.errors?.length).toBeGreaterThan(0);
       expect(JSON.stringify(response.body)).not.toContain('Visible entry');
       expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|ECONN|fault injected|oops|rollout|practices/);
-      supergraph.faults[hop]!.set({ kind: 'pass' });
+      supergraph.faults.rollout!.set({ kind: 'pass' });
       expect((await s.patientSees(NHS)).titles).toEqual(['Visible entry']);
+    });
+  });
+
+  // The patient view does not go through the practices subgraph (rollout vouches for the
+  // practice from its directory): what fails there is what comes from there, the practice's name.
+  describe('the practices hop', () => {
+    it.each(FAULTS)('%s: the patient view is not on it; the practice’s name fails, closed', async (_name, fault) => {
+      await s.patientSees(NHS);
+      supergraph.faults.practices!.set(fault);
+      const before = supergraph.faults.practices!.received;
+      expect((await s.patientSees(NHS)).titles).toEqual(['Visible entry']);
+      expect(supergraph.faults.practices!.received - before).toBe(0);
+      const named = await s.as(Scenario.patient(NHS), '{ me { registeredPractice { name } } }');
+      // An answer without the name and without an error too: the gateway's own report of it
+      // (extensions.valueCompletion) becomes the error it is (value-completion.ts).
+      expect(codes(named)).toContain('INTERNAL_SERVER_ERROR');
+      expect(JSON.stringify(named.body)).not.toMatch(/valueCompletion|Cannot return null/);
+      expect(JSON.stringify(named.body)).not.toMatch(/127\.0\.0\.1|ECONN|fault injected|oops|rollout|practices/);
     });
   });
 });

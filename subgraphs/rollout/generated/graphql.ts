@@ -147,10 +147,13 @@ export type PlannedSwitchOnInput = {
 };
 
 /**
- * The rollout subgraph's view of a practice: its automatic-access state. Every field requires
- * the practice's supplier from the practices subgraph, so a practice the practices subgraph
- * does not know is refused here instead of being given a status, and a supplier's access to
- * staff detail is checked against the owner's data, not a copy.
+ * The rollout subgraph's view of a practice: its automatic-access state. A practice the
+ * practices subgraph does not know is refused here instead of being given a status (rollout
+ * asks the practices subgraph's directory, which never forgets a practice: closed ones are kept
+ * and marked). The status fields need nothing else, so a patient's record is one fetch of
+ * rollout away from records. The staff fields require the practice's supplier from the
+ * practices subgraph, so a supplier's access to them is checked against the owner's data, not
+ * a copy.
  */
 export type Practice = {
   __typename?: 'Practice';
@@ -174,7 +177,7 @@ export type Practice = {
   plannedSwitchOnAt?: Maybe<Scalars['DateTime']['output']>;
   /** The whole rollout history, oldest first. Staff roles only: nhse, analyst, the practice's supplier and clinicians. */
   rolloutHistory: Array<RolloutEvent>;
-  /** Received from the practices subgraph. */
+  /** Received from the practices subgraph (for the staff fields). */
   supplier: GpSystemSupplier;
   /** The first switch-on instant; null if access was never switched on. */
   switchOnAt?: Maybe<Scalars['DateTime']['output']>;
@@ -483,84 +486,6 @@ export type FederationReferenceTypes = {
     ( { __typename: 'Practice' }
     & GraphQLRecursivePick<FederationTypes['Practice'], {"odsCode":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
-        | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
         | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
         | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
         | GraphQLRecursivePick<FederationTypes['Practice'], {"supplier":true}>
