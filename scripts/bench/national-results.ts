@@ -18,6 +18,8 @@ export interface ScenarioResult {
   rounds: number[];
   /** Each process's peak resident memory during the scenario, MB. */
   peakMemoryMb: Record<string, number>;
+  /** Each serving process's CPU time (user + system) per request, ms, over every burst. */
+  cpuMsPerRequest: Record<string, number>;
 }
 
 export interface NationalResults {
@@ -42,18 +44,31 @@ const memory = (peaks: Record<string, number>) =>
     .filter(([, mb]) => mb > 0)
     .map(([name, mb]) => `${name} ${mb}`)
     .join(', ');
+/** CPU ms per request: the total over the serving processes, then each (older results have none). */
+const cpuTotal = (s: ScenarioResult) => Object.values(s.cpuMsPerRequest ?? {}).reduce((sum, cpu) => sum + cpu, 0);
+const cpu = (s: ScenarioResult) =>
+  s.cpuMsPerRequest
+    ? `${cpuTotal(s).toFixed(2)} (${Object.entries(s.cpuMsPerRequest)
+        .map(([name, value]) => `${name} ${value.toFixed(2)}`)
+        .join(', ')})`
+    : '';
 
 /** The ratios the issue sets as targets, worked out from the same run's figures. */
 function targets(results: NationalResults): string[] {
   const on = datasetLabel(results.datasets[0]!);
-  const find = (name: string, target: string) =>
-    results.scenarios.find((s) => s.dataset === on && s.name === name && s.target === target)?.result;
+  const scenario = (name: string, target: string) =>
+    results.scenarios.find((s) => s.dataset === on && s.name === name && s.target === target);
+  const find = (name: string, target: string) => scenario(name, target)?.result;
   const lines: string[] = [];
-  const first = find('1. patient first page', 'ours');
-  const direct = find('2. patient first page, records subgraph directly (signed)', 'records');
-  if (first && direct) {
+  const firstScenario = scenario('1. patient first page', 'ours');
+  const directScenario = scenario('2. patient first page, records subgraph directly (signed)', 'records');
+  if (firstScenario && directScenario) {
+    const [first, direct] = [firstScenario.result, directScenario.result];
     lines.push(
-      `- Federation's cost: scenario 1 through our gateway gives ${int(first.reqPerSec)} req/s, the records subgraph asked directly ${int(direct.reqPerSec)} req/s: ${(first.reqPerSec / direct.reqPerSec).toFixed(2)} of it (target: at least 0.5).`,
+      `- Federation's cost: scenario 1 through our gateway gives ${int(first.reqPerSec)} req/s, the records subgraph asked directly ${int(direct.reqPerSec)} req/s: ${(first.reqPerSec / direct.reqPerSec).toFixed(2)} of it (target: at least 0.5).` +
+        (firstScenario.cpuMsPerRequest && directScenario.cpuMsPerRequest
+          ? ` CPU per request: ${cpu(firstScenario)} ms against ${cpu(directScenario)} ms.`
+          : ''),
     );
   }
   const names = [...new Set(results.scenarios.filter((s) => s.target === 'hive').map((s) => s.name))];
@@ -82,7 +97,7 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
   const scenarioRows = results.scenarios.map(
     (s) =>
       `| ${s.dataset} | ${s.name} | ${s.target} | ${int(s.result.reqPerSec)} | ${ms(s.result.p50Ms)} | ${ms(s.result.p99Ms)} | ` +
-      `${s.result.errors} | ${s.result.wrong}/${s.result.checked} | ${s.rounds.length > 1 ? s.rounds.map(int).join(', ') : ''} | ${memory(s.peakMemoryMb)} |`,
+      `${s.result.errors} | ${s.result.wrong}/${s.result.checked} | ${s.rounds.length > 1 ? s.rounds.map(int).join(', ') : ''} | ${cpu(s)} | ${memory(s.peakMemoryMb)} |`,
   );
   const costRows = results.costs.map(
     (c) =>
@@ -106,10 +121,11 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
     '',
     'Scenarios compared with each other (the gateways on one operation; scenarios 1 and 2; the first page at each record size) ran in alternating bursts, ' +
       `${settings.rounds} each; the figures are the median burst's, errors and wrong answers summed over every burst. ` +
+      'CPU is the CPU time (user and system) each process that served the scenario spent per request, over every burst, in ms: the total, then each. ' +
       'Peak memory is the peak resident set, during the scenario, of each process that served it (MB).',
     '',
-    '| data set | scenario | served by | req/s | p50 ms | p99 ms | errors | wrong / checked | each round, req/s | peak memory MB |',
-    '|---|---|---|---:|---:|---:|---:|---:|---|---|',
+    '| data set | scenario | served by | req/s | p50 ms | p99 ms | errors | wrong / checked | each round, req/s | CPU ms per request | peak memory MB |',
+    '|---|---|---|---:|---:|---:|---:|---:|---|---|---|',
     ...scenarioRows,
     '',
     ...(results.answers.length ? ['## Does each gateway answer correctly?', '', answersTable(results.answers), ''] : []),

@@ -264,7 +264,9 @@ async function runOn(
           ];
     for (const members of groups.values()) {
       const rounds = members.length > 1 ? settings.rounds : 1;
-      const bursts = new Map<Scenario, { result: LoadResult; memory: Record<string, number> }[]>(members.map((m) => [m, []]));
+      const bursts = new Map<Scenario, { result: LoadResult; memory: Record<string, number>; cpuMs: Record<string, number> }[]>(
+        members.map((m) => [m, []]),
+      );
       const burst = (scenario: Scenario, seconds: number) =>
         runLoad({
           ...scenario.load,
@@ -277,8 +279,10 @@ async function runOn(
         for (const scenario of round % 2 ? [...members].reverse() : members) {
           const watched = servers(scenario.target);
           resetPeakMemory(watched);
+          const cpuBefore = watched.map((process) => process.cpuMs());
           const result = await burst(scenario, settings.seconds);
-          bursts.get(scenario)!.push({ result, memory: peakMemoryMb(watched) });
+          const cpuMs = Object.fromEntries(watched.map((process, i) => [process.name, process.cpuMs() - cpuBefore[i]!]));
+          bursts.get(scenario)!.push({ result, memory: peakMemoryMb(watched), cpuMs });
         }
       }
       for (const scenario of members) {
@@ -297,6 +301,12 @@ async function runOn(
         const memory: Record<string, number> = {};
         for (const run of runs)
           for (const [name, mb] of Object.entries(run.memory)) memory[name] = Math.max(memory[name] ?? 0, mb);
+        // CPU time per request over every burst: steadier than throughput on a shared machine.
+        const requests = runs.reduce((total, run) => total + run.result.requests, 0);
+        const cpuMsPerRequest: Record<string, number> = {};
+        for (const run of runs)
+          for (const [name, cpu] of Object.entries(run.cpuMs)) cpuMsPerRequest[name] = (cpuMsPerRequest[name] ?? 0) + cpu;
+        for (const name of Object.keys(cpuMsPerRequest)) cpuMsPerRequest[name] = requests ? cpuMsPerRequest[name]! / requests : 0;
         log(
           `${scenario.name} [${scenario.target}]: ${describeLoad(result)} (rounds: ${runs.map((r) => Math.round(r.result.reqPerSec)).join(', ')} req/s)`,
         );
@@ -307,6 +317,7 @@ async function runOn(
           result,
           rounds: runs.map((r) => r.result.reqPerSec),
           peakMemoryMb: memory,
+          cpuMsPerRequest,
         });
       }
     }

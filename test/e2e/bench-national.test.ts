@@ -59,6 +59,14 @@ onSqlite('npm run bench', () => {
       });
       expect(scenario.result.requests).toBeGreaterThan(0);
       expect(scenario.peakMemoryMb[scenario.target === 'ours' ? 'gateway' : scenario.target]).toBeGreaterThan(0);
+      // The CPU each serving process spent per request: the records subgraph alone when asked directly.
+      const served = Object.keys(scenario.cpuMsPerRequest).sort();
+      expect(served).toEqual(
+        scenario.target === 'records'
+          ? ['records']
+          : ['practices', 'records', 'rollout', scenario.target === 'ours' ? 'gateway' : scenario.target].sort(),
+      );
+      expect(scenario.cpuMsPerRequest[scenario.target === 'ours' ? 'gateway' : scenario.target]).toBeGreaterThan(0);
     }
 
     // Compared scenarios ran in alternating bursts; the others once.
@@ -92,6 +100,9 @@ onSqlite('npm run bench', () => {
 
     const markdown = readFileSync(join(dir, 'results', 'national.md'), 'utf8');
     expect(markdown).toContain('## Targets');
+    expect(markdown).toMatch(
+      /Federation's cost: .* CPU per request: [\d.]+ \([^)]*gateway [\d.]+[^)]*\) ms against [\d.]+ \(records [\d.]+\) ms\./,
+    );
     expect(markdown).toContain('## Does each gateway answer correctly?');
     expect(JSON.parse(readFileSync(join(dir, 'results', 'national.json'), 'utf8'))).toMatchObject({ settings: { seconds: 1 } });
   });
