@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { namedQuery, rawInstant as instant, rawText as text, type Params } from '../common/named-query';
 import type { RecordEntryType } from './domain/record-entry-type';
 import type { VisibleWindow } from './domain/visible-window';
 import type { RecordEntryRow } from './entities/record-entry';
@@ -27,8 +28,6 @@ export interface ClinicalViewQuery {
 
 const ENTRY_COLUMNS =
   'id, nhs_number, type, title, body, recorded_at, filed_at, available_at, hidden_from_patient, hidden_reason, recorded_by';
-
-export type Params = Record<string, unknown>;
 
 /** Conditions of one patient's visible entries; parameter names are made unique by `k`. */
 function patientViewConditions(query: PatientViewQuery, k: number, params: Params): string {
@@ -65,18 +64,8 @@ function afterCondition(after: { at: number; id: string } | null, column: string
   return `(${column} < :ca${k} OR (${column} = :ca${k} AND id < :ci${k}))`;
 }
 
-export function run(dataSource: DataSource, sql: string, params: Params): Promise<Record<string, unknown>[]> {
-  const [text, values] = dataSource.driver.escapeQueryWithParameters(sql, params);
-  return dataSource.query(text, values);
-}
-
-const instant = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(Number(value)));
-
-/** A text column as the driver returned it; anything else means the row is not what we stored. */
-function text(value: unknown): string {
-  if (typeof value !== 'string') throw new TypeError('Unexpected value in a text column');
-  return value;
-}
+/** Runs one of these statements (the raw rows). */
+export const run = (dataSource: DataSource, sql: string, params: Params) => namedQuery(dataSource, sql, params);
 
 export function toEntryRow(raw: Record<string, unknown>): RecordEntryRow {
   return {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../common/database';
+import { namedQuery, rawText } from '../common/named-query';
 import type { ExclusionEventFacts } from './domain/exclusion';
 import { ChangeLogEntity, type ChangeLogRow } from './entities/change-log';
 import { ExclusionEventEntity, type ExclusionEventRow } from './entities/exclusion-event';
@@ -18,16 +19,38 @@ export class RecordsStore {
     return this.dataSource.getRepository(RecordEntryEntity);
   }
 
-  patientsByNhsNumber(nhsNumbers: readonly string[]): Promise<PatientRow[]> {
-    return this.patients.findBy({ nhsNumber: In([...nhsNumbers]) });
+  /** Every request reads these two: hand-written SQL of constant text (named-query.ts). */
+  async patientsByNhsNumber(nhsNumbers: readonly string[]): Promise<PatientRow[]> {
+    const rows = await namedQuery(
+      this.dataSource,
+      'SELECT nhs_number, ods_code, date_of_birth, registered_at FROM patient WHERE nhs_number IN (:...nhsNumbers)',
+      { nhsNumbers: [...nhsNumbers] },
+    );
+    return rows.map((row) => ({
+      nhsNumber: rawText(row.nhs_number),
+      odsCode: rawText(row.ods_code),
+      dateOfBirth: rawText(row.date_of_birth),
+      registeredAt: new Date(Number(row.registered_at)),
+    }));
   }
 
   async exclusions(nhsNumbers: readonly string[]): Promise<Map<string, ExclusionEventRow[]>> {
-    const rows = await this.dataSource
-      .getRepository(ExclusionEventEntity)
-      .find({ where: { nhsNumber: In([...nhsNumbers]) }, order: { at: 'ASC', id: 'ASC' } });
+    const rows = await namedQuery(
+      this.dataSource,
+      'SELECT id, nhs_number, snomed_code, at, reason, recorded_by FROM exclusion_event WHERE nhs_number IN (:...nhsNumbers) ORDER BY at ASC, id ASC',
+      { nhsNumbers: [...nhsNumbers] },
+    );
     const byPatient = new Map<string, ExclusionEventRow[]>(nhsNumbers.map((nhs) => [nhs, []]));
-    for (const row of rows) byPatient.get(row.nhsNumber)?.push(row);
+    for (const row of rows) {
+      byPatient.get(rawText(row.nhs_number))?.push({
+        id: Number(row.id),
+        nhsNumber: rawText(row.nhs_number),
+        snomedCode: rawText(row.snomed_code),
+        at: new Date(Number(row.at)),
+        reason: row.reason === null ? null : rawText(row.reason),
+        recordedBy: rawText(row.recorded_by),
+      });
+    }
     return byPatient;
   }
 

@@ -1,18 +1,10 @@
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../common/database';
+import { namedQuery } from '../common/named-query';
 import { readDataVersion, type DataVersionSpec } from '../common/data-version';
 import { conflict } from '../common/errors';
 import type { RolloutEvent } from './domain/rollout-event';
 import { RolloutEventEntity, type RolloutEventRow } from './entities/rollout-event';
-
-const toEvent = (row: RolloutEventRow): RolloutEvent => ({
-  kind: row.kind as RolloutEvent['kind'],
-  at: row.at,
-  actor: { role: row.actorRole as RolloutEvent['actor']['role'], id: row.actorId },
-  reason: row.reason,
-  plannedSwitchOnAt: row.plannedSwitchOnAt,
-  noticeOverridden: row.noticeOverridden === true,
-});
 
 interface RawEventRow {
   odsCode: string;
@@ -24,6 +16,11 @@ interface RawEventRow {
   plannedSwitchOnAt: string | number | null;
   noticeOverridden: boolean | number | string;
 }
+
+/** The columns of a RawEventRow, as a SELECT list. */
+const RAW_EVENT_COLUMNS =
+  'ods_code AS "odsCode", kind AS "kind", at AS "at", actor_role AS "actorRole", actor_id AS "actorId", reason AS "reason", ' +
+  'planned_switch_on_at AS "plannedSwitchOnAt", notice_overridden AS "noticeOverridden"';
 
 /** A raw row as an event: bigint instants arrive as strings from PostgreSQL, booleans as 0/1 from SQLite. */
 const fromRaw = (row: RawEventRow): RolloutEvent => ({
@@ -57,11 +54,14 @@ export class RolloutStore {
 
   /** Every history asked for, in one query; a practice with no events gets []. */
   async histories(codes: readonly string[]): Promise<Map<string, RolloutEvent[]>> {
-    const rows = await this.dataSource
-      .getRepository(RolloutEventEntity)
-      .find({ where: { odsCode: In([...codes]) }, order: { odsCode: 'ASC', seq: 'ASC' } });
+    // Every patient's page reads one: hand-written SQL of constant text (named-query.ts).
+    const rows = await namedQuery<RawEventRow>(
+      this.dataSource,
+      `SELECT ${RAW_EVENT_COLUMNS} FROM rollout_event WHERE ods_code IN (:...codes) ORDER BY ods_code ASC, seq ASC`,
+      { codes: [...codes] },
+    );
     const byCode = new Map<string, RolloutEvent[]>(codes.map((code) => [code, []]));
-    for (const row of rows) byCode.get(row.odsCode)?.push(toEvent(row));
+    for (const row of rows) byCode.get(row.odsCode)?.push(fromRaw(row));
     return byCode;
   }
 
@@ -75,22 +75,11 @@ export class RolloutStore {
    * (no entity hydration), since a national timeline reads every event there is.
    */
   async allHistories(): Promise<Map<string, RolloutEvent[]>> {
-    const rows = await this.dataSource
-      .getRepository(RolloutEventEntity)
-      .createQueryBuilder('e')
-      .select([
-        'e.ods_code AS "odsCode"',
-        'e.kind AS "kind"',
-        'e.at AS "at"',
-        'e.actor_role AS "actorRole"',
-        'e.actor_id AS "actorId"',
-        'e.reason AS "reason"',
-        'e.planned_switch_on_at AS "plannedSwitchOnAt"',
-        'e.notice_overridden AS "noticeOverridden"',
-      ])
-      .orderBy('e.ods_code', 'ASC')
-      .addOrderBy('e.seq', 'ASC')
-      .getRawMany<RawEventRow>();
+    const rows = await namedQuery<RawEventRow>(
+      this.dataSource,
+      `SELECT ${RAW_EVENT_COLUMNS} FROM rollout_event ORDER BY ods_code ASC, seq ASC`,
+      {},
+    );
     const byCode = new Map<string, RolloutEvent[]>();
     for (const row of rows) {
       const event = fromRaw(row);
