@@ -32,6 +32,8 @@ export interface SubgraphDefinition<C extends RequestContext> extends Omit<Datab
   seedDemoData?(dataSource: DataSource, clock: Clock): Promise<void>;
   /** Data versions the service relies on, checked before it serves (see data-version.ts). */
   dataVersions?: readonly DataVersionSpec[];
+  /** Other checks of the database before it serves; each throws to stop the start. */
+  startupChecks?: readonly ((dataSource: DataSource) => Promise<void>)[];
 }
 
 export function subgraphTypeDefs(name: string) {
@@ -57,6 +59,7 @@ export async function startSubgraph<C extends RequestContext>(
   });
   try {
     for (const spec of definition.dataVersions ?? []) await checkDataVersion(database.dataSource, spec);
+    for (const check of definition.startupChecks ?? []) await check(database.dataSource);
     const schema = buildSubgraphSchema([
       {
         typeDefs: subgraphTypeDefs(config.name),

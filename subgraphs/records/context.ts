@@ -3,6 +3,7 @@ import type { RequestContext } from '../common/request-context';
 import { AccessLogStore } from './access-log-store';
 import { AppRegistry } from './app-registry';
 import type { AppDecision } from './domain/app-access';
+import { KeptCounts } from './kept-counts';
 import { createRecordsLoaders, type RecordsLoaders } from './loaders';
 import { RateLimiter, type RateLimitPolicy } from './rate-limiter';
 import { RecordsStore } from './records-store';
@@ -19,9 +20,10 @@ export interface RecordsContext extends RequestContext {
   rateLimitTaken?: Promise<boolean>;
 }
 
-export const recordsContext =
-  (rateLimit: RateLimitPolicy) =>
-  (base: RequestContext, dataSource: DataSource): RecordsContext => {
+/** Each request's context; the counts kept between requests (kept-counts.ts) live here, one for the process. */
+export const recordsContext = (rateLimit: RateLimitPolicy) => {
+  const keptCounts = new KeptCounts();
+  return (base: RequestContext, dataSource: DataSource): RecordsContext => {
     const records = new RecordsStore(dataSource);
     const accessLog = new AccessLogStore(dataSource);
     const apps = new AppRegistry(dataSource);
@@ -31,6 +33,7 @@ export const recordsContext =
       apps,
       accessLog,
       rateLimiter: new RateLimiter(dataSource, rateLimit),
-      loaders: createRecordsLoaders(records, apps, accessLog),
+      loaders: createRecordsLoaders(records, apps, accessLog, keptCounts),
     };
   };
+};

@@ -18,6 +18,8 @@ export interface PatientViewQuery {
   /** Keyset cursor: entries strictly older than (availableAt, id). */
   after: { at: number; id: string } | null;
   limit: number;
+  /** The patient's record version, read with their row before this query (for the kept count: kept-counts.ts). */
+  recordVersion?: string;
 }
 
 export interface ClinicalViewQuery {
@@ -104,23 +106,39 @@ export async function patientViewPages(dataSource: DataSource, queries: readonly
   return (await run(dataSource, ...patientViewPagesStatement(queries))).map(toEntryRow);
 }
 
-/** The statement of patientViewCounts, with its named parameters (exported for the query-plan test). */
+/**
+ * The statement of patientViewCounts, with its named parameters (exported for the query-plan
+ * test). Beside each count, the earliest availability after the window's end of any entry of the
+ * patient's not hidden from them (one index seek): until then the count cannot grow by time alone.
+ */
 export function patientViewCountsStatement(queries: readonly PatientViewQuery[]): [string, Params] {
   const params: Params = {};
-  const parts = queries.map(
-    (query, k) =>
-      `SELECT CAST(:p${k} AS VARCHAR(10)) AS nhs_number, COUNT(*) AS n FROM record_entry WHERE ${patientViewConditions(query, k, params)}`,
-  );
+  const parts = queries.map((query, k) => {
+    const conditions = patientViewConditions(query, k, params);
+    const next = `SELECT MIN(available_at) FROM record_entry WHERE nhs_number = :p${k} AND hidden_from_patient = :notHidden AND available_at > :na${k}`;
+    return `SELECT CAST(:p${k} AS VARCHAR(10)) AS nhs_number, COUNT(*) AS n, (${next}) AS next_at FROM record_entry WHERE ${conditions}`;
+  });
   return [parts.join(' UNION ALL '), params];
+}
+
+/** What a patient sees in all, and the instant (ms) after the window when that may next grow by time alone. */
+export interface PatientViewCount {
+  count: number;
+  nextAvailableAt: number | null;
 }
 
 /** One statement: how many entries each patient sees in all. */
 export async function patientViewCounts(
   dataSource: DataSource,
   queries: readonly PatientViewQuery[],
-): Promise<Map<string, number>> {
+): Promise<Map<string, PatientViewCount>> {
   const rows = await run(dataSource, ...patientViewCountsStatement(queries));
-  return new Map(rows.map((row) => [text(row.nhs_number), Number(row.n)]));
+  return new Map(
+    rows.map((row) => [
+      text(row.nhs_number),
+      { count: Number(row.n), nextAvailableAt: row.next_at === null ? null : Number(row.next_at) },
+    ]),
+  );
 }
 
 /** One statement: each patient's clinical page, newest recorded first. */

@@ -14,6 +14,7 @@ import {
   type ClinicalViewQuery,
   type PatientViewQuery,
 } from './entry-queries';
+import type { KeptCounts } from './kept-counts';
 import type { RecordsStore } from './records-store';
 
 /**
@@ -71,7 +72,12 @@ async function perDistinctPatient<Q extends { nhsNumber: string }, R>(
   return queries.map((query) => position.get(query)!);
 }
 
-export function createRecordsLoaders(store: RecordsStore, apps: AppRegistry, accessLog: AccessLogStore): RecordsLoaders {
+export function createRecordsLoaders(
+  store: RecordsStore,
+  apps: AppRegistry,
+  accessLog: AccessLogStore,
+  keptCounts: KeptCounts,
+): RecordsLoaders {
   const { dataSource } = store;
   return {
     patient: new DataLoader(async (nhsNumbers) => {
@@ -90,12 +96,22 @@ export function createRecordsLoaders(store: RecordsStore, apps: AppRegistry, acc
       (queries) => perDistinctPatient(queries, async (batch) => pagesFor(batch, await patientViewPages(dataSource, batch))),
       { cacheKeyFn: queryKey },
     ),
+    // A count kept from an earlier request is reused only when counting again would give it (kept-counts.ts).
     patientViewCount: new DataLoader<PatientViewQuery, number, string>(
-      (queries) =>
-        perDistinctPatient(queries, async (batch) => {
+      async (queries) => {
+        const kept = queries.map((query) => keptCounts.get(query, query.recordVersion));
+        const toCount = queries.filter((_, i) => kept[i] === undefined);
+        const counted = await perDistinctPatient(toCount, async (batch) => {
           const counts = await patientViewCounts(dataSource, batch);
-          return batch.map((query) => counts.get(query.nhsNumber) ?? 0);
-        }),
+          return batch.map((query) => counts.get(query.nhsNumber));
+        });
+        toCount.forEach((query, i) => {
+          const made = counted[i];
+          if (made) keptCounts.keep(query, query.recordVersion, made.count, made.nextAvailableAt);
+        });
+        let next = 0;
+        return kept.map((count) => count ?? counted[next++]?.count ?? 0);
+      },
       { cacheKeyFn: queryKey },
     ),
     clinicalView: new DataLoader<ClinicalViewQuery, RecordEntryRow[], string>(

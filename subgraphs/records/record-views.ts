@@ -57,7 +57,13 @@ export async function patientView(
     limit,
     (row) => encodeCursor([row.availableAt!.getTime(), row.id]),
     (row) => row,
-    () => context.loaders.patientViewCount.load({ ...query, after: null, limit: 0 }),
+    () =>
+      context.loaders.patientViewCount.load({
+        ...query,
+        after: null,
+        limit: 0,
+        ...(patient.recordVersion ? { recordVersion: patient.recordVersion } : {}),
+      }),
   );
 }
 

@@ -23,7 +23,7 @@ export class RecordsStore {
   async patientsByNhsNumber(nhsNumbers: readonly string[]): Promise<PatientRow[]> {
     const rows = await namedQuery(
       this.dataSource,
-      'SELECT nhs_number, ods_code, date_of_birth, registered_at FROM patient WHERE nhs_number IN (:...nhsNumbers)',
+      'SELECT nhs_number, ods_code, date_of_birth, registered_at, record_version FROM patient WHERE nhs_number IN (:...nhsNumbers)',
       { nhsNumbers: [...nhsNumbers] },
     );
     return rows.map((row) => ({
@@ -31,6 +31,7 @@ export class RecordsStore {
       odsCode: rawText(row.ods_code),
       dateOfBirth: rawText(row.date_of_birth),
       registeredAt: new Date(Number(row.registered_at)),
+      recordVersion: rawText(row.record_version),
     }));
   }
 

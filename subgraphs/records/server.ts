@@ -10,13 +10,20 @@ import { RecordEntryEntity } from './entities/record-entry';
 import { CreateRecords1764000000002 } from './migrations/1764000000002-create-records';
 import { AddAppsAndLogs1764100000002 } from './migrations/1764100000002-add-apps-and-logs';
 import { PatientViewCoveringIndex1764200000002 } from './migrations/1764200000002-patient-view-covering-index';
+import { PatientRecordVersion1764400000002 } from './migrations/1764400000002-patient-record-version';
+import { checkRecordVersion } from './record-version';
 import { resolvers } from './resolvers';
 import { seedRecords } from './seed';
 
 /** The records database: its entities and migrations, in order (the bench data set builds on them too). */
 export const recordsSchema = {
   entities: [PatientEntity, RecordEntryEntity, ExclusionEventEntity, ApprovedAppEntity, AccessLogEntity, ChangeLogEntity],
-  migrations: [CreateRecords1764000000002, AddAppsAndLogs1764100000002, PatientViewCoveringIndex1764200000002],
+  migrations: [
+    CreateRecords1764000000002,
+    AddAppsAndLogs1764100000002,
+    PatientViewCoveringIndex1764200000002,
+    PatientRecordVersion1764400000002,
+  ],
 };
 
 /** Builds and starts the records subgraph from a config object; no I/O at import time. */
@@ -28,6 +35,7 @@ export function startRecordsSubgraph(config: SubgraphConfig, options: StartOptio
       resolvers,
       contextFor: recordsContext(config.appRateLimit),
       seedDemoData: seedRecords,
+      startupChecks: [checkRecordVersion],
     },
     options,
   );

@@ -7,6 +7,8 @@ export interface PatientRow {
   /** YYYY-MM-DD */
   dateOfBirth: string;
   registeredAt: Date;
+  /** Kept by the database (record-version.ts); never written by the service. */
+  recordVersion?: string;
 }
 
 export const PatientEntity = new EntitySchema<PatientRow>({
@@ -17,5 +19,6 @@ export const PatientEntity = new EntitySchema<PatientRow>({
     odsCode: { name: 'ods_code', type: 'varchar', length: 6 },
     dateOfBirth: { name: 'date_of_birth', type: 'varchar', length: 10 },
     registeredAt: { name: 'registered_at', ...instantColumn },
+    recordVersion: { name: 'record_version', type: 'varchar', length: 32, default: '', insert: false, update: false },
   },
 });
