@@ -12,7 +12,6 @@ import type { DataSource, QueryRunner } from 'typeorm';
 const NEW_VERSION_SQLITE = 'lower(hex(randomblob(16)))';
 const NEW_VERSION_POSTGRES = "replace(gen_random_uuid()::text, '-', '')";
 const FUNCTION = 'patient_record_version_bump';
-const SQLITE_TRIGGERS = ['insert', 'update', 'delete'].map((what) => `patient_record_version_${what}`);
 const POSTGRES_TRIGGERS = ['patient_record_version_changed', 'patient_record_version_truncated'];
 
 const isPostgres = (queryRunner: QueryRunner) => queryRunner.dataSource.options.type === 'postgres';
@@ -49,19 +48,28 @@ export async function createRecordVersion(queryRunner: QueryRunner): Promise<voi
     );
     return;
   }
-  await queryRunner.query(`UPDATE "patient" SET "record_version" = ${NEW_VERSION_SQLITE}`);
-  const touch = (row: 'NEW' | 'OLD') =>
-    `UPDATE "patient" SET "record_version" = ${NEW_VERSION_SQLITE} WHERE "nhs_number" = ${row}."nhs_number";`;
-  await queryRunner.query(
-    `CREATE TRIGGER "patient_record_version_insert" AFTER INSERT ON "record_entry" BEGIN ${touch('NEW')} END`,
-  );
-  await queryRunner.query(
-    `CREATE TRIGGER "patient_record_version_update" AFTER UPDATE ON "record_entry" BEGIN ${touch('OLD')} ${touch('NEW')} END`,
-  );
-  await queryRunner.query(
-    `CREATE TRIGGER "patient_record_version_delete" AFTER DELETE ON "record_entry" BEGIN ${touch('OLD')} END`,
-  );
+  await queryRunner.query(SQLITE_NEW_VERSIONS);
+  for (const trigger of SQLITE_RECORD_VERSION_TRIGGERS) await queryRunner.query(trigger.create);
 }
+
+const touch = (row: 'NEW' | 'OLD') =>
+  `UPDATE "patient" SET "record_version" = ${NEW_VERSION_SQLITE} WHERE "nhs_number" = ${row}."nhs_number";`;
+
+/** Gives every patient a new version (SQLite). */
+export const SQLITE_NEW_VERSIONS = `UPDATE "patient" SET "record_version" = ${NEW_VERSION_SQLITE}`;
+
+/**
+ * SQLite's triggers, as the migration creates them. The bench data set's bulk load drops them
+ * while it writes millions of entries, then gives every patient a version and creates them again.
+ */
+export const SQLITE_RECORD_VERSION_TRIGGERS: readonly { name: string; create: string }[] = [
+  { what: 'insert', body: touch('NEW') },
+  { what: 'update', body: `${touch('OLD')} ${touch('NEW')}` },
+  { what: 'delete', body: touch('OLD') },
+].map(({ what, body }) => ({
+  name: `patient_record_version_${what}`,
+  create: `CREATE TRIGGER "patient_record_version_${what}" AFTER ${what.toUpperCase()} ON "record_entry" BEGIN ${body} END`,
+}));
 
 /** Migration step back. */
 export async function dropRecordVersion(queryRunner: QueryRunner): Promise<void> {
@@ -69,7 +77,7 @@ export async function dropRecordVersion(queryRunner: QueryRunner): Promise<void>
     for (const name of POSTGRES_TRIGGERS) await queryRunner.query(`DROP TRIGGER IF EXISTS "${name}" ON "record_entry"`);
     await queryRunner.query(`DROP FUNCTION IF EXISTS ${FUNCTION}()`);
   } else {
-    for (const name of SQLITE_TRIGGERS) await queryRunner.query(`DROP TRIGGER IF EXISTS "${name}"`);
+    for (const { name } of SQLITE_RECORD_VERSION_TRIGGERS) await queryRunner.query(`DROP TRIGGER IF EXISTS "${name}"`);
   }
   await queryRunner.query(`ALTER TABLE "patient" DROP COLUMN "record_version"`);
 }
@@ -93,7 +101,9 @@ export async function checkRecordVersion(dataSource: DataSource): Promise<void> 
     postgres ? [schema] : [],
   );
   const present = new Set(rows.map((row) => row.name));
-  const missing = (postgres ? POSTGRES_TRIGGERS : SQLITE_TRIGGERS).filter((name) => !present.has(name));
+  const missing = (postgres ? POSTGRES_TRIGGERS : SQLITE_RECORD_VERSION_TRIGGERS.map((trigger) => trigger.name)).filter(
+    (name) => !present.has(name),
+  );
   if (missing.length > 0) {
     throw new Error(
       `patients' record versions no longer see writes to record_entry (missing triggers: ${missing.join(', ')}); ` +

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inOneTurn } from '../../subgraphs/common/sqlite-transactions';
 import { checkRecordVersion } from '../../subgraphs/records/record-version';
 import { recordsSchema } from '../../subgraphs/records/server';
 import { insertPatientsWithEntries, testNhsNumbers } from '../helpers/bulk-records';
@@ -174,6 +175,19 @@ describe('the record version’s start-up check', () => {
     await expect(checkRecordVersion(opened.dataSource)).rejects.toThrow(
       `patients' record versions no longer see writes to record_entry (missing triggers: ${trigger})`,
     );
+  });
+
+  it('goes back whole (its triggers and column) and comes again', async () => {
+    opened = await openFreshDatabase('record-version', recordsSchema);
+    const dataSource = opened.dataSource;
+    await inOneTurn(dataSource, () => dataSource.undoLastMigration());
+    await expect(checkRecordVersion(dataSource)).rejects.toThrow('missing triggers');
+    const runner = dataSource.createQueryRunner();
+    const columns = (await runner.getTable('patient'))!.columns.map((column) => column.name);
+    await runner.release();
+    expect(columns).not.toContain('record_version');
+    await inOneTurn(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
+    await checkRecordVersion(dataSource);
   });
 
   it('gives every patient a new version with each write to their entries, and on PostgreSQL with TRUNCATE', async () => {

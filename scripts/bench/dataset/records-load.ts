@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SQLITE_NEW_VERSIONS, SQLITE_RECORD_VERSION_TRIGGERS } from '../../../subgraphs/records/record-version';
 import type { Progress } from '../../progress-bar';
 import type { PatientPlan } from './patient-plan';
 import { entriesOf } from './records-rows';
@@ -49,6 +50,10 @@ export function loadRecords(
       }
     })();
 
+    // Each patient's record version is kept by a trigger per entry written (record-version.ts):
+    // millions of those would triple the load. Dropped while loading; every patient gets a
+    // version at the end, and the triggers come back as the migration made them.
+    for (const { name } of SQLITE_RECORD_VERSION_TRIGGERS) db.exec(`DROP TRIGGER "${name}"`);
     let entries = 0;
     let next = 0;
     const writeSome = db.transaction(() => {
@@ -77,6 +82,10 @@ export function loadRecords(
       writeSome();
       progress.update(entries);
     }
+    db.transaction(() => {
+      db.exec(SQLITE_NEW_VERSIONS);
+      for (const { create } of SQLITE_RECORD_VERSION_TRIGGERS) db.exec(create);
+    })();
     if (entries <= 1_000_000 && (db.pragma('foreign_key_check') as unknown[]).length > 0)
       throw new Error('An entry refers to no patient');
     db.pragma('journal_mode = WAL');
