@@ -56,6 +56,20 @@ describe('the count of a patient’s entries, kept between requests', () => {
   const records = () => supergraph.subgraphs.records.database.dataSource;
   const param = (n: number) => (databaseKind === 'postgres' ? `$${n}` : '?');
 
+  /** An entry written at a SQL prompt, past the service: available when filed, else when recorded. */
+  async function typedIn(
+    nhsNumber: string,
+    entry: { type: string; title: string; recordedAt: string; filedAt: string | null },
+  ): Promise<void> {
+    const recordedAt = Date.parse(entry.recordedAt);
+    const filedAt = entry.filedAt === null ? null : Date.parse(entry.filedAt);
+    await records().query(
+      `INSERT INTO record_entry (id, nhs_number, type, title, body, recorded_at, filed_at, available_at, hidden_from_patient, hidden_reason, recorded_by)
+       VALUES (${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(param).join(', ')})`,
+      [randomUUID(), nhsNumber, entry.type, entry.title, 'b', recordedAt, filedAt, filedAt ?? recordedAt, false, null, 'dba'],
+    );
+  }
+
   it('is counted once, then reused (one statement fewer) for a later page of the same patient', async () => {
     const patient = await newPatient();
     const first = await page(patient);
@@ -72,23 +86,7 @@ describe('the count of a patient’s entries, kept between requests', () => {
     expect((await page(patient)).total).toBe(9);
     await s.hideEntry(practice, id);
     expect((await page(patient)).total).toBe(8);
-    await records().query(
-      `INSERT INTO record_entry (id, nhs_number, type, title, body, recorded_at, filed_at, available_at, hidden_from_patient, hidden_reason, recorded_by)
-       VALUES (${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(param).join(', ')})`,
-      [
-        randomUUID(),
-        patient,
-        'APPOINTMENT',
-        'typed in',
-        'b',
-        Date.parse('2024-05-01T00:00:00.000Z'),
-        null,
-        Date.parse('2024-05-01T00:00:00.000Z'),
-        false,
-        null,
-        'dba',
-      ],
-    );
+    await typedIn(patient, { type: 'APPOINTMENT', title: 'typed in', recordedAt: '2024-05-01T00:00:00.000Z', filedAt: null });
     expect((await page(patient)).total).toBe(9);
     await records().query(
       `UPDATE record_entry SET hidden_from_patient = ${param(1)} WHERE nhs_number = ${param(2)} AND title = ${param(3)}`,
@@ -104,24 +102,12 @@ describe('the count of a patient’s entries, kept between requests', () => {
 
   it('counts an entry from the very instant it becomes available, with no write in between', async () => {
     const patient = await newPatient();
-    const later = Date.parse('2024-06-01T10:00:00.000Z');
-    await records().query(
-      `INSERT INTO record_entry (id, nhs_number, type, title, body, recorded_at, filed_at, available_at, hidden_from_patient, hidden_reason, recorded_by)
-       VALUES (${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(param).join(', ')})`,
-      [
-        randomUUID(),
-        patient,
-        'TEST_RESULT',
-        'filed later',
-        'b',
-        Date.parse('2024-06-01T08:00:00.000Z'),
-        later,
-        later,
-        false,
-        null,
-        'lab',
-      ],
-    );
+    await typedIn(patient, {
+      type: 'TEST_RESULT',
+      title: 'filed later',
+      recordedAt: '2024-06-01T08:00:00.000Z',
+      filedAt: '2024-06-01T10:00:00.000Z',
+    });
     s.at('2024-06-01T09:00:00.000Z');
     expect((await page(patient)).total).toBe(8);
     s.at('2024-06-01T09:59:59.999Z');
