@@ -113,15 +113,7 @@ export async function checkDataVersion(dataSource: DataSource, spec: DataVersion
   const postgres = dataSource.options.type === 'postgres';
   for (const table of spec.tables) {
     const expected = postgres ? ['changed'] : ['insert', 'update', 'delete'];
-    const rows = await dataSource.query<{ name: string }[]>(
-      postgres
-        ? `SELECT t.tgname AS "name" FROM pg_trigger t
-             JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE c.relname = $1 AND n.nspname = current_schema() AND t.tgenabled <> 'D' AND NOT t.tgisinternal`
-        : `SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`,
-      [table],
-    );
-    const present = new Set(rows.map((row) => row.name));
+    const present = await triggersOn(dataSource, table);
     const missing = expected.map((what) => `${spec.name}_${table}_${what}`).filter((name) => !present.has(name));
     if (missing.length > 0) {
       throw new Error(
@@ -130,4 +122,23 @@ export async function checkDataVersion(dataSource: DataSource, spec: DataVersion
       );
     }
   }
+}
+
+/**
+ * The names of the enabled triggers on a table of the service's schema. On PostgreSQL the
+ * schema is named where one is configured: the service's own user may not be granted the schema
+ * yet when it starts (the grants may come after), and current_schema() then reads null.
+ */
+export async function triggersOn(dataSource: DataSource, table: string): Promise<Set<string>> {
+  const postgres = dataSource.options.type === 'postgres';
+  const schema = postgres ? ((dataSource.options as { schema?: string }).schema ?? null) : null;
+  const rows = await dataSource.query<{ name: string }[]>(
+    postgres
+      ? `SELECT t.tgname AS "name" FROM pg_trigger t
+           JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relname = $1 AND n.nspname = COALESCE($2, current_schema()) AND t.tgenabled <> 'D' AND NOT t.tgisinternal`
+      : `SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`,
+    postgres ? [table, schema] : [table],
+  );
+  return new Set(rows.map((row) => row.name));
 }

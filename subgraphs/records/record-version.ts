@@ -1,4 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import { triggersOn } from '../common/data-version';
 
 /**
  * A version of each patient's entries, kept by the database in `patient.record_version`: every
@@ -89,18 +90,7 @@ export async function dropRecordVersion(queryRunner: QueryRunner): Promise<void>
  */
 export async function checkRecordVersion(dataSource: DataSource): Promise<void> {
   const postgres = dataSource.options.type === 'postgres';
-  // The schema by name where one is configured: the service's own user may not be granted the
-  // schema yet when it starts (the grants may come after), and current_schema() then reads null.
-  const schema = postgres ? ((dataSource.options as { schema?: string }).schema ?? null) : null;
-  const rows = await dataSource.query<{ name: string }[]>(
-    postgres
-      ? `SELECT t.tgname AS "name" FROM pg_trigger t
-           JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relname = 'record_entry' AND n.nspname = COALESCE($1, current_schema()) AND t.tgenabled <> 'D' AND NOT t.tgisinternal`
-      : `SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'record_entry'`,
-    postgres ? [schema] : [],
-  );
-  const present = new Set(rows.map((row) => row.name));
+  const present = await triggersOn(dataSource, 'record_entry');
   const missing = (postgres ? POSTGRES_TRIGGERS : SQLITE_RECORD_VERSION_TRIGGERS.map((trigger) => trigger.name)).filter(
     (name) => !present.has(name),
   );
