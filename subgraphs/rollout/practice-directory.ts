@@ -14,6 +14,17 @@ export interface MembershipFilter {
 const isDay = (value: unknown): value is string | null =>
   value === null || (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value));
 
+/** The ODS codes of each kept membership, worked out once. */
+const codesOfKept = new WeakMap<readonly PracticeMember[], ReadonlySet<string>>();
+function codesOf(members: readonly PracticeMember[]): ReadonlySet<string> {
+  let codes = codesOfKept.get(members);
+  if (codes === undefined) {
+    codes = new Set(members.map((member) => member.odsCode));
+    codesOfKept.set(members, codes);
+  }
+  return codes;
+}
+
 /** Filtered kept memberships, by filter: the same frozen array each time, so figures over it can be remembered. */
 const filteredKept = new WeakMap<readonly PracticeMember[], Map<string, readonly PracticeMember[]>>();
 
@@ -51,8 +62,8 @@ export function membersMatching(
 export class PracticeDirectory {
   private readonly viewer = encodeViewer({ role: 'service', subject: 'rollout' });
   private readonly members = new VersionedSnapshot<readonly PracticeMember[]>();
-  /** The ODS codes of the last membership read (see `known`), and that membership. */
-  private lastCodes: { members: readonly PracticeMember[]; codes: ReadonlySet<string> } | undefined;
+  /** The last membership read (see `known`). */
+  private lastRead: readonly PracticeMember[] | undefined;
 
   constructor(
     private readonly url: string,
@@ -83,7 +94,7 @@ export class PracticeDirectory {
     const version = await this.call('query DirectoryVersion { practiceDirectoryVersion }', {}, 'practiceDirectoryVersion');
     if (typeof version !== 'string' || version.length === 0) throw new Error('practices subgraph gave no usable answer');
     const members = await this.members.read(version, () => this.readMembership());
-    if (this.lastCodes?.members !== members) this.lastCodes = { members, codes: new Set(members.map((m) => m.odsCode)) };
+    this.lastRead = members;
     return members;
   }
 
@@ -96,10 +107,11 @@ export class PracticeDirectory {
    * subgraph cannot answer.
    */
   async known(codes: readonly string[]): Promise<ReadonlySet<string>> {
-    const last = this.lastCodes?.codes;
-    if (last && codes.every((code) => last.has(code))) return last;
-    await this.membership();
-    return this.lastCodes!.codes;
+    if (this.lastRead) {
+      const last = codesOf(this.lastRead);
+      if (codes.every((code) => last.has(code))) return last;
+    }
+    return codesOf(await this.membership());
   }
 
   private async readMembership(): Promise<readonly PracticeMember[]> {
