@@ -20,6 +20,12 @@ export interface BenchSettings {
   connections: number;
   /** The same for the analysts' scenarios (a few analysts at once, each figure 100-200 ms of work). */
   analystConnections: number;
+  /**
+   * Connections for scenarios 1 and 2 run again at capacity: enough requests in flight that the
+   * page's three processes keep the machine's cores busy, as the records subgraph alone keeps its
+   * one core busy with far fewer. 0 leaves that pair out.
+   */
+  capacityConnections: number;
   /** Processes of each gateway (ours: GATEWAY_WORKERS; Hive Gateway: as many). */
   gatewayWorkers: number;
   /** Run the same supergraph through Hive Gateway too. */
@@ -41,6 +47,7 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
       BENCH_WARMUP_SECONDS: z.coerce.number().int().min(0).max(120).default(3),
       BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(10),
       BENCH_ANALYST_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(4),
+      BENCH_CAPACITY_CONNECTIONS: z.coerce.number().int().min(0).max(1000).default(32),
       BENCH_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
       BENCH_HIVE: flag.default(true),
     })
@@ -56,6 +63,7 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     warmupSeconds: parsed.BENCH_WARMUP_SECONDS,
     connections: parsed.BENCH_CONNECTIONS,
     analystConnections: parsed.BENCH_ANALYST_CONNECTIONS,
+    capacityConnections: parsed.BENCH_CAPACITY_CONNECTIONS,
     gatewayWorkers: parsed.BENCH_GATEWAY_WORKERS,
     hive: parsed.BENCH_HIVE,
   };

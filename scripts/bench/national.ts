@@ -23,9 +23,18 @@ import { measureRequestCosts, type RequestCost } from './request-costs';
 import { startOurServices, type OurServices, type ServiceProcess } from './service-process';
 import { OTHER_GATEWAYS, startOtherGateway, type GatewayName } from './other-gateway';
 import { compareAnswers, type OperationAnswers, type ProbeOperation } from './hive/answers';
-import { datasetLabel, writeNationalResults, type NationalResults, type ScenarioResult } from './national-results';
+import {
+  AT_CAPACITY,
+  datasetLabel,
+  SCENARIO_1,
+  SCENARIO_2,
+  writeNationalResults,
+  type NationalResults,
+  type ScenarioResult,
+} from './national-results';
 
 const SUBGRAPH_FILES = ['practices.sqlite', 'rollout.sqlite', 'records.sqlite'];
+const CAPACITY = 'scenarios 1 and 2 at capacity';
 
 /**
  * A fresh copy of the data set for one run: the services write to their databases (an access
@@ -169,13 +178,14 @@ async function runOn(
       return () => ({ authorization: `Bearer ${next()}` });
     };
     for (const [target, url] of Object.entries(urls) as [GatewayName, string][]) {
+      const firstPage: Scenario & { operation: string } = {
+        name: SCENARIO_1,
+        operation: 'patient first page',
+        target,
+        load: { url, query: PATIENT_FIRST_PAGE, headersFor: rotateTokens(typicalTokens), check: checks.patientFirstPage },
+      };
       const gatewayScenarios: (Scenario & { operation: string })[] = [
-        {
-          name: '1. patient first page',
-          operation: 'patient first page',
-          target,
-          load: { url, query: PATIENT_FIRST_PAGE, headersFor: rotateTokens(typicalTokens), check: checks.patientFirstPage },
-        },
+        firstPage,
         {
           name: 'two hops: me + registeredPractice',
           operation: 'me + registeredPractice',
@@ -223,20 +233,25 @@ async function runOn(
           return { body, sign: subgraphSigner(services.signingSecret, viewer) };
         }),
       );
-      plan.push({
-        name: '2. patient first page, records subgraph directly (signed)',
-        group: '1. patient first page',
-        target: 'records',
-        load: {
-          url: services.urls.records,
-          query: RECORDS_FIRST_PAGE,
-          requestFor: () => {
-            const { body, sign } = direct();
-            return { body, headers: sign(body) };
-          },
-          check: checks.recordsFirstPage,
+      const directLoad: Scenario['load'] = {
+        url: services.urls.records,
+        query: RECORDS_FIRST_PAGE,
+        requestFor: () => {
+          const { body, sign } = direct();
+          return { body, headers: sign(body) };
         },
-      });
+        check: checks.recordsFirstPage,
+      };
+      plan.push({ name: SCENARIO_2, group: SCENARIO_1, target: 'records', load: directLoad });
+      // Scenarios 1 and 2 again at capacity: with 10 connections the page, three calls deep, leaves
+      // part of the cores idle while its requests wait on one another; scenario 2 fills its one core.
+      if (full && settings.capacityConnections > 0) {
+        const capacity = { group: CAPACITY, connections: settings.capacityConnections };
+        plan.push(
+          { ...capacity, name: `${SCENARIO_1}${AT_CAPACITY}`, target, load: firstPage.load },
+          { ...capacity, name: `${SCENARIO_2}${AT_CAPACITY}`, target: 'records', load: directLoad },
+        );
+      }
       // Scenario 1 as a patient's entries grow, in alternating bursts so the sizes compare fairly.
       for (const [i, sample] of samples.entries()) {
         const reference = await sendOnce(url, sampleTokens[i]!, PATIENT_FIRST_PAGE);

@@ -27,7 +27,7 @@ onSqlite('npm run bench', () => {
   it('runs every scenario through both gateways and the records subgraph, checked, and writes the results', async () => {
     const tiny = { preset: 'small' as const, practices: 300, patients: 300, quiet: true };
     const results = await nationalBench({
-      settings: { ...benchSettings({}), seconds: 1, rounds: 2, warmupSeconds: 0, connections: 4 },
+      settings: { ...benchSettings({}), seconds: 1, rounds: 2, warmupSeconds: 0, connections: 4, capacityConnections: 8 },
       dataset: { ...tiny, entries: 20_000, dir: join(dir, 'data-large') },
       comparedWith: { ...tiny, entries: 15_000, dir: join(dir, 'data-small') },
       resultsDir: join(dir, 'results'),
@@ -45,8 +45,14 @@ onSqlite('npm run bench', () => {
         expect.stringMatching(/20000 entries \| 1\. patient first page, 10,000 entries \| ours$/),
         expect.stringMatching(/20000 entries \| 1\. patient first page \| hive$/),
         expect.stringMatching(/15000 entries \| 1\. patient first page \| ours$/),
+        expect.stringMatching(/20000 entries \| 1\. patient first page, at capacity \| ours$/),
+        expect.stringMatching(
+          /20000 entries \| 2\. patient first page, records subgraph directly \(signed\), at capacity \| records$/,
+        ),
       ]),
     );
+    // The pair at capacity is run on the main data set only, with its own connections.
+    expect(ran.filter((name) => name.includes('at capacity'))).toHaveLength(2);
     for (const scenario of results.scenarios) {
       expect({
         scenario: `${scenario.name} ${scenario.target}`,
@@ -102,6 +108,9 @@ onSqlite('npm run bench', () => {
     expect(markdown).toContain('## Targets');
     expect(markdown).toMatch(
       /Federation's cost: .* CPU per request: [\d.]+ \([^)]*gateway [\d.]+[^)]*\) ms against [\d.]+ \(records [\d.]+\) ms\./,
+    );
+    expect(markdown).toMatch(
+      /Federation's cost at capacity \(8 connections\): [\d,]+ req\/s against [\d,]+: [\d.]+ of it \(target: at least 0\.5\)\. Cores kept busy by the serving processes: [\d.]+ for the page, [\d.]+ for the records subgraph alone \(at 4 connections: [\d.]+ and [\d.]+\)\./,
     );
     expect(markdown).toContain('## Does each gateway answer correctly?');
     expect(JSON.parse(readFileSync(join(dir, 'results', 'national.json'), 'utf8'))).toMatchObject({ settings: { seconds: 1 } });
