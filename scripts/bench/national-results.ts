@@ -81,9 +81,9 @@ function targets(results: NationalResults): string[] {
         (first.cpuMsPerRequest && direct.cpuMsPerRequest ? ` CPU per request: ${cpu(first)} ms against ${cpu(direct)} ms.` : ''),
     );
   }
-  const full = pair(AT_CAPACITY);
-  if (full) {
-    const { first, direct, ratio } = full;
+  const atCapacity = pair(AT_CAPACITY);
+  if (atCapacity) {
+    const { first, direct, ratio } = atCapacity;
     lines.push(
       `- Federation's cost at capacity (${results.settings.capacityConnections} connections): ${int(first.result.reqPerSec)} req/s against ${int(direct.result.reqPerSec)}: ${ratio.toFixed(2)} of it (target: at least 0.5). ` +
         `Cores kept busy by the serving processes: ${busyCores(first).toFixed(2)} for the page, ${busyCores(direct).toFixed(2)} for the records subgraph alone` +

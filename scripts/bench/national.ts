@@ -243,8 +243,9 @@ async function runOn(
         check: checks.recordsFirstPage,
       };
       plan.push({ name: SCENARIO_2, group: SCENARIO_1, target: 'records', load: directLoad });
-      // Scenarios 1 and 2 again at capacity: with 10 connections the page, three calls deep, leaves
-      // part of the cores idle while its requests wait on one another; scenario 2 fills its one core.
+      // Scenarios 1 and 2 again at capacity: with the few connections of the other scenarios the page,
+      // three calls deep, leaves part of the cores idle while its requests wait on one another;
+      // scenario 2 fills its one core.
       if (full && settings.capacityConnections > 0) {
         const capacity = { group: CAPACITY, connections: settings.capacityConnections };
         plan.push(

@@ -51,7 +51,7 @@ onSqlite('npm run bench', () => {
         ),
       ]),
     );
-    // The pair at capacity is run on the main data set only, with its own connections.
+    // The pair at capacity runs on the main data set only.
     expect(ran.filter((name) => name.includes('at capacity'))).toHaveLength(2);
     for (const scenario of results.scenarios) {
       expect({
