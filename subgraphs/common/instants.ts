@@ -6,6 +6,27 @@ import type { ValueTransformer } from 'typeorm';
  * with no driver time-zone conversion to get wrong. DATE values (dates of birth) are
  * stored as YYYY-MM-DD text.
  */
+/**
+ * An instant as the database returned it: a number, or a string of digits from PostgreSQL's
+ * bigint; null stays null. Anything else means the row is not what we stored, and is an error,
+ * never a guess (an empty or null value read as a number would be 1970, before every switch-on).
+ * Used by the entity columns and by the hand-written reads (named-query.ts) alike.
+ */
+export function fromStoredInstant(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  const ms = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : NaN;
+  const instant = new Date(ms);
+  if (Number.isNaN(instant.getTime())) throw new TypeError('Unexpected value in an instant column');
+  return instant;
+}
+
+/** The same for a column that is never null: a null there is an error too. */
+export function fromRequiredInstant(value: unknown): Date {
+  const instant = fromStoredInstant(value);
+  if (!instant) throw new TypeError('Unexpected null in an instant column');
+  return instant;
+}
+
 export const instantTransformer: ValueTransformer = {
   to(value: Date | null | undefined): number | null | undefined {
     if (value === undefined || value === null) return value;
@@ -13,9 +34,7 @@ export const instantTransformer: ValueTransformer = {
     if (Number.isNaN(ms)) throw new TypeError('Refusing to store an invalid instant');
     return ms;
   },
-  from(value: string | number | null): Date | null {
-    return value === null || value === undefined ? null : new Date(Number(value));
-  },
+  from: fromStoredInstant,
 };
 
 export const instantColumn = { type: 'bigint', transformer: instantTransformer } as const;

@@ -16,10 +16,6 @@ export function namedQuery<T = Record<string, unknown>>(dataSource: DataSource, 
   return dataSource.query<T[]>(text, values);
 }
 
-/** An instant column as the driver returned it (a number, or a string from PostgreSQL); null stays null. */
-export const rawInstant = (value: unknown): Date | null =>
-  value === null || value === undefined ? null : new Date(Number(value));
-
 /** A text column as the driver returned it; anything else means the row is not what we stored. */
 export function rawText(value: unknown): string {
   if (typeof value !== 'string') throw new TypeError('Unexpected value in a text column');

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { namedQuery, rawInstant as instant, rawText as text, type Params } from '../common/named-query';
+import { fromRequiredInstant, fromStoredInstant } from '../common/instants';
+import { namedQuery, rawText as text, type Params } from '../common/named-query';
 import type { RecordEntryType } from './domain/record-entry-type';
 import type { VisibleWindow } from './domain/visible-window';
 import type { RecordEntryRow } from './entities/record-entry';
@@ -76,9 +77,9 @@ export function toEntryRow(raw: Record<string, unknown>): RecordEntryRow {
     type: text(raw.type) as RecordEntryType,
     title: text(raw.title),
     body: text(raw.body),
-    recordedAt: instant(raw.recorded_at) as Date,
-    filedAt: instant(raw.filed_at),
-    availableAt: instant(raw.available_at),
+    recordedAt: fromRequiredInstant(raw.recorded_at),
+    filedAt: fromStoredInstant(raw.filed_at),
+    availableAt: fromStoredInstant(raw.available_at),
     // SQLite answers 0/1, PostgreSQL true/false; anything else is treated as hidden.
     hiddenFromPatient: !(raw.hidden_from_patient === false || raw.hidden_from_patient === 0),
     hiddenReason: raw.hidden_reason === null ? null : text(raw.hidden_reason),

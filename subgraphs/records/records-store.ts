@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../common/database';
+import { fromRequiredInstant } from '../common/instants';
 import { namedQuery, rawText } from '../common/named-query';
 import type { ExclusionEventFacts } from './domain/exclusion';
 import { ChangeLogEntity, type ChangeLogRow } from './entities/change-log';
@@ -30,7 +31,7 @@ export class RecordsStore {
       nhsNumber: rawText(row.nhs_number),
       odsCode: rawText(row.ods_code),
       dateOfBirth: rawText(row.date_of_birth),
-      registeredAt: new Date(Number(row.registered_at)),
+      registeredAt: fromRequiredInstant(row.registered_at),
       recordVersion: rawText(row.record_version),
     }));
   }
@@ -47,7 +48,7 @@ export class RecordsStore {
         id: Number(row.id),
         nhsNumber: rawText(row.nhs_number),
         snomedCode: rawText(row.snomed_code),
-        at: new Date(Number(row.at)),
+        at: fromRequiredInstant(row.at),
         reason: row.reason === null ? null : rawText(row.reason),
         recordedBy: rawText(row.recorded_by),
       });

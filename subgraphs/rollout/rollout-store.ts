@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../common/database';
+import { fromRequiredInstant, fromStoredInstant } from '../common/instants';
 import { namedQuery } from '../common/named-query';
 import { readDataVersion, type DataVersionSpec } from '../common/data-version';
 import { conflict } from '../common/errors';
@@ -25,10 +26,10 @@ const RAW_EVENT_COLUMNS =
 /** A raw row as an event: bigint instants arrive as strings from PostgreSQL, booleans as 0/1 from SQLite. */
 const fromRaw = (row: RawEventRow): RolloutEvent => ({
   kind: row.kind as RolloutEvent['kind'],
-  at: new Date(Number(row.at)),
+  at: fromRequiredInstant(row.at),
   actor: { role: row.actorRole as RolloutEvent['actor']['role'], id: row.actorId },
   reason: row.reason,
-  plannedSwitchOnAt: row.plannedSwitchOnAt === null ? null : new Date(Number(row.plannedSwitchOnAt)),
+  plannedSwitchOnAt: fromStoredInstant(row.plannedSwitchOnAt),
   noticeOverridden: row.noticeOverridden === true || row.noticeOverridden === 1 || row.noticeOverridden === '1',
 });
 
