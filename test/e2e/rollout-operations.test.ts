@@ -260,6 +260,32 @@ describe('rollout operations, through the gateway', () => {
       expect(codes(await s.as(Scenario.supplier('EMIS'), CANCEL, { o: odsCode }))).toEqual(['BAD_USER_INPUT']);
     });
 
+    it('a planned resume is not cancelled (BAD_USER_INPUT, nothing changes) but stopped by a pause, and the patient view never fails', async () => {
+      const odsCode = await newPractice();
+      await s.registerPatient(odsCode, '9990001375');
+      await s.switchOn(odsCode);
+      s.at(inDays(1));
+      await s.pause(odsCode);
+      await s.resume(odsCode, inDays(10));
+
+      const refused = await s.as(Scenario.supplier('EMIS'), CANCEL, { o: odsCode });
+      expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+      expect(refused.body.errors![0]!.message).toMatch(/Cannot cancel a planned resume.*pause the practice again/);
+      expect(await stateOf(odsCode)).toMatchObject({
+        accessStatus: 'SCHEDULED',
+        plannedSwitchOnAt: inDays(10),
+        rolloutHistory: [{ kind: 'SWITCHED_ON' }, { kind: 'PAUSED' }, { kind: 'RESUMED', plannedSwitchOnAt: inDays(10) }],
+      });
+      // Records accepts what rollout serves: the patient view answers, showing nothing.
+      expect(await s.patientSees('9990001375')).toMatchObject({ titles: [], totalCount: 0 });
+
+      s.at(inDays(2));
+      await s.pause(odsCode, 'The practice asked to stay paused');
+      s.at(inDays(10));
+      expect(await stateOf(odsCode)).toMatchObject({ accessStatus: 'PAUSED', plannedSwitchOnAt: null });
+      expect(await s.patientSees('9990001375')).toMatchObject({ state: 'PRACTICE_PAUSED', titles: [] });
+    });
+
     it.each([
       ['a clinician of the practice', (o: string) => Scenario.clinician(o)],
       ['another supplier', () => Scenario.supplier('TPP')],

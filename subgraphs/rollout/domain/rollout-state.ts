@@ -2,7 +2,7 @@ import { instantOf, type AccessPeriod, type AccessStatus, type Actor, type Rollo
 
 /** The pause in force: why, since when, and who asked for it. */
 export interface PauseInForce {
-  /** Null only for a damaged row: the state machine never writes a pause without a reason. */
+  /** Null only for a damaged row, or a cancelled planned resume (see deriveRolloutState). */
   reason: string | null;
   since: Date;
   by: Actor;
@@ -54,9 +54,11 @@ export interface StepState {
  * - a plan (SCHEDULED, RESCHEDULED or RESUMED with an instant) that is missing, invalid or
  *   not after its own `at` is ignored, so a RESUMED with such a plan leaves the practice paused;
  * - SCHEDULED and RESCHEDULED are read alike (both set the plan); CANCELLED drops a plan;
+ * - a CANCELLED of a planned resume (access was on before) leaves the practice PAUSED, with no
+ *   reason: decide refuses it now, but older histories may hold one;
  * - a PAUSED without a reason still pauses (stopping access is the safe side); pauseReason is null.
- * So periods are always sorted, non-overlapping and non-empty, and only an ENABLED practice
- * has an open one. An invalid `asOf` counts no event: NOT_SCHEDULED.
+ * So periods are always sorted, non-overlapping and non-empty, only an ENABLED practice has an
+ * open one, and a NOT_SCHEDULED practice has none. An invalid `asOf` counts no event: NOT_SCHEDULED.
  */
 export function deriveRolloutState(history: readonly RolloutEvent[], asOf: Date): RolloutState {
   return toState(replay(history, instantOf(asOf)));
@@ -167,8 +169,15 @@ function apply(fold: Fold, event: RolloutEvent, at: number): boolean {
     }
     case 'CANCELLED':
       if (fold.status !== 'SCHEDULED') return false;
-      fold.status = 'NOT_SCHEDULED';
       fold.planned = null;
+      if (fold.periods.length > 0) {
+        // A planned resume cancelled before decide refused that: the pause goes on (records
+        // refuses NOT_SCHEDULED with periods, and the plan must not take effect).
+        fold.status = 'PAUSED';
+        fold.pause = { reason: null, since: at, by: event.actor };
+        return true;
+      }
+      fold.status = 'NOT_SCHEDULED';
       return true;
     case 'SWITCHED_ON':
       if (fold.status !== 'NOT_SCHEDULED' && fold.status !== 'SCHEDULED') return false;

@@ -18,6 +18,7 @@ export type RefusalCode =
   | 'PAUSED'
   | 'ALREADY_SCHEDULED'
   | 'NOT_SCHEDULED'
+  | 'RESUME_PLANNED'
   | 'NOT_PAUSED'
   | 'NOT_IN_FUTURE'
   | 'SHORT_NOTICE'
@@ -48,6 +49,9 @@ export const MAX_PAUSE_REASON_LENGTH = 500;
  *
  * Every planned instant (scheduleSwitchOn, resumeAccess with an instant) must give the
  * practice the policy's minimum notice; NHS England may override it, and the event says so.
+ *
+ * A practice whose access has been on never goes back to NOT_SCHEDULED (which means "never
+ * on", and which records refuses with periods): its planned resume is stopped by a pause.
  */
 export function decide(
   history: readonly RolloutEvent[],
@@ -110,6 +114,14 @@ export function decide(
     case 'cancelSwitchOn':
       if (state.status !== 'SCHEDULED') {
         return refuse('NOT_SCHEDULED', `Cannot cancel a switch-on: none is planned (the practice is ${state.status})`);
+      }
+      // Access has been on, so NOT_SCHEDULED ("never on") would be false, and records refuses it.
+      if (state.periods.length > 0) {
+        return refuse(
+          'RESUME_PLANNED',
+          'Cannot cancel a planned resume: access has been on at this practice, so it cannot become NOT_SCHEDULED. ' +
+            'To stop the resume, pause the practice again (pauseAccess)',
+        );
       }
       return event({ kind: 'CANCELLED', plannedSwitchOnAt: state.plannedSwitchOnAt });
     case 'switchOn':

@@ -93,6 +93,54 @@ describe('deciding a rollout command', () => {
     });
   });
 
+  describe('cancelSwitchOn', () => {
+    // Issue 14, item 6: switched on, paused, a resume planned for later (a week's notice).
+    const resumeAt = instant('2023-01-20T09:00');
+    const resumePlannedHistory = (): RolloutEvent[] =>
+      historyOf([
+        [instant('2023-01-02T09:00'), { kind: 'switchOn' }],
+        [instant('2023-01-03T09:00'), { kind: 'pauseAccess', reason: 'clinical safety review' }],
+        [instant('2023-01-03T10:00'), { kind: 'resumeAccess', at: resumeAt }],
+      ]);
+
+    it('refuses to cancel a planned resume: the practice stays SCHEDULED with its resume and its access period', () => {
+      const history = resumePlannedHistory();
+      expectRefused(history, { kind: 'cancelSwitchOn' }, /Cannot cancel a planned resume.*pause the practice again/);
+      expect(decide(history, { kind: 'cancelSwitchOn' }, supplier, now)).toMatchObject({ code: 'RESUME_PLANNED' });
+      expect(deriveRolloutState(history, now)).toMatchObject({
+        status: 'SCHEDULED',
+        plannedSwitchOnAt: resumeAt,
+        periods: [{ from: instant('2023-01-02T09:00'), to: instant('2023-01-03T09:00') }],
+      });
+    });
+
+    it('a planned resume is stopped by pausing again: PAUSED, and the resume never takes effect', () => {
+      const history = resumePlannedHistory();
+      history.push(accepted(decide(history, { kind: 'pauseAccess', reason: 'opt-in model' }, clinician, now)));
+      expect(deriveRolloutState(history, resumeAt)).toMatchObject({ status: 'PAUSED', plannedSwitchOnAt: null });
+    });
+
+    it('still cancels a resume planned for a practice never switched on: NOT_SCHEDULED, with no periods', () => {
+      const history = historyOf([
+        [instant('2023-01-02T09:00'), { kind: 'pauseAccess', reason: 'data-protection impact assessment' }],
+        [instant('2023-01-03T10:00'), { kind: 'resumeAccess', at: resumeAt }],
+      ]);
+      history.push(accepted(decide(history, { kind: 'cancelSwitchOn' }, supplier, now)));
+      expect(deriveRolloutState(history, resumeAt)).toMatchObject({ status: 'NOT_SCHEDULED', periods: [] });
+    });
+
+    it('reads a planned resume cancelled in an older history as the pause going on, never as NOT_SCHEDULED', () => {
+      const cancelled = { ...switchedOn(now), kind: 'CANCELLED' as const, plannedSwitchOnAt: resumeAt };
+      const history = [...resumePlannedHistory(), cancelled];
+      expect(deriveRolloutState(history, resumeAt)).toMatchObject({
+        status: 'PAUSED',
+        periods: [{ from: instant('2023-01-02T09:00'), to: instant('2023-01-03T09:00') }],
+        plannedSwitchOnAt: null,
+        pause: { reason: null, since: now, by: supplier },
+      });
+    });
+  });
+
   describe('pauseAccess', () => {
     it('pauses from any state but PAUSED, with the reason trimmed', () => {
       for (const history of [[], scheduledHistory(), enabledHistory()]) {
