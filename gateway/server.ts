@@ -188,7 +188,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     host: config.host,
     port: config.port,
     logger,
-    readiness: () => subgraphsReady(urls),
+    readiness: () => subgraphsReady(urls, { secret: config.signingSecret, clock }),
     graphql: handleGraphQL,
     onStop: async () => {
       await apollo.stop();

@@ -14,7 +14,7 @@ import { spawnService, startOurServices, type OurServices } from './bench/servic
  * Starts the three subgraphs and the gateway as separate processes on a fresh demo data set,
  * then loads three operations with autocannon (answers checked on a sample):
  *
- *   twohop  `{ me { nhsNumber registeredPractice { name accessStatus accessPeriods { from to } } } }` through the gateway
+ *   twohop  `{ me { nhsNumber registeredPractice { name accessOdsCode accessStatus accessPeriods { from to } } } }` through the gateway
  *   page    the patient's first page (`me { onlineAccess record(first: 20) … }`) through the gateway
  *   direct  the same page asked of the records subgraph directly (its `_entities` call, signed as the gateway signs)
  *
@@ -26,7 +26,7 @@ import { spawnService, startOurServices, type OurServices } from './bench/servic
  * interleaved bursts.
  */
 const NHS_NUMBER = '9990001375';
-const TWO_HOP = '{ me { nhsNumber registeredPractice { name accessStatus accessPeriods { from to } } } }';
+const TWO_HOP = '{ me { nhsNumber registeredPractice { name accessOdsCode accessStatus accessPeriods { from to } } } }';
 const PAGE_FIELDS =
   'onlineAccess { state visibleFrom } record(first: 20) { totalCount edges { node { id type title availableAt } } }';
 const FIRST_PAGE = `{ me { ${PAGE_FIELDS} } }`;
@@ -281,7 +281,10 @@ async function main() {
     // The reference answers, checked once by hand-written rules; every sampled answer must equal them.
     const twoHop = await post(services.urls.gateway, { query: TWO_HOP }, auth);
     const page = await post(services.urls.gateway, { query: FIRST_PAGE }, auth);
-    const me = twoHop.data?.me as { nhsNumber: string; registeredPractice: { accessStatus: string; accessPeriods: unknown[] } };
+    const me = twoHop.data?.me as {
+      nhsNumber: string;
+      registeredPractice: { accessOdsCode: string; accessStatus: string; accessPeriods: unknown[] };
+    };
     const pageMe = page.data?.me as { record: { totalCount: number; edges: unknown[] } };
     if (twoHop.errors || me?.nhsNumber !== NHS_NUMBER || !me.registeredPractice.accessPeriods.length)
       throw new Error(`Unexpected two-hop answer: ${JSON.stringify(twoHop)}`);
@@ -296,6 +299,7 @@ async function main() {
       __typename: 'Patient',
       nhsNumber: NHS_NUMBER,
       registeredPractice: {
+        accessOdsCode: me.registeredPractice.accessOdsCode,
         accessStatus: me.registeredPractice.accessStatus,
         accessPeriods: me.registeredPractice.accessPeriods,
       },

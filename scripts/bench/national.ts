@@ -86,7 +86,9 @@ function roundRobin<T>(items: readonly T[]): () => T {
 async function representations(
   gatewayUrl: string,
   tokens: readonly string[],
-): Promise<{ nhsNumber: string; registeredPractice: { accessStatus: string; accessPeriods: unknown[] } }[]> {
+): Promise<
+  { nhsNumber: string; registeredPractice: { accessOdsCode: string; accessStatus: string; accessPeriods: unknown[] } }[]
+> {
   const answers = [];
   for (const token of tokens) {
     const response = await fetch(gatewayUrl, {
@@ -95,14 +97,20 @@ async function representations(
       body: JSON.stringify({ query: PATIENT_PRACTICE }),
     });
     const body = (await response.json()) as {
-      data?: { me: { nhsNumber: string; registeredPractice: { accessStatus: string; accessPeriods: unknown[] } } };
+      data?: {
+        me: { nhsNumber: string; registeredPractice: { accessOdsCode: string; accessStatus: string; accessPeriods: unknown[] } };
+      };
       errors?: unknown[];
     };
     if (body.errors || !body.data) throw new Error(`our gateway refused a typical patient's practice: ${JSON.stringify(body)}`);
     const { nhsNumber, registeredPractice } = body.data.me;
     answers.push({
       nhsNumber,
-      registeredPractice: { accessStatus: registeredPractice.accessStatus, accessPeriods: registeredPractice.accessPeriods },
+      registeredPractice: {
+        accessOdsCode: registeredPractice.accessOdsCode,
+        accessStatus: registeredPractice.accessStatus,
+        accessPeriods: registeredPractice.accessPeriods,
+      },
     });
   }
   return answers;

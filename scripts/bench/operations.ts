@@ -28,10 +28,11 @@ export const RECORDS_FIRST_PAGE = `query($representations: [_Any!]!) {
  * @requires needs them (Hive Gateway 2.15.1 answers it with an internal error; see the README).
  */
 export const PATIENT_PRACTICE_THEN_PAGE =
-  '{ me { nhsNumber registeredPractice { name accessStatus accessPeriods { from to } } onlineAccess { state visibleFrom } record(first: 20) { totalCount edges { node { id type title availableAt } } } } }';
+  '{ me { nhsNumber registeredPractice { name accessOdsCode accessStatus accessPeriods { from to } } onlineAccess { state visibleFrom } record(first: 20) { totalCount edges { node { id type title availableAt } } } } }';
 
 /** Two hops and a @requires: the operation the issue names for the comparison of gateways. */
-export const PATIENT_PRACTICE = '{ me { nhsNumber registeredPractice { name accessStatus accessPeriods { from to } } } }';
+export const PATIENT_PRACTICE =
+  '{ me { nhsNumber registeredPractice { name accessOdsCode accessStatus accessPeriods { from to } } } }';
 
 /** Scenario 3: a clinician's list of 50 patients with their latest entries (the N+1 trap). */
 export const CLINICIAN_LIST =

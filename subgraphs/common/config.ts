@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_CLOCK_SKEW_MS, MAX_CLOCK_SKEW_LIMIT_MS } from './clock-skew';
 import { devSigningSecret } from './dev-secrets';
 
 /**
@@ -80,7 +81,18 @@ export interface SubgraphConfig {
   minimumNoticeDays: number;
   /** Records: each approved app's token bucket (requests per second on average, and at once). */
   appRateLimit: { perSecond: number; burst: number };
+  /**
+   * Records: how far the rollout and records clocks may disagree, in ms. An entry that became
+   * available this close to a switch-on, pause or resume is not shown (DOMAIN.md "Instants from
+   * different clocks").
+   */
+  clockToleranceMs: number;
+  /** How far this service's clock may be from the gateway's before it fails closed (clock-skew.ts); default 30 s. */
+  maxClockSkewMs?: number;
 }
+
+/** Twice each subgraph's largest accepted skew against the gateway: two subgraphs within it of the gateway are within this of each other. */
+export const DEFAULT_CLOCK_TOLERANCE_MS = 2 * DEFAULT_MAX_CLOCK_SKEW_MS;
 
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.DATA_DIR ?? join(process.cwd(), 'data'));
@@ -122,6 +134,9 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
       ROLLOUT_MINIMUM_NOTICE_DAYS: z.coerce.number().min(0).max(365).default(7),
       APP_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(100_000).default(10),
       APP_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(20),
+      CLOCK_TOLERANCE_MS: milliseconds(DEFAULT_CLOCK_TOLERANCE_MS, 0, 3_600_000),
+      // At least a second (time in flight counts as skew too); at most half the replay window (clock-skew.ts).
+      MAX_CLOCK_SKEW_MS: milliseconds(DEFAULT_MAX_CLOCK_SKEW_MS, 1000, MAX_CLOCK_SKEW_LIMIT_MS),
       ...databaseLimitVariables,
     },
     env,
@@ -130,6 +145,11 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
   const migrationUrl = parsed[`${upper}_MIGRATION_DATABASE_URL`] as string | undefined;
   if (migrationUrl && !url) {
     throw new ConfigError(`${upper}_MIGRATION_DATABASE_URL: needs ${upper}_DATABASE_URL (it is for PostgreSQL only)`);
+  }
+  const [tolerance, maxSkew] = [parsed.CLOCK_TOLERANCE_MS as number, parsed.MAX_CLOCK_SKEW_MS as number];
+  if (name === 'records' && tolerance < 2 * maxSkew) {
+    // Rollout and records may each be maxSkew from the gateway, in opposite directions.
+    throw new ConfigError(`CLOCK_TOLERANCE_MS: must be at least twice MAX_CLOCK_SKEW_MS (${2 * maxSkew})`);
   }
   const limits: DatabaseLimits = {
     busyTimeoutMs: parsed.DATABASE_BUSY_TIMEOUT_MS as number,
@@ -151,5 +171,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
     practicesUrl: parsed.PRACTICES_URL as string,
     minimumNoticeDays: parsed.ROLLOUT_MINIMUM_NOTICE_DAYS as number,
     appRateLimit: { perSecond: parsed.APP_RATE_LIMIT_PER_SECOND as number, burst: parsed.APP_RATE_LIMIT_BURST as number },
+    clockToleranceMs: tolerance,
+    maxClockSkewMs: maxSkew,
   };
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import type { Registry } from 'prom-client';
 import type { Logger } from './logger';
 import { loggableError } from './safe-log';
 
@@ -30,6 +31,12 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** One request header's value (the first, if sent more than once). */
+export function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 export function headerMapOf(req: IncomingMessage): HeaderMap {
@@ -113,7 +120,8 @@ export interface ServiceHandle {
 
 /**
  * The HTTP shell every service shares: `GET /healthz` (the process is up), `GET /readyz` (its
- * dependencies answer), `/graphql` handed to the service, 404 for the rest; an unexpected
+ * dependencies answer), `GET /metrics` where it keeps figures, `/graphql` handed to the service,
+ * 404 for the rest; an unexpected
  * failure is logged without its data and answered 500; `stop()` is graceful.
  */
 export async function serveHttp(options: {
@@ -121,7 +129,10 @@ export async function serveHttp(options: {
   host: string;
   port: number;
   logger: Logger;
-  readiness(): Promise<{ ready: boolean } & Record<string, unknown>>;
+  /** Given the probe's request: the gateway's probe of a subgraph carries a signed timestamp. */
+  readiness(req: IncomingMessage): Promise<{ ready: boolean } & Record<string, unknown>>;
+  /** `GET /metrics`: the service's figures in Prometheus' text format, when it keeps any. */
+  metrics?: Registry;
   graphql(req: IncomingMessage, res: ServerResponse, search: string): Promise<void> | void;
   onStop(): Promise<void>;
 }): Promise<ServiceHandle> {
@@ -130,12 +141,16 @@ export async function serveHttp(options: {
     const respond = async () => {
       if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok', service: options.name });
       if (req.method === 'GET' && path === '/readyz') {
-        const readiness = await options.readiness();
+        const readiness = await options.readiness(req);
         return sendJson(res, readiness.ready ? 200 : 503, {
           status: readiness.ready ? 'ready' : 'unavailable',
           service: options.name,
           ...readiness,
         });
+      }
+      if (req.method === 'GET' && path === '/metrics' && options.metrics) {
+        res.writeHead(200, { 'content-type': options.metrics.contentType, 'cache-control': 'no-store' });
+        return void res.end(await options.metrics.metrics());
       }
       if (path === '/graphql') return options.graphql(req, res, query ? `?${query}` : '');
       return sendJson(res, 404, { error: 'not found' });

@@ -5,6 +5,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { DataSource } from 'typeorm';
+import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from './clock';
 import type { SubgraphConfig } from './config';
 import { checkDataVersion, type DataVersionSpec } from './data-version';
@@ -34,6 +35,8 @@ export interface SubgraphDefinition<C extends RequestContext> extends Omit<Datab
   dataVersions?: readonly DataVersionSpec[];
   /** Other checks of the database before it serves; each throws to stop the start. */
   startupChecks?: readonly ((dataSource: DataSource) => Promise<void>)[];
+  /** The subgraph's own figures, served on GET /metrics. */
+  metrics?: Registry;
 }
 
 export function subgraphTypeDefs(name: string) {
@@ -75,6 +78,8 @@ export async function startSubgraph<C extends RequestContext>(
         logger,
         contextFor: (base) => definition.contextFor(base, database.dataSource),
         isReady: () => databaseAnswers(database.dataSource),
+        maxClockSkewMs: config.maxClockSkewMs,
+        ...(definition.metrics ? { metrics: definition.metrics } : {}),
       },
       { host: config.host, port: config.port },
     );

@@ -7,12 +7,15 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import type { Registry } from 'prom-client';
 import type { Clock } from './clock';
+import { clockGuard } from './clock-guard';
 import { ErrorCode, maskError } from './errors';
 import {
   BodyTooLargeError,
   errorBody,
   headerMapOf,
+  headerValue as header,
   readBody,
   sendGraphQLResponse,
   sendJson,
@@ -27,6 +30,8 @@ import { decodeViewer, type Viewer } from './viewer';
 
 export interface SubgraphServerOptions<C extends RequestContext> {
   name: string;
+  /** Served on GET /metrics, when the subgraph keeps figures. */
+  metrics?: Registry;
   schema: GraphQLSchema;
   signingSecret: string;
   clock: Clock;
@@ -37,12 +42,9 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   isReady(): Promise<boolean>;
   /** Representations for big `_entities` batches can be large; the gateway limits clients to 1 MB. */
   maxBodyBytes?: number;
+  /** How far this clock may be from the gateway's before the service fails closed (clock-skew.ts). */
+  maxClockSkewMs?: number;
 }
-
-const header = (req: IncomingMessage, name: string): string | undefined => {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
 
 /**
  * The viewers of signed requests, by their exact header: the gateway sends the same header for
@@ -91,7 +93,8 @@ function requestLogPlugin<C extends RequestContext>(logger: Logger): ApolloServe
 
 /**
  * Builds and starts one subgraph over HTTP. Every GraphQL request must carry the gateway's
- * signature: without a valid one it is refused with 401 before anything is parsed or run.
+ * signature: without a valid one it is refused with 401 before anything is parsed or run; with
+ * one whose timestamp is too far from this clock, with 503 (clock-guard.ts).
  */
 export async function startSubgraphServer<C extends RequestContext>(
   options: SubgraphServerOptions<C>,
@@ -119,6 +122,13 @@ export async function startSubgraphServer<C extends RequestContext>(
   });
   await apollo.start();
   const viewerOf = viewerMemo();
+  const clockCheck = clockGuard({
+    name: options.name,
+    limitMs: options.maxClockSkewMs,
+    signingSecret: options.signingSecret,
+    clock,
+    logger,
+  });
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse) => {
     let body: string;
@@ -136,10 +146,13 @@ export async function startSubgraphServer<C extends RequestContext>(
       clock.now(),
     );
     const viewer = verification.ok && viewerHeader ? viewerOf(viewerHeader) : null;
-    if (!viewer) {
+    if (!verification.ok || !viewer) {
       logger.warn({ reason: verification.ok ? 'bad viewer' : verification.reason }, 'refused unsigned request');
       return sendJson(res, 401, errorBody(ErrorCode.Unauthenticated, 'Requests are accepted from the gateway only'));
     }
+    // Authentic, but is its timestamp near enough? This is also the replay protection.
+    const refusal = clockCheck.admit(viewer, verification.skewMs);
+    if (refusal) return sendJson(res, refusal.status, refusal.body);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -161,11 +174,16 @@ export async function startSubgraphServer<C extends RequestContext>(
     host: where.host,
     port: where.port,
     logger,
-    readiness: async () => ({ ready: await options.isReady() }),
+    readiness: async (req) => {
+      const clockStatus = clockCheck.readiness(req);
+      const database = await options.isReady();
+      return { ready: database && clockStatus.ok, database, clock: clockStatus };
+    },
     graphql: (req, res) =>
       req.method === 'POST'
         ? handleGraphQL(req, res)
         : sendJson(res, 405, errorBody(ErrorCode.BadUserInput, 'Use POST'), { allow: 'POST' }),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     onStop: () => apollo.stop(),
   });
 }

@@ -4,6 +4,7 @@ import { AccessLogStore } from './access-log-store';
 import { AppRegistry } from './app-registry';
 import type { AppDecision } from './domain/app-access';
 import { KeptCounts } from './kept-counts';
+import type { RecordsMetrics } from './metrics';
 import { createRecordsLoaders, type RecordsLoaders } from './loaders';
 import { RateLimiter, type RateLimitPolicy } from './rate-limiter';
 import { RecordsStore } from './records-store';
@@ -18,10 +19,19 @@ export interface RecordsContext extends RequestContext {
   appDecision?: Promise<AppDecision>;
   /** Whether this request took its rate-limit token (once per request, however many `me`). */
   rateLimitTaken?: Promise<boolean>;
+  /** How far the rollout and records clocks may disagree: entries this close to a boundary are not shown. */
+  clockToleranceMs: number;
+  metrics: RecordsMetrics;
+}
+
+export interface RecordsOptions {
+  appRateLimit: RateLimitPolicy;
+  clockToleranceMs: number;
+  metrics: RecordsMetrics;
 }
 
 /** Each request's context; the counts kept between requests (kept-counts.ts) live here, one for the process. */
-export const recordsContext = (rateLimit: RateLimitPolicy) => {
+export const recordsContext = ({ appRateLimit, clockToleranceMs, metrics }: RecordsOptions) => {
   const keptCounts = new KeptCounts();
   return (base: RequestContext, dataSource: DataSource): RecordsContext => {
     const records = new RecordsStore(dataSource);
@@ -32,7 +42,9 @@ export const recordsContext = (rateLimit: RateLimitPolicy) => {
       records,
       apps,
       accessLog,
-      rateLimiter: new RateLimiter(dataSource, rateLimit),
+      rateLimiter: new RateLimiter(dataSource, appRateLimit),
+      clockToleranceMs,
+      metrics,
       loaders: createRecordsLoaders(records, apps, accessLog, keptCounts),
     };
   };

@@ -1,16 +1,16 @@
 import type { DataSource } from 'typeorm';
 import { fromRequiredInstant, fromStoredInstant } from '../common/instants';
 import { namedQuery, rawText as text, type Params } from '../common/named-query';
-import type { RecordEntryType } from './domain/record-entry-type';
+import { mustBeFiled, RECORD_ENTRY_TYPES, type RecordEntryType } from './domain/record-entry-type';
 import type { VisibleWindow } from './domain/visible-window';
 import type { RecordEntryRow } from './entities/record-entry';
 
 /**
  * The SQL form of the patient view. The visible window (from the same pure rule that
  * decides each entry) becomes the WHERE clause; each patient's page is an index range scan
- * over (nhs_number, hidden_from_patient, available_at, id) with its own LIMIT, and the count
- * reads that index alone, and a batch of patients is one
- * statement: a UNION ALL of those scans. Every row still passes the pure rule afterwards.
+ * over (nhs_number, hidden_from_patient, available_at, id) with its own LIMIT, and a batch of
+ * patients is one statement: a UNION ALL of those scans. Every row still passes the pure rule
+ * afterwards, and a row the rule refuses is an error (record-views.ts).
  */
 export interface PatientViewQuery {
   nhsNumber: string;
@@ -32,25 +32,34 @@ export interface ClinicalViewQuery {
 const ENTRY_COLUMNS =
   'id, nhs_number, type, title, body, recorded_at, filed_at, available_at, hidden_from_patient, hidden_reason, recorded_by';
 
+// The stored facts must be what availableAt() makes of them, so that the SQL keeps exactly the
+// rows the rule keeps whatever is stored: a known type, and available_at the filing instant (not
+// before the recording) for results and letters, the recording instant for the rest.
+const FILED_TYPES = RECORD_ENTRY_TYPES.filter(mustBeFiled);
+const CONSISTENT_ENTRY = [
+  `type IN (${RECORD_ENTRY_TYPES.map((type) => `'${type}'`).join(', ')})`,
+  `available_at = CASE WHEN type IN (${FILED_TYPES.map((type) => `'${type}'`).join(', ')}) THEN filed_at ELSE recorded_at END`,
+  'available_at >= recorded_at',
+].join(' AND ');
+
 /** Conditions of one patient's visible entries; parameter names are made unique by `k`. */
 function patientViewConditions(query: PatientViewQuery, k: number, params: Params): string {
   const { window } = query;
   params[`p${k}`] = query.nhsNumber;
-  params[`nb${k}`] = window.notBefore.getTime();
   params[`na${k}`] = window.notAfter.getTime();
-  const periods = window.periods.map((period, i) => {
-    params[`f${k}_${i}`] = period.from.getTime();
-    if (period.to === null) return `(available_at >= :f${k}_${i})`;
-    params[`t${k}_${i}`] = period.to.getTime();
+  const stretches = window.stretches.map((stretch, i) => {
+    params[`f${k}_${i}`] = stretch.from;
+    if (stretch.to === null) return `(available_at >= :f${k}_${i})`;
+    params[`t${k}_${i}`] = stretch.to;
     return `(available_at >= :f${k}_${i} AND available_at < :t${k}_${i})`;
   });
   const conditions = [
     `nhs_number = :p${k}`,
     'hidden_from_patient = :notHidden',
     'available_at IS NOT NULL',
-    `available_at >= :nb${k}`,
     `available_at <= :na${k}`,
-    periods.length ? `(${periods.join(' OR ')})` : '1 = 0',
+    stretches.length ? `(${stretches.join(' OR ')})` : '1 = 0',
+    CONSISTENT_ENTRY,
   ];
   params.notHidden = false;
   if (query.types) {

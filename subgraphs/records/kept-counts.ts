@@ -16,7 +16,7 @@ interface KeptCount {
  * a kept count is reused only when it is exactly what counting again would give:
  * - the patient's record version (record-version.ts, read with their row in this request,
  *   before the count) is the one it was counted under: no entry of theirs was written since;
- * - the window is the same but for its end (the same start, the same access periods, the same
+ * - the window is the same but for its end (the same stretches, the same
  *   types), and the end has not moved back;
  * - no entry of theirs became available between the end it was counted to and this one: the
  *   count statement also finds the earliest availability after its end.
@@ -29,8 +29,8 @@ export class KeptCounts {
 
   private static key(query: PatientViewQuery): string {
     const { window, types } = query;
-    const periods = window.periods.map((p) => `${p.from.getTime()}-${p.to?.getTime() ?? ''}`).join(',');
-    return `${query.nhsNumber}|${window.notBefore.getTime()}|${periods}|${types?.join(',') ?? '*'}`;
+    const stretches = window.stretches.map((s) => `${s.from}-${s.to ?? ''}`).join(',');
+    return `${query.nhsNumber}|${stretches}|${types?.join(',') ?? '*'}`;
   }
 
   /** The kept count for this query, if it holds (see above); undefined otherwise. */

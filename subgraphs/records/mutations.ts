@@ -1,14 +1,15 @@
 import { conflict, forbidden, invalidInput, notFound } from '../common/errors';
 import { isPracticeOdsCode } from '../common/ods-code';
-import type { ViewerOf } from '../common/viewer';
-import { clinicianOf } from './authorization';
+import type { Viewer, ViewerOf } from '../common/viewer';
+import { actorOf, clinicianOf } from './authorization';
 import type { ChangeAction, ChangeLogRow } from './entities/change-log';
 import type { RecordsContext } from './context';
-import { SNOMED_EXCLUDED, SNOMED_EXCLUSION_LIFTED } from './domain/exclusion';
+import { latestExclusionInstant, SNOMED_CODE_OF, type ExclusionKind } from './domain/exclusion';
 import { mustBeFiled } from './domain/record-entry-type';
 import { availableAt } from './domain/visibility';
 import type { MutationResolvers } from './generated/graphql';
 import { checkNhsNumber } from './nhs-number-input';
+import { exclusionFacts } from './records-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -17,25 +18,51 @@ function clinician(context: RecordsContext): ViewerOf<'clinician'> {
   return context.viewer;
 }
 
-const actorOf = (viewer: ViewerOf<'clinician'>) => `${viewer.odsCode}:${viewer.subject}`;
-
-/** The change-log row of a clinician's change: who, when, what, to which patient (and entry). */
+/** The change-log row of a change: who, when, what, to which patient (and entry). */
 const changeBy = (
   context: RecordsContext,
-  viewer: ViewerOf<'clinician'>,
+  viewer: Viewer,
   action: ChangeAction,
   nhsNumber: string,
   entryId: string | null = null,
 ): ChangeLogRow => ({
   at: context.now,
   requestId: context.requestId,
-  actorRole: 'clinician',
-  actorId: actorOf(viewer),
-  clientId: null,
+  ...actorOf(viewer),
   action,
   nhsNumber,
   entryId,
 });
+
+/** The change-log action of each kind of exclusion event. */
+const EXCLUSION_ACTIONS: Record<ExclusionKind, ChangeAction> = {
+  EXCLUDED: 'EXCLUSION_SET',
+  EXCLUSION_LIFTED: 'EXCLUSION_LIFTED',
+  ACCESS_DECLINED: 'ACCESS_DECLINED',
+  DECLINE_WITHDRAWN: 'ACCESS_DECLINE_WITHDRAWN',
+};
+
+/** Appends an exclusion event of `kind` for the patient, with its change-log row. */
+async function recordExclusionEvent(
+  context: RecordsContext,
+  viewer: Viewer,
+  patient: { nhsNumber: string },
+  kind: ExclusionKind,
+  reason: string | null | undefined,
+): Promise<void> {
+  await context.records.addExclusionEvent(
+    {
+      nhsNumber: patient.nhsNumber,
+      snomedCode: SNOMED_CODE_OF[kind],
+      kind,
+      at: context.now,
+      reason: reason == null ? null : text(reason, 'reason', 500),
+      recordedBy: actorOf(viewer).actorId,
+    },
+    changeBy(context, viewer, EXCLUSION_ACTIONS[kind], patient.nhsNumber),
+  );
+  context.loaders.exclusions.clear(patient.nhsNumber);
+}
 
 function text(value: string, field: string, max: number): string {
   const trimmed = value.trim();
@@ -45,6 +72,17 @@ function text(value: string, field: string, max: number): string {
 
 /** Today's date in England, to refuse a date of birth in the future. */
 const londonToday = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+
+/**
+ * The instant to stamp an entry or a filing with: now, but never before `floors` nor the patient's
+ * latest exclusion event, whatever the clock says (a clock that stepped back would otherwise put
+ * something written while excluded before the exclusion, or a filing before the recording).
+ */
+async function stampFor(context: RecordsContext, nhsNumber: string, ...floors: Date[]): Promise<Date> {
+  const events = exclusionFacts(await context.loaders.exclusions.load(nhsNumber));
+  const instants = [context.now, ...floors].map((instant) => instant.getTime());
+  return new Date(Math.max(...instants, latestExclusionInstant(events)));
+}
 
 async function patientOfClinician(context: RecordsContext, nhsNumber: string) {
   const patient = await context.loaders.patient.load(checkNhsNumber(nhsNumber));
@@ -94,7 +132,12 @@ export const mutations: MutationResolvers = {
     const reason = input.hiddenReason == null ? null : text(input.hiddenReason, 'input.hiddenReason', 500);
     if (hidden && !reason) throw invalidInput('Say why the entry is hidden from the patient', 'input.hiddenReason');
     if (!hidden && reason) throw invalidInput('hiddenReason is only for hidden entries', 'input.hiddenReason');
-    const facts = { type: input.type, recordedAt: context.now, filedAt: null, hiddenFromPatient: hidden };
+    const facts = {
+      type: input.type,
+      recordedAt: await stampFor(context, patient.nhsNumber),
+      filedAt: null,
+      hiddenFromPatient: hidden,
+    };
     return context.records.addEntry(
       {
         ...facts,
@@ -104,7 +147,7 @@ export const mutations: MutationResolvers = {
         // The server's clock, never the client's; results and letters count from filing.
         availableAt: availableAt(facts),
         hiddenReason: reason,
-        recordedBy: actorOf(viewer),
+        recordedBy: actorOf(viewer).actorId,
       },
       changeBy(context, viewer, 'ENTRY_ADDED', patient.nhsNumber),
     );
@@ -114,10 +157,16 @@ export const mutations: MutationResolvers = {
     const entry = await entryOfClinician(context, id);
     const viewer = clinician(context);
     if (!mustBeFiled(entry.type)) throw invalidInput('Only test results and clinical letters are filed', 'id');
-    if (entry.filedAt) throw conflict('The entry is already filed');
+    // An entry whose filing made it available is filed; one filed before it was recorded (a clock
+    // step back, in data written before this check) made nothing available and may be filed again.
+    if (availableAt(entry) !== null) throw conflict('The entry is already filed');
+    // Never before the recording, whatever the clock says now: the entry could never be shown.
+    const filedAt = await stampFor(context, entry.nhsNumber, entry.recordedAt);
     const change = changeBy(context, viewer, 'ENTRY_FILED', entry.nhsNumber, entry.id);
-    if (!(await context.records.fileEntry(entry.id, context.now, change))) throw conflict('The entry is already filed');
-    return { ...entry, filedAt: context.now, availableAt: context.now };
+    if (!(await context.records.fileEntry(entry.id, entry.filedAt, filedAt, change))) {
+      throw conflict('The entry is already filed');
+    }
+    return { ...entry, filedAt, availableAt: filedAt };
   },
 
   hideRecordEntry: async (_parent, { id, reason }, context) => {
@@ -134,17 +183,26 @@ export const mutations: MutationResolvers = {
   setOnlineAccessExclusion: async (_parent, { nhsNumber, excluded, reason }, context) => {
     const viewer = clinician(context);
     const patient = await patientOfClinician(context, nhsNumber);
-    await context.records.addExclusionEvent(
-      {
-        nhsNumber: patient.nhsNumber,
-        snomedCode: excluded ? SNOMED_EXCLUDED : SNOMED_EXCLUSION_LIFTED,
-        at: context.now,
-        reason: reason == null ? null : text(reason, 'reason', 500),
-        recordedBy: actorOf(viewer),
-      },
-      changeBy(context, viewer, excluded ? 'EXCLUSION_SET' : 'EXCLUSION_LIFTED', patient.nhsNumber),
-    );
-    context.loaders.exclusions.clear(patient.nhsNumber);
+    // A clinician's lift (106) ends a clinician's exclusion only, never the patient's own decline.
+    await recordExclusionEvent(context, viewer, patient, excluded ? 'EXCLUDED' : 'EXCLUSION_LIFTED', reason);
+    return patient;
+  },
+
+  recordPatientOnlineAccessChoice: async (_parent, { nhsNumber, wantsAccess, reason }, context) => {
+    const viewer = clinician(context);
+    const patient = await patientOfClinician(context, nhsNumber);
+    await recordExclusionEvent(context, viewer, patient, wantsAccess ? 'DECLINE_WITHDRAWN' : 'ACCESS_DECLINED', reason);
+    return patient;
+  },
+
+  setMyOnlineAccessChoice: async (_parent, { wantsAccess }, context) => {
+    const viewer = context.viewer;
+    if (viewer.role !== 'patient') throw forbidden('Only the patient may make this choice for themself');
+    if (viewer.identityLevel !== 'P9') throw forbidden('Changing online access needs NHS login identity level P9');
+    const patient = await context.loaders.patient.load(viewer.nhsNumber);
+    if (!patient) throw notFound('You are not registered at a practice');
+    // Recorded whatever stands: the answer never tells the patient whether a clinician excluded them.
+    await recordExclusionEvent(context, viewer, patient, wantsAccess ? 'DECLINE_WITHDRAWN' : 'ACCESS_DECLINED', null);
     return patient;
   },
 };

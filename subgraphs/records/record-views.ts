@@ -1,4 +1,4 @@
-import { invalidInput } from '../common/errors';
+import { DomainError, ErrorCode, invalidInput } from '../common/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../common/pagination';
 import type { RecordsContext } from './context';
 import { logAccess } from './record-access';
@@ -26,8 +26,10 @@ function checkTypes(types: readonly string[] | null | undefined): RecordEntryTyp
 
 /**
  * The patient view. The window the rule allows is pushed into SQL; every row that comes back
- * is checked again by the rule itself, so a mistake in the SQL can hide an entry but never
- * show one.
+ * is checked again by the rule itself. The SQL keeps exactly the rows the rule keeps, whatever
+ * is stored (entry-queries.ts), so a row the rule refuses means the two have drifted apart: the
+ * request fails, an operator is told (log and metric), and nothing is shown, rather than a page
+ * whose count and cursors no longer agree with what it holds.
  */
 export async function patientView(
   patient: PatientModel,
@@ -39,21 +41,24 @@ export async function patientView(
   const limit = pageSize(args.first, MAX_PAGE, 20);
   const after = keysetCursor(args.after);
   const types = checkTypes(args.types);
-  const window = visibleWindow(facts, access, context.now);
+  const { now, clockToleranceMs } = context;
+  const window = visibleWindow(facts, access, now, clockToleranceMs);
   if (!window) {
     await logAccess(context, patient.nhsNumber, 'PATIENT', 0, 'READ');
     return EMPTY;
   }
   const query = { nhsNumber: patient.nhsNumber, window, types, after, limit: limit + 1 };
   const rows = await context.loaders.patientView.load(query);
-  const visible = rows.filter((row) => entryVisibility(row, facts, access, context.now).visible);
-  if (visible.length !== rows.length) {
-    context.logger.error({ dropped: rows.length - visible.length }, 'SQL window and visibility rule disagree; rows dropped');
+  const refused = rows.filter((row) => !entryVisibility(row, facts, access, now, clockToleranceMs).visible).length;
+  if (refused > 0) {
+    context.metrics.ruleDisagreements.inc(refused);
+    context.logger.error({ refused }, 'the patient view SQL kept entries the visibility rule refuses: nothing shown');
+    throw new DomainError(ErrorCode.Internal, 'The record could not be shown safely, so no entries are shown');
   }
   // Logged before the entries leave: if the log cannot be written, this throws and nothing is returned.
-  await logAccess(context, patient.nhsNumber, 'PATIENT', Math.min(visible.length, limit), 'READ');
+  await logAccess(context, patient.nhsNumber, 'PATIENT', Math.min(rows.length, limit), 'READ');
   return toConnection(
-    visible,
+    rows,
     limit,
     (row) => encodeCursor([row.availableAt!.getTime(), row.id]),
     (row) => row,
@@ -83,7 +88,7 @@ export async function clinicalView(
     rows,
     limit,
     (row) => encodeCursor([row.recordedAt.getTime(), row.id]),
-    (entry) => ({ entry, visibility: entryVisibility(entry, facts, access, context.now) }),
+    (entry) => ({ entry, visibility: entryVisibility(entry, facts, access, context.now, context.clockToleranceMs) }),
     () => context.loaders.clinicalViewCount.load(patient.nhsNumber),
   );
 }

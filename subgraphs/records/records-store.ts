@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../common/database';
-import { fromRequiredInstant } from '../common/instants';
+import { fromRequiredInstant, fromStoredInstant } from '../common/instants';
 import { namedQuery, rawText } from '../common/named-query';
 import type { ExclusionEventFacts } from './domain/exclusion';
 import { ChangeLogEntity, type ChangeLogRow } from './entities/change-log';
@@ -39,7 +39,8 @@ export class RecordsStore {
   async exclusions(nhsNumbers: readonly string[]): Promise<Map<string, ExclusionEventRow[]>> {
     const rows = await namedQuery(
       this.dataSource,
-      'SELECT id, nhs_number, snomed_code, at, reason, recorded_by FROM exclusion_event WHERE nhs_number IN (:...nhsNumbers) ORDER BY at ASC, id ASC',
+      // In the order recorded (domain/exclusion.ts): never by `at`, which a clock stepping back can disorder.
+      'SELECT id, nhs_number, snomed_code, kind, at, reason, recorded_by FROM exclusion_event WHERE nhs_number IN (:...nhsNumbers) ORDER BY id ASC',
       { nhsNumbers: [...nhsNumbers] },
     );
     const byPatient = new Map<string, ExclusionEventRow[]>(nhsNumbers.map((nhs) => [nhs, []]));
@@ -48,6 +49,7 @@ export class RecordsStore {
         id: Number(row.id),
         nhsNumber: rawText(row.nhs_number),
         snomedCode: rawText(row.snomed_code),
+        kind: row.kind === null ? null : rawText(row.kind),
         at: fromRequiredInstant(row.at),
         reason: row.reason === null ? null : rawText(row.reason),
         recordedBy: rawText(row.recorded_by),
@@ -132,16 +134,21 @@ export class RecordsStore {
     return row;
   }
 
-  /** Files an unfiled entry; false if someone filed it first (nothing changes). */
-  fileEntry(id: string, at: Date, change: ChangeLogRow): Promise<boolean> {
+  /**
+   * Files an entry at `at`, only if its filing is still what the caller saw (`seen`: null for an
+   * unfiled entry); false if someone filed it first (nothing changes).
+   */
+  fileEntry(id: string, seen: Date | null, at: Date, change: ChangeLogRow): Promise<boolean> {
     return this.changing(change, async (manager) => {
-      const result = await manager
+      const query = manager
         .getRepository(RecordEntryEntity)
         .createQueryBuilder()
         .update()
         .set({ filedAt: at, availableAt: at })
-        .where('id = :id AND filed_at IS NULL', { id })
-        .execute();
+        .where('id = :id', { id });
+      if (seen === null) query.andWhere('filed_at IS NULL');
+      else query.andWhere('filed_at = :seen', { seen: seen.getTime() });
+      const result = await query.execute();
       return (result.affected ?? 0) === 1;
     });
   }
@@ -160,12 +167,26 @@ export class RecordsStore {
     });
   }
 
-  async addExclusionEvent(event: ExclusionEventRow, change: ChangeLogRow): Promise<void> {
-    const written = await this.changing(change, async (manager) => {
-      await manager.getRepository(ExclusionEventEntity).insert(event);
+  /**
+   * Appends an exclusion event, stamped no earlier than the patient's latest one, so the
+   * instants of a history never run backwards even when the clock does. Returns the row written.
+   */
+  async addExclusionEvent(event: ExclusionEventRow, change: ChangeLogRow): Promise<ExclusionEventRow> {
+    let written: ExclusionEventRow = event;
+    const applied = await this.changing(change, async (manager) => {
+      const events = manager.getRepository(ExclusionEventEntity);
+      const latest = await events
+        .createQueryBuilder('e')
+        .select('MAX(e.at)', 'at')
+        .where('e.nhs_number = :nhs', { nhs: event.nhsNumber })
+        .getRawOne<{ at: unknown }>();
+      const last = fromStoredInstant(latest?.at ?? null);
+      written = last && last.getTime() > event.at.getTime() ? { ...event, at: last } : event;
+      await events.insert(written);
       return true;
     });
-    if (!written) throw new Error('The exclusion event was not written');
+    if (!applied) throw new Error('The exclusion event was not written');
+    return written;
   }
 }
 
@@ -173,4 +194,4 @@ export class RecordsStore {
 const NOT_APPLIED = new Error('change not applied');
 
 export const exclusionFacts = (rows: readonly ExclusionEventRow[]): ExclusionEventFacts[] =>
-  rows.map((row) => ({ snomedCode: row.snomedCode, at: row.at }));
+  rows.map((row) => ({ snomedCode: row.snomedCode, kind: row.kind, at: row.at }));

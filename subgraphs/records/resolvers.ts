@@ -4,14 +4,14 @@ import { clinicianOf } from './authorization';
 import { accessLogConnection } from './access-log-view';
 import { appMutations, appQueries } from './app-resolvers';
 import { assertClinicianOf, assertMayReadPatient, logAccess, selfReader } from './record-access';
-import { SNOMED_EXCLUSION_LIFTED } from './domain/exclusion';
+import { isPatientChoice, kindOf } from './domain/exclusion';
 import { isValidNhsNumber } from './domain/nhs-number';
 import { onlineAccess } from './domain/online-access';
 import { availableAt, describeReason } from './domain/visibility';
 import type { Resolvers } from './generated/graphql';
 import { mutations } from './mutations';
 import { checkNhsNumber } from './nhs-number-input';
-import { accessDataUnavailable, patientFacts, practiceAccessOf } from './patient-facts';
+import { patientFacts, practiceAccessOf, requirePracticeAccess } from './patient-facts';
 import { clinicalView, patientView } from './record-views';
 
 export const resolvers: Resolvers = {
@@ -64,14 +64,12 @@ export const resolvers: Resolvers = {
     registeredPractice: (patient) => ({ odsCode: patient.odsCode }),
     onlineAccess: async (patient, _args, context) => {
       await assertMayReadPatient(context, patient, 'PATIENT');
-      const access = practiceAccessOf(patient, context);
-      if (!access) throw accessDataUnavailable(context);
-      return onlineAccess(await patientFacts(patient, context), access, context.now);
+      const access = requirePracticeAccess(patient, context);
+      return onlineAccess(await patientFacts(patient, context), access, context.now, context.clockToleranceMs);
     },
     record: async (patient, args, context) => {
       await assertMayReadPatient(context, patient, 'PATIENT');
-      const access = practiceAccessOf(patient, context);
-      if (!access) throw accessDataUnavailable(context);
+      const access = requirePracticeAccess(patient, context);
       return patientView(patient, await patientFacts(patient, context), access, args, context);
     },
     clinicalRecord: async (patient, args, context) => {
@@ -82,7 +80,15 @@ export const resolvers: Resolvers = {
     },
     excludedFromOnlineAccess: async (patient, _args, context) => {
       clinicianOf(context.viewer, patient);
-      return (await patientFacts(patient, context)).excluded;
+      return (await patientFacts(patient, context)).exclusion.excluded;
+    },
+    excludedByClinician: async (patient, _args, context) => {
+      clinicianOf(context.viewer, patient);
+      return (await patientFacts(patient, context)).exclusion.byClinician;
+    },
+    onlineAccessDeclinedByPatient: async (patient, _args, context) => {
+      clinicianOf(context.viewer, patient);
+      return (await patientFacts(patient, context)).exclusion.declinedByPatient;
     },
     exclusionHistory: async (patient, _args, context) => {
       clinicianOf(context.viewer, patient);
@@ -111,6 +117,15 @@ export const resolvers: Resolvers = {
     actor: (row) => row.actorId,
   },
   ExclusionEvent: {
-    excluded: (event) => event.snomedCode !== SNOMED_EXCLUSION_LIFTED,
+    // An event that cannot be read counts as excluding, as it does in the rule.
+    excluded: (event) => {
+      const kind = kindOf(event);
+      return kind === null || kind === 'EXCLUDED' || kind === 'ACCESS_DECLINED';
+    },
+    kind: (event) => kindOf(event),
+    patientChoice: (event) => {
+      const kind = kindOf(event);
+      return kind !== null && isPatientChoice(kind);
+    },
   },
 };

@@ -11,6 +11,9 @@ import { CreateRecords1764000000002 } from './migrations/1764000000002-create-re
 import { AddAppsAndLogs1764100000002 } from './migrations/1764100000002-add-apps-and-logs';
 import { PatientViewCoveringIndex1764200000002 } from './migrations/1764200000002-patient-view-covering-index';
 import { PatientRecordVersion1764400000002 } from './migrations/1764400000002-patient-record-version';
+import { ExclusionEventKind1764500000002 } from './migrations/1764500000002-exclusion-event-kind';
+import { PatientViewConsistencyIndex1764600000002 } from './migrations/1764600000002-patient-view-consistency-index';
+import { createRecordsMetrics } from './metrics';
 import { checkRecordVersion } from './record-version';
 import { resolvers } from './resolvers';
 import { seedRecords } from './seed';
@@ -23,17 +26,25 @@ export const recordsSchema = {
     AddAppsAndLogs1764100000002,
     PatientViewCoveringIndex1764200000002,
     PatientRecordVersion1764400000002,
+    ExclusionEventKind1764500000002,
+    PatientViewConsistencyIndex1764600000002,
   ],
 };
 
 /** Builds and starts the records subgraph from a config object; no I/O at import time. */
 export function startRecordsSubgraph(config: SubgraphConfig, options: StartOptions = {}): Promise<SubgraphHandle> {
+  const metrics = createRecordsMetrics();
   return startSubgraph(
     config,
     {
       ...recordsSchema,
       resolvers,
-      contextFor: recordsContext(config.appRateLimit),
+      contextFor: recordsContext({
+        appRateLimit: config.appRateLimit,
+        clockToleranceMs: config.clockToleranceMs,
+        metrics,
+      }),
+      metrics: metrics.registry,
       seedDemoData: seedRecords,
       startupChecks: [checkRecordVersion],
     },

@@ -31,6 +31,7 @@ export const practiceResolvers: Pick<Resolvers, 'Practice' | 'RolloutEvent' | 'P
     },
     accessStatus: async (practice, _args, context) => (await stateOf(practice, context)).status,
     accessPeriods: async (practice, _args, context) => (await stateOf(practice, context)).periods,
+    accessOdsCode: (practice) => practice.odsCode,
     switchOnAt: async (practice, _args, context) => (await stateOf(practice, context)).switchOnAt,
     plannedSwitchOnAt: async (practice, _args, context) => (await stateOf(practice, context)).plannedSwitchOnAt,
     pauseReason: async (practice, _args, context) => {

@@ -46,6 +46,7 @@ describe('the access log, through the gateway', () => {
       await s.createPractice(ods);
       await s.switchOn(ods);
     }
+    s.at('2023-01-01T10:00:00.000Z'); // clear of the switch-on by more than the clock tolerance
     nhsNumbers = ['9990001375', '9990002746', '9990004110', '9990005486', '9990006857', '9990008221'];
     for (const nhs of nhsNumbers) await s.registerPatient(ODS, nhs);
     for (let i = 0; i < 5; i += 1) await s.addEntry(ODS, patientOf(0), `Entry ${i}`);

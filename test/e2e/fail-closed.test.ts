@@ -64,10 +64,19 @@ describe('the patient view fails closed', () => {
   });
 
   describe('a call straight to records, not through the gateway', () => {
-    const invented = representation({ accessStatus: 'ENABLED', accessPeriods: [{ from: '2000-01-01T00:00:00.000Z', to: null }] });
+    const invented = representation({
+      accessOdsCode: practice,
+      accessStatus: 'ENABLED',
+      accessPeriods: [{ from: '2000-01-01T00:00:00.000Z', to: null }],
+    });
+    const truthful = {
+      accessOdsCode: practice,
+      accessStatus: 'ENABLED',
+      accessPeriods: [{ from: '2023-01-01T09:00:00.000Z', to: null }],
+    };
 
     it('correctly signed with the true access data, it shows the entry (so the refusals below can fail)', async () => {
-      const truth = representation({ accessStatus: 'ENABLED', accessPeriods: [{ from: '2023-01-01T09:00:00.000Z', to: null }] });
+      const truth = representation(truthful);
       const response = await signedPost(supergraph.subgraphs.records.url, {
         secret: supergraph.secret,
         viewer: patientViewer,
@@ -103,14 +112,15 @@ describe('the patient view fails closed', () => {
       expect(tampered.status).toBe(401);
     });
 
-    it('a captured request replayed more than a minute later: 401', async () => {
+    it('a captured request replayed more than a minute later: refused (503, as clock skew: the two cannot be told apart)', async () => {
       const response = await signedPost(supergraph.subgraphs.records.url, {
         secret: supergraph.secret,
         viewer: patientViewer,
         body: { query: ENTITIES_RECORD_QUERY, variables: { r: [invented] } },
         timestamp: supergraph.clock.now().getTime() - 61_000,
       });
-      expect(response.status).toBe(401);
+      expect(response.status).toBe(503);
+      expect(JSON.stringify(response.body)).not.toContain(SECRET_TITLE);
     });
 
     it.each([
@@ -120,6 +130,9 @@ describe('the patient view fails closed', () => {
       ['ENABLED without an open period', { accessStatus: 'ENABLED', accessPeriods: [] }],
       ['a malformed instant', { accessStatus: 'ENABLED', accessPeriods: [{ from: 'yesterday', to: null }] }],
       ['no registeredPractice at all', undefined],
+      ['no practice code', { ...truthful, accessOdsCode: undefined }],
+      // The patient moved between the gateway's two calls: the periods are the old practice's.
+      ["another practice's code", { ...truthful, accessOdsCode: 'A81011' }],
     ])('even correctly signed, access data with %s shows nothing and raises an error', async (_case, registeredPractice) => {
       const response = await signedPost(supergraph.subgraphs.records.url, {
         secret: supergraph.secret,

@@ -166,7 +166,8 @@ describe('the record version’s start-up check', () => {
   it('goes back whole (its triggers and column) and comes again', async () => {
     opened = await openFreshDatabase('record-version', recordsSchema);
     const dataSource = opened.dataSource;
-    await inOneTurn(dataSource, () => dataSource.undoLastMigration());
+    // The record version's migration is the third from last.
+    for (let undone = 0; undone < 3; undone += 1) await inOneTurn(dataSource, () => dataSource.undoLastMigration());
     await expect(checkRecordVersion(dataSource)).rejects.toThrow('missing triggers');
     const runner = dataSource.createQueryRunner();
     const columns = (await runner.getTable('patient'))!.columns.map((column) => column.name);

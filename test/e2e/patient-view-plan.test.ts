@@ -28,11 +28,10 @@ onSqlite('the patient view’s query plan', () => {
   const query: PatientViewQuery = {
     nhsNumber: '9990001375',
     window: {
-      notBefore: new Date('2020-01-01T00:00:00.000Z'),
       notAfter: new Date('2024-06-01T00:00:00.000Z'),
-      periods: [
-        { from: new Date('2022-11-01T00:00:00.000Z'), to: new Date('2023-01-01T00:00:00.000Z') },
-        { from: new Date('2023-03-01T00:00:00.000Z'), to: null },
+      stretches: [
+        { from: Date.parse('2022-11-01T00:00:00.000Z'), to: Date.parse('2023-01-01T00:00:00.000Z') },
+        { from: Date.parse('2023-03-01T00:00:00.000Z'), to: null },
       ],
     },
     types: null,

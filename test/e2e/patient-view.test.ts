@@ -17,7 +17,8 @@ describe('the patient view, through the gateway', () => {
   const RESUME = '2023-04-03T08:00:00.000Z';
 
   beforeAll(async () => {
-    supergraph = await startSupergraph({ now: '2022-10-01T09:00:00.000Z' });
+    // These cases stand at the exact boundary instants of the rule; the clock tolerance has its own (exclusion-and-clocks.test.ts).
+    supergraph = await startSupergraph({ now: '2022-10-01T09:00:00.000Z', clockToleranceMs: 0 });
     s = new Scenario(supergraph);
     await s.createPractice(practice, 'EMIS');
     await s.registerPatient(practice, adult, '1980-04-12');
@@ -71,18 +72,22 @@ describe('the patient view, through the gateway', () => {
     s.at(RESUME);
     await s.resume(practice);
     await s.addEntry(practice, adult, 'at resume');
+    // Told from the first switch-on: entries from before the pause are shown too.
     expect(await s.patientSees(adult)).toEqual({
       state: 'VISIBLE',
-      visibleFrom: RESUME,
+      visibleFrom: SWITCH_ON,
       titles: ['at resume', 'blood test', 'at switch-on'],
       totalCount: 3,
     });
   });
 
-  it('shows nothing to an excluded patient, and everything again once the exclusion is lifted', async () => {
+  it('shows nothing to an excluded patient; after the lift, everything but what was written while excluded', async () => {
     s.at('2023-05-01T10:00:00.000Z');
     await s.exclude(practice, adult, true);
     expect(await s.patientSees(adult)).toMatchObject({ state: 'PATIENT_EXCLUDED', titles: [] });
+    s.at('2023-05-01T11:00:00.000Z');
+    await s.addEntry(practice, adult, 'written while excluded');
+    s.at('2023-05-01T12:00:00.000Z');
     await s.exclude(practice, adult, false);
     expect((await s.patientSees(adult)).titles).toEqual(['at resume', 'blood test', 'at switch-on']);
   });
@@ -147,7 +152,11 @@ describe('the patient view, through the gateway', () => {
     expect(byTitle['during the pause']!.notVisibleBecause).toEqual(['OUTSIDE_ACCESS_PERIOD']);
     expect(byTitle['to be hidden']!.notVisibleBecause).toEqual(['HIDDEN']);
     expect(byTitle['to be hidden']!.hiddenReason).toEqual(expect.any(String));
-    expect(data.patient.clinicalRecord.totalCount).toBe(6);
+    expect(byTitle['written while excluded']!.notVisibleBecause).toEqual(['EXCLUDED_WHEN_AVAILABLE']);
+    expect(byTitle['written while excluded']!.hiddenReason).toBe(
+      'Became available while the patient was excluded from online access, so it stays hidden',
+    );
+    expect(data.patient.clinicalRecord.totalCount).toBe(7);
   });
 
   it("refuses a patient's token for another patient's record, and a P5 identity", async () => {

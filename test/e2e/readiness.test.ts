@@ -1,4 +1,4 @@
-import { DEFAULT_DATABASE_LIMITS, type SubgraphConfig } from '../../subgraphs/common/config';
+import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_DATABASE_LIMITS, type SubgraphConfig } from '../../subgraphs/common/config';
 import type { SubgraphHandle } from '../../subgraphs/common/start-subgraph';
 import { silentLogger } from '../../subgraphs/common/logger';
 import { startRecordsSubgraph } from '../../subgraphs/records/server';
@@ -56,6 +56,7 @@ describe('readiness, while a subgraph is stopped', () => {
         practicesUrl: 'http://127.0.0.1:1/graphql',
         minimumNoticeDays: 7,
         appRateLimit: { perSecond: 10, burst: 20 },
+        clockToleranceMs: DEFAULT_CLOCK_TOLERANCE_MS,
       };
       restarted = await startRecordsSubgraph(config, { clock: supergraph.clock, logger: silentLogger() });
       expect(restarted.port).toBe(port);

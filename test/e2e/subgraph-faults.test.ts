@@ -19,6 +19,7 @@ async function world(supergraph: Supergraph): Promise<Scenario> {
   await s.createPractice(ODS);
   await s.switchOn(ODS);
   await s.registerPatient(ODS, NHS);
+  s.at('2023-01-01T10:00:00.000Z'); // clear of the switch-on by more than the clock tolerance
   await s.addEntry(ODS, NHS, 'Visible entry');
   s.at(NOW);
   return s;

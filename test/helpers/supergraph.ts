@@ -6,8 +6,13 @@ import { DEV_AUDIENCE, DEV_ISSUER, type GatewayConfig } from '../../gateway/conf
 import { signDevToken } from '../../gateway/dev-keys';
 import { startGateway } from '../../gateway/server';
 import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
-import { ManualClock } from '../../subgraphs/common/clock';
-import type { DatabaseConfig, SubgraphConfig, SubgraphName } from '../../subgraphs/common/config';
+import { ManualClock, type Clock } from '../../subgraphs/common/clock';
+import {
+  DEFAULT_CLOCK_TOLERANCE_MS,
+  type DatabaseConfig,
+  type SubgraphConfig,
+  type SubgraphName,
+} from '../../subgraphs/common/config';
 import { silentLogger, type Logger } from '../../subgraphs/common/logger';
 import type { SubgraphHandle } from '../../subgraphs/common/start-subgraph';
 import type { ServiceHandle } from '../../subgraphs/common/http';
@@ -47,6 +52,8 @@ export interface Supergraph {
   anotherGateway(): Promise<ServiceHandle>;
   /** Stops one subgraph (to test a service that is down); its database stays. */
   stopSubgraph(name: SubgraphName): Promise<void>;
+  /** Puts one service's clock `offsetMs` ahead of `clock` (negative: behind); every offset starts at 0. */
+  skewClock(service: SubgraphName | 'gateway', offsetMs: number): void;
   stop(): Promise<void>;
 }
 
@@ -70,7 +77,7 @@ export async function postGraphQL<T>(url: string, headers: Record<string, string
  * The whole supergraph in-process on free ports, over real HTTP: three subgraphs, each
  * with a fresh database of its own (or one the test hands in through `databases`, which it
  * keeps and drops itself), and the gateway. The clock is shared and manual, so a test can
- * stand at the exact switch-on instant.
+ * stand at the exact switch-on instant; each service reads it through its own offset (skewClock).
  */
 export async function startSupergraph(
   options: {
@@ -80,6 +87,8 @@ export async function startSupergraph(
     minimumNoticeDays?: number;
     databases?: Partial<Record<SubgraphName, DatabaseConfig>>;
     appRateLimit?: { perSecond: number; burst: number };
+    /** How far the records rule lets the rollout and records clocks disagree (the production default unless given). */
+    clockToleranceMs?: number;
     /** Subgraphs the gateway reaches through a fault injector (supergraph.faults[name]). */
     faultProxies?: SubgraphName[];
     subgraphTimeoutMs?: number;
@@ -87,6 +96,10 @@ export async function startSupergraph(
   } = {},
 ): Promise<Supergraph> {
   const clock = new ManualClock(options.now ?? '2024-01-15T12:00:00.000Z');
+  const offsets: Record<SubgraphName | 'gateway', number> = { gateway: 0, practices: 0, rollout: 0, records: 0 };
+  const clockOf = (service: SubgraphName | 'gateway'): Clock => ({
+    now: () => new Date(clock.now().getTime() + offsets[service]),
+  });
   const secret = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'cas-keys-'));
   const keysPath = join(dataDir, 'dev-jwt-keys.json');
@@ -111,6 +124,7 @@ export async function startSupergraph(
       practicesUrl,
       minimumNoticeDays: options.minimumNoticeDays ?? 7,
       appRateLimit: options.appRateLimit ?? { perSecond: 10, burst: 20 },
+      clockToleranceMs: options.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS,
     };
   };
   const proxies: FaultProxy[] = [];
@@ -121,11 +135,11 @@ export async function startSupergraph(
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const practices = await startPracticesSubgraph(await configFor('practices'), { clock, logger });
+    const practices = await startPracticesSubgraph(await configFor('practices'), { clock: clockOf('practices'), logger });
     started.push(practices);
-    const rollout = await startRolloutSubgraph(await configFor('rollout', practices.url), { clock, logger });
+    const rollout = await startRolloutSubgraph(await configFor('rollout', practices.url), { clock: clockOf('rollout'), logger });
     started.push(rollout);
-    const records = await startRecordsSubgraph(await configFor('records'), { clock, logger });
+    const records = await startRecordsSubgraph(await configFor('records'), { clock: clockOf('records'), logger });
     started.push(records);
     const faults: Partial<Record<SubgraphName, FaultProxy>> = {};
     for (const name of options.faultProxies ?? []) {
@@ -148,7 +162,7 @@ export async function startSupergraph(
       jwt: { kind: 'dev', keysPath, issuer: DEV_ISSUER, audience: DEV_AUDIENCE },
       logLevel: 'silent',
     };
-    const gateway = await startGateway(gatewayConfig, { clock, logger });
+    const gateway = await startGateway(gatewayConfig, { clock: clockOf('gateway'), logger });
     const subgraphs = { practices, rollout, records };
     const received = countReceivedRequests({ practices: practices.port, rollout: rollout.port, records: records.port });
     const stopped = new Set<SubgraphName>();
@@ -172,13 +186,16 @@ export async function startSupergraph(
         return { response, reached };
       },
       anotherGateway: async () => {
-        const extra = await startGateway(gatewayConfig, { clock, logger });
+        const extra = await startGateway(gatewayConfig, { clock: clockOf('gateway'), logger });
         started.push(extra);
         return extra;
       },
       token: (request) => signDevToken(keysPath, claimsFor(request)),
       graphql: (token, query, variables) =>
         postGraphQL(gateway.url, token ? { authorization: `Bearer ${token}` } : {}, { query, variables }),
+      skewClock: (service, offsetMs) => {
+        offsets[service] = offsetMs;
+      },
       stopSubgraph: async (name) => {
         stopped.add(name);
         await subgraphs[name].stop();

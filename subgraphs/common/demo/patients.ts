@@ -10,9 +10,10 @@ import {
 /**
  * The demo world's patients (synthetic NHS numbers from the 999 test range) and their
  * entries, placed around their practices' access periods so that every rule shows: entries
- * before switch-on, at its exact instant, during a pause, after resume; a result received
- * before switch-on and filed after; unfiled results; hidden entries; an excluded patient
- * and one whose exclusion was lifted; a patient under 16, one who turned 16, one who moved in.
+ * before switch-on, at its exact instant (within the clock tolerance), during a pause, after
+ * resume; a result received before switch-on and filed after; unfiled results; hidden entries;
+ * an excluded patient and one whose exclusion was lifted (what was written meanwhile stays
+ * hidden); a patient under 16, one who turned 16, one who moved in.
  */
 export type DemoEntryType = 'APPOINTMENT' | 'TEST_RESULT' | 'CLINICAL_LETTER' | 'CONSULTATION_NOTE' | 'DIAGNOSIS' | 'MEDICATION';
 
@@ -87,7 +88,13 @@ export const DEMO_PATIENTS: readonly DemoPatient[] = [
         type: 'APPOINTMENT',
         recordedAt: '2022-12-05T09:00:00.000Z',
         title: 'Appointment at the switch-on instant',
-        body: 'Recorded at the exact instant access was switched on: visible.',
+        body: 'Recorded at the exact instant access was switched on: too close to be sure of its side, not shown.',
+      },
+      {
+        type: 'APPOINTMENT',
+        recordedAt: '2022-12-05T09:30:00.000Z',
+        title: 'Appointment booked after switch-on',
+        body: 'Recorded half an hour after switch-on: visible.',
       },
       {
         type: 'TEST_RESULT',
@@ -125,7 +132,13 @@ export const DEMO_PATIENTS: readonly DemoPatient[] = [
         type: 'APPOINTMENT',
         recordedAt: '2023-04-03T08:00:00.000Z',
         title: 'Appointment at the resume instant',
-        body: 'Recorded as access resumed: visible.',
+        body: 'Recorded as access resumed: too close to be sure of its side, not shown.',
+      },
+      {
+        type: 'CONSULTATION_NOTE',
+        recordedAt: '2023-04-03T10:00:00.000Z',
+        title: 'Consultation after the resume',
+        body: 'Recorded two hours after access resumed: visible.',
       },
       {
         type: 'MEDICATION',

@@ -42,15 +42,16 @@ function parsePeriod(raw: unknown): AccessPeriod | null {
  * Reads the `registeredPractice` representation the rollout subgraph sends through federation
  * ({ accessStatus, accessPeriods: [{ from, to }] }). Anything unknown, missing or malformed,
  * or any history the rollout rules could not have produced, is null: the caller shows nothing.
+ * `toleranceMs`: see isWellFormedAccess.
  */
-export function parsePracticeAccess(raw: unknown, now: Date): PracticeAccess | null {
+export function parsePracticeAccess(raw: unknown, now: Date, toleranceMs = 0): PracticeAccess | null {
   if (!isRecord(raw) || !Array.isArray(raw.accessPeriods)) return null;
   const status = raw.accessStatus;
   if (typeof status !== 'string' || !(ACCESS_STATUSES as readonly string[]).includes(status)) return null;
   const periods = raw.accessPeriods.map(parsePeriod);
   if (periods.some((period) => period === null)) return null;
   const access = { status: status as AccessStatus, periods: periods as AccessPeriod[] };
-  return isWellFormedAccess(access, now) ? access : null;
+  return isWellFormedAccess(access, now, toleranceMs) ? access : null;
 }
 
 /**
@@ -59,9 +60,13 @@ export function parsePracticeAccess(raw: unknown, now: Date): PracticeAccess | n
  * only the last may be open, and it is open exactly when the status is ENABLED; a practice
  * never scheduled has no periods. The visibility rules check this again, so an access built
  * by hand rather than parsed fails closed too.
+ * Rollout's clock may run up to `toleranceMs` ahead of ours, so an instant up to that far after
+ * our now is accepted: refusing it would fail a whole practice just after each switch-on, pause
+ * or resume, and it shows nothing more (every entry within the tolerance of a boundary is hidden).
  */
-export function isWellFormedAccess(access: PracticeAccess, now: Date): boolean {
-  const limit = instantOf(now);
+export function isWellFormedAccess(access: PracticeAccess, now: Date, toleranceMs = 0): boolean {
+  if (!Number.isSafeInteger(toleranceMs) || toleranceMs < 0) return false;
+  const limit = instantOf(now) + toleranceMs;
   if (Number.isNaN(limit) || !(ACCESS_STATUSES as readonly unknown[]).includes(access.status)) return false;
   if (!Array.isArray(access.periods)) return false;
   const { periods } = access;

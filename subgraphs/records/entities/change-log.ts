@@ -3,7 +3,8 @@ import { logColumns, type LogRowBase } from './log-columns';
 
 /**
  * One change made in the records subgraph, with its actor: a patient registered, an entry
- * added, filed or hidden, an exclusion set, an app approved or revoked. Written in the same
+ * added, filed or hidden, an exclusion set or lifted, the patient's own decline or its
+ * withdrawal, an app approved or revoked. Written in the same
  * transaction as the change. Append-only.
  */
 export interface ChangeLogRow extends LogRowBase {
@@ -20,6 +21,8 @@ export type ChangeAction =
   | 'ENTRY_HIDDEN'
   | 'EXCLUSION_SET'
   | 'EXCLUSION_LIFTED'
+  | 'ACCESS_DECLINED'
+  | 'ACCESS_DECLINE_WITHDRAWN'
   | 'APP_APPROVED'
   | 'APP_REVOKED';
 

@@ -169,18 +169,39 @@ export type ClinicalEntryEdge = {
   node: ClinicalEntry;
 };
 
-/** One change of a patient's online-access exclusion, as recorded with its SNOMED CT code. */
+/**
+ * One change of a patient's online-access exclusion, as recorded with its SNOMED CT code.
+ * Events take effect in the order recorded.
+ */
 export type ExclusionEvent = {
   __typename?: 'ExclusionEvent';
-  /** When it was recorded. */
+  /** When it was recorded (never earlier than the patient's previous event). */
   at: Scalars['DateTime']['output'];
-  /** Whether this event excludes the patient (1364731000000104, 1290331000000103) or lifts it (1364751000000106). */
+  /**
+   * Whether this event excludes the patient (1364731000000104, or the patient's decline
+   * 1290331000000103) rather than ending an exclusion.
+   */
   excluded: Scalars['Boolean']['output'];
-  /** The clinician's reason, if given. */
+  /** What the event did; null for a stored event that cannot be read (the patient is then treated as excluded). */
+  kind?: Maybe<ExclusionEventKind>;
+  /** Whether it records the patient's own choice rather than a clinician's judgement. */
+  patientChoice: Scalars['Boolean']['output'];
+  /** The reason, if given. */
   reason?: Maybe<Scalars['String']['output']>;
-  /** The SNOMED CT concept recorded. */
+  /** The SNOMED CT concept recorded (for DECLINE_WITHDRAWN, the decline it ends). */
   snomedCode: Scalars['String']['output'];
 };
+
+/** What an exclusion event recorded: a clinician's judgement, or the patient's own choice. */
+export type ExclusionEventKind =
+  /** The patient's own choice: online access declined (1290331000000103). */
+  | 'ACCESS_DECLINED'
+  /** The patient's own choice: they want online access again, which ends their decline (the 103 entry). */
+  | 'DECLINE_WITHDRAWN'
+  /** A clinician excluded the patient: enhanced review indicated (1364731000000104). */
+  | 'EXCLUDED'
+  /** A clinician lifted their exclusion (1364751000000106). It never ends the patient's own decline. */
+  | 'EXCLUSION_LIFTED';
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -196,6 +217,12 @@ export type Mutation = {
   /** Marks an entry 'do not show online': the patient and every app stop seeing it at once. */
   hideRecordEntry: RecordEntry;
   /**
+   * A clinician records the patient's own choice, as the patient told them: declining online
+   * access (1290331000000103), or wanting it again, which ends their decline. Only this (or the
+   * patient through setMyOnlineAccessChoice) ends a decline.
+   */
+  recordPatientOnlineAccessChoice: Patient;
+  /**
    * Registers a patient at the clinician's practice, from now. A patient registered elsewhere
    * moves here (their registration instant becomes now); one already registered here is CONFLICT.
    */
@@ -203,8 +230,14 @@ export type Mutation = {
   /** Revokes an app: its tokens stop working on the very next request, everywhere. NHS England (nhse) only. */
   revokeApp: ApprovedApp;
   /**
-   * Excludes a patient from automatic access (SNOMED CT 1364731000000104) or lifts it
-   * (1364751000000106). The latest recorded wins.
+   * The signed-in patient's own choice (patient tokens at NHS login P9; not apps): declining
+   * online access, or wanting it again after declining. Recorded as the patient's choice.
+   */
+  setMyOnlineAccessChoice: Patient;
+  /**
+   * A clinician excludes a patient from automatic access (SNOMED CT 1364731000000104) or lifts
+   * their own exclusion (1364751000000106). A lift never ends the patient's own decline; entries
+   * that became available while the patient was excluded stay hidden after it.
    */
   setOnlineAccessExclusion: Patient;
 };
@@ -233,6 +266,13 @@ export type MutationHideRecordEntryArgs = {
 };
 
 
+export type MutationRecordPatientOnlineAccessChoiceArgs = {
+  nhsNumber: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  wantsAccess: Scalars['Boolean']['input'];
+};
+
+
 export type MutationRegisterPatientArgs = {
   input: RegisterPatientInput;
 };
@@ -240,6 +280,11 @@ export type MutationRegisterPatientArgs = {
 
 export type MutationRevokeAppArgs = {
   clientId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetMyOnlineAccessChoiceArgs = {
+  wantsAccess: Scalars['Boolean']['input'];
 };
 
 
@@ -257,8 +302,17 @@ export type NotVisibleReason =
   | 'BEFORE_16TH_BIRTHDAY'
   /** The entry became available before the patient registered at this practice. */
   | 'BEFORE_REGISTRATION'
+  /** The entry became available while the patient was excluded: it stays hidden after the exclusion ends. */
+  | 'EXCLUDED_WHEN_AVAILABLE'
   /** A clinician marked the entry 'do not show online'. */
   | 'HIDDEN'
+  /** The entry's stored facts disagree with each other (older or damaged data), so it is not shown. */
+  | 'INCONSISTENT_ENTRY'
+  /**
+   * The entry became available within the clock tolerance of a switch-on, pause or resume:
+   * the rollout and records clocks may disagree, so which side it falls is uncertain.
+   */
+  | 'NEAR_ACCESS_BOUNDARY'
   /** A test result or letter that no clinician has filed yet. */
   | 'NOT_FILED'
   /** The entry became available outside every access period (before switch-on or during a pause). */
@@ -274,11 +328,16 @@ export type OnlineAccess = {
   /** The state, checked in this order: practice status, exclusion, age. */
   state: OnlineAccessState;
   /**
-   * While VISIBLE: the instant from which new entries are visible (the later of the current
-   * switch-on, registration and the 16th birthday). While UNDER_16: the 16th birthday.
-   * Null otherwise.
+   * While VISIBLE or UNDER_16: the earliest instant from which an entry can be in the patient's
+   * view (the first access period's start, moved later by registration, the 16th birthday and
+   * the clock tolerance). Null otherwise.
    */
   visibleFrom?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * While VISIBLE or UNDER_16: the stretches whose entries are shown (for UNDER_16, from the 16th
+   * birthday), oldest first; nothing between them is shown. Empty otherwise.
+   */
+  visiblePeriods: Array<VisiblePeriod>;
 };
 
 /** Why a patient sees what they see (or nothing). */
@@ -287,7 +346,7 @@ export type OnlineAccessState =
   | 'NOT_YET_SWITCHED_ON'
   /** A clinician has recorded that access needs an enhanced review first (or the patient declined it). */
   | 'PATIENT_EXCLUDED'
-  /** The practice has paused automatic access. */
+  /** The practice has paused automatic access (even with a resume planned). */
   | 'PRACTICE_PAUSED'
   /** Automatic access starts at 16. */
   | 'UNDER_16'
@@ -319,7 +378,12 @@ export type Patient = {
   clinicalRecord: ClinicalEntryConnection;
   /** Date of birth. */
   dateOfBirth: Scalars['Date']['output'];
-  /** Whether the patient is excluded from online access now (the latest SNOMED code wins). Clinicians only. */
+  /** Whether a clinician's exclusion (1364731000000104) stands now. Clinicians only. */
+  excludedByClinician: Scalars['Boolean']['output'];
+  /**
+   * Whether the patient is excluded from online access now, by a clinician or by their own
+   * decline. Clinicians only.
+   */
   excludedFromOnlineAccess: Scalars['Boolean']['output'];
   /** The patient's exclusion history, oldest first. Clinicians only. */
   exclusionHistory: Array<ExclusionEvent>;
@@ -327,6 +391,8 @@ export type Patient = {
   nhsNumber: Scalars['ID']['output'];
   /** Whether, and from when, the patient sees entries automatically, and if not why. */
   onlineAccess: OnlineAccess;
+  /** Whether the patient's own decline (1290331000000103) stands now. Clinicians only. */
+  onlineAccessDeclinedByPatient: Scalars['Boolean']['output'];
   /**
    * The patient view: only the entries the patient may see, newest first by the instant each
    * became available. The patient (P9) and approved apps acting for them, and the practice's
@@ -383,11 +449,13 @@ export type PatientEdge = {
 
 /**
  * The records subgraph's view of a practice: only what it needs from the rollout subgraph to
- * decide what patients see. Both fields are non-null, so an unavailable rollout subgraph
+ * decide what patients see. Every field is non-null, so an unavailable rollout subgraph
  * fails the request instead of handing records a null it could misread.
  */
 export type Practice = {
   __typename?: 'Practice';
+  /** Received from the rollout subgraph: whose status and periods these are (checked against the registration). */
+  accessOdsCode: Scalars['ID']['output'];
   /** Received from the rollout subgraph. */
   accessPeriods: Array<AccessPeriod>;
   /** Received from the rollout subgraph. */
@@ -490,6 +558,19 @@ export type RegisterPatientInput = {
   odsCode: Scalars['ID']['input'];
 };
 
+/**
+ * A stretch of time whose entries the patient sees: within an access period, clear of its
+ * switch-on, pause and resume by the clock tolerance, from registration and the 16th birthday
+ * on, and outside every span during which the patient was excluded.
+ */
+export type VisiblePeriod = {
+  __typename?: 'VisiblePeriod';
+  /** The first instant shown; inclusive. */
+  from: Scalars['DateTime']['output'];
+  /** The instant from which entries are no longer shown; exclusive. Null: no end. */
+  to?: Maybe<Scalars['DateTime']['output']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -580,13 +661,13 @@ export type FederationReferenceTypes = {
     ( { __typename: 'Patient' }
     & GraphQLRecursivePick<FederationTypes['Patient'], {"nhsNumber":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}>
-        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}>
-        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}>
-        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}>
-        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}>
-        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}>
-        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}> ) );
+        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessOdsCode":true,"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}>
+        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessOdsCode":true,"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}>
+        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessOdsCode":true,"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}>
+        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessOdsCode":true,"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}>
+        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessOdsCode":true,"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}>
+        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessOdsCode":true,"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}>
+        | GraphQLRecursivePick<FederationTypes['Patient'], {"registeredPractice":{"accessOdsCode":true,"accessStatus":true,"accessPeriods":{"from":true,"to":true}}}> ) );
   Practice:
     ( { __typename: 'Practice' }
     & GraphQLRecursivePick<FederationTypes['Practice'], {"odsCode":true}> );
@@ -614,6 +695,7 @@ export type ResolversTypes = {
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ExclusionEvent: ResolverTypeWrapper<ExclusionEventModel>;
+  ExclusionEventKind: ExclusionEventKind;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NotVisibleReason: NotVisibleReason;
   OnlineAccess: ResolverTypeWrapper<OnlineAccess>;
@@ -630,6 +712,7 @@ export type ResolversTypes = {
   RecordEntryType: RecordEntryType;
   RecordView: RecordView;
   RegisterPatientInput: RegisterPatientInput;
+  VisiblePeriod: ResolverTypeWrapper<VisiblePeriod>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -662,6 +745,7 @@ export type ResolversParentTypes = {
   RecordEntryConnection: RecordEntryConnectionModel;
   RecordEntryEdge: Omit<RecordEntryEdge, 'node'> & { node: ResolversParentTypes['RecordEntry'] };
   RegisterPatientInput: RegisterPatientInput;
+  VisiblePeriod: VisiblePeriod;
 };
 
 export type AccessLogConnectionResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['AccessLogConnection'] = ResolversParentTypes['AccessLogConnection']> = {
@@ -735,6 +819,8 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type ExclusionEventResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['ExclusionEvent'] = ResolversParentTypes['ExclusionEvent']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   excluded?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['ExclusionEventKind']>, ParentType, ContextType>;
+  patientChoice?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   snomedCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -744,14 +830,17 @@ export type MutationResolvers<ContextType = RecordsContext, ParentType extends R
   approveApp?: Resolver<ResolversTypes['ApprovedApp'], ParentType, ContextType, RequireFields<MutationApproveAppArgs, 'clientId' | 'name' | 'scopes'>>;
   fileRecordEntry?: Resolver<ResolversTypes['RecordEntry'], ParentType, ContextType, RequireFields<MutationFileRecordEntryArgs, 'id'>>;
   hideRecordEntry?: Resolver<ResolversTypes['RecordEntry'], ParentType, ContextType, RequireFields<MutationHideRecordEntryArgs, 'id' | 'reason'>>;
+  recordPatientOnlineAccessChoice?: Resolver<ResolversTypes['Patient'], ParentType, ContextType, RequireFields<MutationRecordPatientOnlineAccessChoiceArgs, 'nhsNumber' | 'wantsAccess'>>;
   registerPatient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType, RequireFields<MutationRegisterPatientArgs, 'input'>>;
   revokeApp?: Resolver<ResolversTypes['ApprovedApp'], ParentType, ContextType, RequireFields<MutationRevokeAppArgs, 'clientId'>>;
+  setMyOnlineAccessChoice?: Resolver<ResolversTypes['Patient'], ParentType, ContextType, RequireFields<MutationSetMyOnlineAccessChoiceArgs, 'wantsAccess'>>;
   setOnlineAccessExclusion?: Resolver<ResolversTypes['Patient'], ParentType, ContextType, RequireFields<MutationSetOnlineAccessExclusionArgs, 'excluded' | 'nhsNumber'>>;
 };
 
 export type OnlineAccessResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['OnlineAccess'] = ResolversParentTypes['OnlineAccess']> = {
   state?: Resolver<ResolversTypes['OnlineAccessState'], ParentType, ContextType>;
   visibleFrom?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  visiblePeriods?: Resolver<Array<ResolversTypes['VisiblePeriod']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -764,10 +853,12 @@ export type PatientResolvers<ContextType = RecordsContext, ParentType extends Re
   accessLog?: Resolver<ResolversTypes['AccessLogConnection'], ParentType, ContextType, RequireFields<PatientAccessLogArgs, 'first'>>;
   clinicalRecord?: Resolver<ResolversTypes['ClinicalEntryConnection'], ParentType, ContextType, RequireFields<PatientClinicalRecordArgs, 'first'>>;
   dateOfBirth?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  excludedByClinician?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   excludedFromOnlineAccess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   exclusionHistory?: Resolver<Array<ResolversTypes['ExclusionEvent']>, ParentType, ContextType>;
   nhsNumber?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   onlineAccess?: Resolver<ResolversTypes['OnlineAccess'], ParentType, ContextType>;
+  onlineAccessDeclinedByPatient?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   record?: Resolver<ResolversTypes['RecordEntryConnection'], ParentType, ContextType, RequireFields<PatientRecordArgs, 'first'>>;
   registeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   registeredPractice?: Resolver<ResolversTypes['Practice'], ParentType, ContextType>;
@@ -817,6 +908,11 @@ export type RecordEntryEdgeResolvers<ContextType = RecordsContext, ParentType ex
   node?: Resolver<ResolversTypes['RecordEntry'], ParentType, ContextType>;
 };
 
+export type VisiblePeriodResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['VisiblePeriod'] = ResolversParentTypes['VisiblePeriod']> = {
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = RecordsContext> = {
   AccessLogConnection?: AccessLogConnectionResolvers<ContextType>;
   AccessLogEdge?: AccessLogEdgeResolvers<ContextType>;
@@ -840,5 +936,6 @@ export type Resolvers<ContextType = RecordsContext> = {
   RecordEntry?: RecordEntryResolvers<ContextType>;
   RecordEntryConnection?: RecordEntryConnectionResolvers<ContextType>;
   RecordEntryEdge?: RecordEntryEdgeResolvers<ContextType>;
+  VisiblePeriod?: VisiblePeriodResolvers<ContextType>;
 };
 

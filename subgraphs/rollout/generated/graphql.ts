@@ -58,7 +58,11 @@ export type GpSystemSupplier =
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Cancels the planned switch-on of a SCHEDULED practice, which becomes NOT_SCHEDULED. The practice's supplier or nhse. */
+  /**
+   * Cancels the planned switch-on of a SCHEDULED practice, which becomes NOT_SCHEDULED. The
+   * practice's supplier or nhse. Refused for a practice whose access has ever been on: a planned
+   * resume is not cancelled; to stop it, pause the practice again (pauseAccess).
+   */
   cancelSwitchOn: Practice;
   /** Pauses automatic access, from any state but PAUSED. A clinician of the practice, its supplier, or nhse. */
   pauseAccess: Practice;
@@ -157,6 +161,11 @@ export type PlannedSwitchOnInput = {
  */
 export type Practice = {
   __typename?: 'Practice';
+  /**
+   * The ODS code the access status and periods above are of. The records subgraph requires it
+   * with them, to check that they belong to the practice the patient is registered at now.
+   */
+  accessOdsCode: Scalars['ID']['output'];
   /** Every period during which automatic access was on, oldest first. Empty if never switched on. */
   accessPeriods: Array<AccessPeriod>;
   /** The access status at this moment. A practice with no history is NOT_SCHEDULED. */
@@ -584,6 +593,7 @@ export type PageInfoResolvers<ContextType = RolloutContext, ParentType extends R
 
 export type PracticeResolvers<ContextType = RolloutContext, ParentType extends ResolversParentTypes['Practice'] = ResolversParentTypes['Practice'], FederationReferenceType extends FederationReferenceTypes['Practice'] = FederationReferenceTypes['Practice']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Practice']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  accessOdsCode?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   accessPeriods?: Resolver<Array<ResolversTypes['AccessPeriod']>, ParentType, ContextType>;
   accessStatus?: Resolver<ResolversTypes['AccessStatus'], ParentType, ContextType>;
   currentPause?: Resolver<Maybe<ResolversTypes['PracticePause']>, ParentType, ContextType>;

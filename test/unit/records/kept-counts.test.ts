@@ -5,9 +5,8 @@ const at = (iso: string) => new Date(iso);
 const query = (notAfter: string, overrides: Partial<PatientViewQuery> = {}): PatientViewQuery => ({
   nhsNumber: '9990001375',
   window: {
-    notBefore: at('2020-01-01T00:00:00.000Z'),
     notAfter: at(notAfter),
-    periods: [{ from: at('2023-01-01T00:00:00.000Z'), to: null }],
+    stretches: [{ from: at('2023-01-01T00:00:00.000Z').getTime(), to: null }],
   },
   types: null,
   after: null,
@@ -47,18 +46,21 @@ describe('KeptCounts: a count is reused only when counting again would give it',
     expect(kept.get(query('2024-03-01T09:00:00.000Z', { nhsNumber: '9990001383' }), '')).toBeUndefined();
   });
 
-  it('keeps counts apart by patient, start, access periods and types', () => {
+  it('keeps counts apart by patient, visible stretches and types', () => {
     const kept = new KeptCounts();
     const base = query('2024-03-01T09:00:00.000Z');
     kept.keep(base, 'v1', 42, null);
     const others: PatientViewQuery[] = [
       { ...base, nhsNumber: '9990001383' },
-      { ...base, window: { ...base.window, notBefore: at('2021-01-01T00:00:00.000Z') } },
+      { ...base, window: { ...base.window, stretches: [{ from: at('2023-01-01T00:00:00.001Z').getTime(), to: null }] } },
       {
         ...base,
-        window: { ...base.window, periods: [{ from: at('2023-01-01T00:00:00.000Z'), to: at('2023-06-01T00:00:00.000Z') }] },
+        window: {
+          ...base.window,
+          stretches: [{ from: at('2023-01-01T00:00:00.000Z').getTime(), to: at('2023-06-01T00:00:00.000Z').getTime() }],
+        },
       },
-      { ...base, window: { ...base.window, periods: [] } },
+      { ...base, window: { ...base.window, stretches: [] } },
       { ...base, types: ['TEST_RESULT'] },
       { ...base, types: [] },
     ];

@@ -147,6 +147,17 @@ describe('reading a practice’s access as it arrives through federation', () =>
     expect(parsePracticeAccess(raw, now)).toBeNull();
   });
 
+  it('accepts an instant up to the clock tolerance after now (rollout’s clock ahead), and not one more millisecond', () => {
+    const ahead = (ms: number) => ({
+      accessStatus: 'ENABLED',
+      accessPeriods: [{ from: new Date(now.getTime() + ms).toISOString(), to: null }],
+    });
+    expect(parsePracticeAccess(ahead(1), now)).toBeNull();
+    expect(parsePracticeAccess(ahead(60_000), now, 60_000)).not.toBeNull();
+    expect(parsePracticeAccess(ahead(60_001), now, 60_000)).toBeNull();
+    expect(parsePracticeAccess(ahead(0), now, -1)).toBeNull();
+  });
+
   it('an invalid `now` refuses any access', () => {
     expect(parsePracticeAccess({ accessStatus: 'NOT_SCHEDULED', accessPeriods: [] }, new Date(NaN))).toBeNull();
   });

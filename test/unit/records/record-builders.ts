@@ -1,3 +1,4 @@
+import { exclusionHistory, type ExclusionEventFacts } from '../../../subgraphs/records/domain/exclusion';
 import type { AccessPeriod, PracticeAccess } from '../../../subgraphs/records/domain/practice-access';
 import type { EntryFacts, PatientFacts } from '../../../subgraphs/records/domain/visibility';
 
@@ -30,10 +31,24 @@ export const testResult = (recordedAt: Date, filedAt: Date | null): EntryFacts =
   hiddenFromPatient: false,
 });
 
-/** An adult registered long before the programme, not excluded. */
+/** An exclusion history, from [kind, instant] pairs in the order recorded. */
+export const exclusions = (...events: [ExclusionEventFacts['kind'], Date][]) =>
+  exclusionHistory(
+    events.map(([kind, at]) => ({
+      kind,
+      at,
+      snomedCode:
+        kind === 'EXCLUDED' ? '1364731000000104' : kind === 'EXCLUSION_LIFTED' ? '1364751000000106' : '1290331000000103',
+    })),
+  );
+
+/** An adult registered long before the programme, never excluded. */
 export const adult = (fields: Partial<PatientFacts> = {}): PatientFacts => ({
   dateOfBirth: '1980-06-15',
   registeredAt: instant('2010-01-01T00:00'),
-  excluded: false,
+  exclusion: exclusionHistory([]),
   ...fields,
 });
+
+/** Excluded by a clinician since long before the programme. */
+export const excludedSince2000 = () => exclusions(['EXCLUDED', instant('2000-01-01T00:00')]);

@@ -1,5 +1,5 @@
 import {
-  isExcluded,
+  exclusionHistory,
   SNOMED_ACCESS_DECLINED,
   SNOMED_EXCLUDED,
   SNOMED_EXCLUSION_LIFTED,
@@ -14,7 +14,17 @@ import {
   type NotVisibleReason,
   type PatientFacts,
 } from '../../../subgraphs/records/domain/visibility';
-import { adult, consultation, instant, period, plusMs, rawAccess, testResult } from './record-builders';
+import {
+  adult,
+  consultation,
+  excludedSince2000,
+  exclusions,
+  instant,
+  period,
+  plusMs,
+  rawAccess,
+  testResult,
+} from './record-builders';
 
 // One practice's timeline: switched on 1 Feb, paused 1 Mar 09:30, resumed 1 Apr 08:00.
 const switchOn = instant('2023-02-01T00:00');
@@ -30,8 +40,10 @@ const pausedSinceMarch = practice('PAUSED', [period(switchOn, pausedAt)]);
 const resumedInApril = practice('ENABLED', [period(switchOn, pausedAt), period(resumedAt)]);
 
 const mid = { feb: instant('2023-02-15T10:00'), mar: instant('2023-03-15T10:00'), may: instant('2023-05-15T10:00') };
+/** Exclusion events as stored before kinds were kept: the code alone says what each did. */
 const excludedBy = (...events: [string, string][]): PatientFacts =>
-  adult({ excluded: isExcluded(events.map(([snomedCode, at]) => ({ snomedCode, at: instant(at) }))) });
+  adult({ exclusion: exclusionHistory(events.map(([snomedCode, at]) => ({ snomedCode, kind: null, at: instant(at) }))) });
+const MINUTE = 60_000;
 
 interface Case {
   sentence: string;
@@ -39,6 +51,8 @@ interface Case {
   patient?: PatientFacts;
   access: PracticeAccess | null;
   at?: Date;
+  /** How far the two clocks may disagree (ms); none unless the case says. */
+  tolerance?: number;
   reasons: NotVisibleReason[];
 }
 
@@ -243,28 +257,108 @@ const cases: Case[] = [
     entry: consultation(mid.may),
     patient: excludedBy([SNOMED_EXCLUDED, '2023-03-01T10:00']),
     access: onSinceSwitchOn,
-    reasons: ['PATIENT_EXCLUDED'],
+    reasons: ['PATIENT_EXCLUDED', 'EXCLUDED_WHEN_AVAILABLE'],
   },
   {
-    sentence: 'an exclusion lifted (106) shows entries again, those from the exclusion too',
-    entry: consultation(mid.mar),
+    sentence: 'an exclusion lifted (106) shows entries from before the exclusion again',
+    entry: consultation(mid.feb),
     patient: excludedBy([SNOMED_EXCLUDED, '2023-02-20T10:00'], [SNOMED_EXCLUSION_LIFTED, '2023-04-20T10:00']),
     access: onSinceSwitchOn,
     reasons: [],
+  },
+  {
+    sentence: 'an exclusion lifted (106) shows entries from after the lift',
+    entry: consultation(mid.may),
+    patient: excludedBy([SNOMED_EXCLUDED, '2023-02-20T10:00'], [SNOMED_EXCLUSION_LIFTED, '2023-04-20T10:00']),
+    access: onSinceSwitchOn,
+    reasons: [],
+  },
+  {
+    sentence: 'an entry that became available while the patient was excluded stays hidden after the lift',
+    entry: consultation(mid.mar),
+    patient: excludedBy([SNOMED_EXCLUDED, '2023-02-20T10:00'], [SNOMED_EXCLUSION_LIFTED, '2023-04-20T10:00']),
+    access: onSinceSwitchOn,
+    reasons: ['EXCLUDED_WHEN_AVAILABLE'],
+  },
+  {
+    sentence: 'an entry stamped at the very instant of the lift stays hidden too',
+    entry: consultation(instant('2023-04-20T10:00')),
+    patient: excludedBy([SNOMED_EXCLUDED, '2023-02-20T10:00'], [SNOMED_EXCLUSION_LIFTED, '2023-04-20T10:00']),
+    access: onSinceSwitchOn,
+    reasons: ['EXCLUDED_WHEN_AVAILABLE'],
+  },
+  {
+    sentence: 'a clinician’s lift (106) does not end the patient’s own decline (103)',
+    entry: consultation(mid.may),
+    patient: excludedBy([SNOMED_ACCESS_DECLINED, '2023-02-20T10:00'], [SNOMED_EXCLUSION_LIFTED, '2023-04-20T10:00']),
+    access: onSinceSwitchOn,
+    reasons: ['PATIENT_EXCLUDED', 'EXCLUDED_WHEN_AVAILABLE'],
+  },
+  {
+    sentence: 'after the patient withdraws their decline, entries from after it are shown, those from the decline never',
+    entry: consultation(mid.may),
+    patient: adult({
+      exclusion: exclusions(['ACCESS_DECLINED', instant('2023-02-20T10:00')], ['DECLINE_WITHDRAWN', instant('2023-04-20T10:00')]),
+    }),
+    access: onSinceSwitchOn,
+    reasons: [],
+  },
+  // Two clocks: an entry within the tolerance of a boundary could lie on either side.
+  {
+    sentence: 'with a 5-minute tolerance, an entry 4 minutes after switch-on is not shown',
+    entry: consultation(plusMs(switchOn, 4 * MINUTE)),
+    access: onSinceSwitchOn,
+    tolerance: 5 * MINUTE,
+    reasons: ['NEAR_ACCESS_BOUNDARY'],
+  },
+  {
+    sentence: 'with a 5-minute tolerance, an entry exactly 5 minutes after switch-on is shown',
+    entry: consultation(plusMs(switchOn, 5 * MINUTE)),
+    access: onSinceSwitchOn,
+    tolerance: 5 * MINUTE,
+    reasons: [],
+  },
+  {
+    sentence: 'with a 5-minute tolerance, an entry 5 minutes before the pause is not shown after resume',
+    entry: consultation(plusMs(pausedAt, -5 * MINUTE)),
+    access: resumedInApril,
+    tolerance: 5 * MINUTE,
+    reasons: ['NEAR_ACCESS_BOUNDARY'],
+  },
+  {
+    sentence: 'with a 5-minute tolerance, an entry 5 minutes and 1 ms before the pause is shown after resume',
+    entry: consultation(plusMs(pausedAt, -5 * MINUTE - 1)),
+    access: resumedInApril,
+    tolerance: 5 * MINUTE,
+    reasons: [],
+  },
+  {
+    sentence: 'with a 5-minute tolerance, an entry 1 minute after the resume is not shown',
+    entry: consultation(plusMs(resumedAt, MINUTE)),
+    access: resumedInApril,
+    tolerance: 5 * MINUTE,
+    reasons: ['NEAR_ACCESS_BOUNDARY'],
+  },
+  {
+    sentence: 'a tolerance that is not a non-negative number makes the access data unusable',
+    entry: consultation(mid.may),
+    access: onSinceSwitchOn,
+    tolerance: -1,
+    reasons: ['ACCESS_DATA_UNAVAILABLE'],
   },
   {
     sentence: 'a patient who declined access (103) sees nothing',
     entry: consultation(mid.may),
     patient: excludedBy([SNOMED_ACCESS_DECLINED, '2023-01-05T10:00']),
     access: onSinceSwitchOn,
-    reasons: ['PATIENT_EXCLUDED'],
+    reasons: ['PATIENT_EXCLUDED', 'EXCLUDED_WHEN_AVAILABLE'],
   },
   {
     sentence: 'an unknown exclusion code means excluded',
     entry: consultation(mid.may),
     patient: excludedBy(['999999999', '2023-01-05T10:00']),
     access: onSinceSwitchOn,
-    reasons: ['PATIENT_EXCLUDED'],
+    reasons: ['PATIENT_EXCLUDED', 'EXCLUDED_WHEN_AVAILABLE'],
   },
   // Condition 1 and the access data itself.
   {
@@ -346,7 +440,7 @@ const cases: Case[] = [
   {
     sentence: 'an entry failing many conditions reports each, in the fixed order',
     entry: consultation(mid.mar, { hiddenFromPatient: true }),
-    patient: { dateOfBirth: '2007-05-17', registeredAt: instant('2023-04-01T00:00'), excluded: true },
+    patient: { dateOfBirth: '2007-05-17', registeredAt: instant('2023-04-01T00:00'), exclusion: excludedSince2000() },
     access: pausedSinceMarch,
     reasons: [
       'PRACTICE_NOT_ENABLED',
@@ -355,12 +449,13 @@ const cases: Case[] = [
       'BEFORE_16TH_BIRTHDAY',
       'HIDDEN',
       'PATIENT_EXCLUDED',
+      'EXCLUDED_WHEN_AVAILABLE',
     ],
   },
   {
     sentence: 'with no access data, an unfiled hidden result of an excluded patient reports all four',
     entry: { ...testResult(mid.feb, null), hiddenFromPatient: true },
-    patient: adult({ excluded: true }),
+    patient: adult({ exclusion: excludedSince2000() }),
     access: null,
     reasons: ['ACCESS_DATA_UNAVAILABLE', 'NOT_FILED', 'HIDDEN', 'PATIENT_EXCLUDED'],
   },
@@ -371,19 +466,27 @@ describe('the patient view: entryVisibility', () => {
     expect([onSinceSwitchOn, pausedSinceMarch, resumedInApril]).not.toContain(null);
   });
 
-  it.each(cases)('$sentence', ({ entry, patient = adult(), access, at = now, reasons }) => {
-    expect(entryVisibility(entry, patient, access, at)).toEqual({ visible: reasons.length === 0, reasons });
+  it.each(cases)('$sentence', ({ entry, patient = adult(), access, at = now, tolerance = 0, reasons }) => {
+    expect(entryVisibility(entry, patient, access, at, tolerance)).toEqual({ visible: reasons.length === 0, reasons });
   });
 
   it('untyped truthy flags fail closed: only `false` shows an entry', () => {
     const entry = { ...consultation(mid.may), hiddenFromPatient: 0 as unknown as boolean };
-    const patient = adult({ excluded: 'no' as unknown as boolean });
-    expect(entryVisibility(entry, patient, onSinceSwitchOn, now).reasons).toEqual(['HIDDEN', 'PATIENT_EXCLUDED']);
+    const patient = adult({ exclusion: { ...exclusionHistory([]), excluded: 'no' as unknown as boolean } });
+    expect(entryVisibility(entry, patient, onSinceSwitchOn, now, 0).reasons).toEqual(['HIDDEN', 'PATIENT_EXCLUDED']);
+  });
+
+  it('missing exclusion facts fail closed', () => {
+    const patient = { dateOfBirth: '1980-06-15', registeredAt: instant('2010-01-01T00:00') } as PatientFacts;
+    expect(entryVisibility(consultation(mid.may), patient, onSinceSwitchOn, now, 0).reasons).toEqual([
+      'PATIENT_EXCLUDED',
+      'EXCLUDED_WHEN_AVAILABLE',
+    ]);
   });
 
   it('an entry of an unknown type is never available', () => {
     const entry = { ...consultation(mid.may), type: 'DOCUMENT' as EntryFacts['type'] };
-    expect(entryVisibility(entry, adult(), onSinceSwitchOn, now)).toEqual({ visible: false, reasons: ['NOT_FILED'] });
+    expect(entryVisibility(entry, adult(), onSinceSwitchOn, now, 0)).toEqual({ visible: false, reasons: ['NOT_FILED'] });
   });
 });
 
