@@ -3,6 +3,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** One no-restricted-imports rule per [files, forbidden import regex, why]. */
+const boundaries = (rules) =>
+  rules.map(([files, regex, message]) => ({
+    files: [files],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex, message }] }] },
+  }));
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', '**/generated/', 'schema/'] },
   js.configs.recommended,
@@ -32,6 +39,29 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // The layout's boundaries: dependencies run one way, and no subgraph reaches into another.
+  ...boundaries([
+    [
+      'platform/**/*.ts',
+      '(^|/)(gateway|subgraphs|scripts|test)/',
+      'platform/ is what the gateway and subgraphs share: it imports neither',
+    ],
+    [
+      'gateway/**/*.ts',
+      '(^|/)(subgraphs|scripts|test)/',
+      'the gateway imports nothing from subgraphs/: shared code lives in platform/',
+    ],
+    ...['practices', 'rollout', 'records'].map((name) => [
+      `subgraphs/${name}/**/*.ts`,
+      `(^|/)(gateway|scripts|test)/|(^|/)\\.\\./(${['practices', 'rollout', 'records'].filter((other) => other !== name).join('|')})/`,
+      'a subgraph imports nothing from the gateway, scripts, tests or another subgraph',
+    ]),
+    [
+      'subgraphs/common/**/*.ts',
+      '(^|/)(gateway|scripts|test|practices|rollout|records)/',
+      'subgraphs/common/ serves every subgraph and imports none',
+    ],
+  ]),
   { files: ['*.js', '*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['*.js'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
 );

@@ -1,5 +1,5 @@
 import { GraphQLError, getNamedType, isObjectType, isInterfaceType, type ValidationRule } from 'graphql';
-import { ErrorCode } from '../subgraphs/common/errors';
+import { ErrorCode } from '../platform/errors';
 
 export const ALIAS_SHADOWING_REFUSAL = 'An alias may not be the name of another field of the same type';
 

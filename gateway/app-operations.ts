@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { OperationTypeNode, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { DomainError, ErrorCode } from '../subgraphs/common/errors';
+import { DomainError, ErrorCode } from '../platform/errors';
 import type { GatewayContext } from './gateway-context';
 import { rootFieldNames } from './root-fields';
 

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { ServiceHandle } from '../subgraphs/common/http';
+import type { ServiceHandle } from '../platform/http';
 
 /**
  * GATEWAY_WORKERS > 1: one gateway process per worker, all serving one port (node:cluster; the

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CALL_POLICY, type CallPolicy } from './signed-fetcher';
-import { dataDir, DEFAULT_PORTS, parseEnv, port, signingSecret } from '../subgraphs/common/config';
+import { dataDir, DEFAULT_PORTS, parseEnv, port, signingSecret } from '../platform/config';
 
 export interface GatewayConfig {
   host: string;

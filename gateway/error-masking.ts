@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode, maskError } from '../subgraphs/common/errors';
+import { ErrorCode, maskError } from '../platform/errors';
 import { namingTheTokenLimit } from './request-limits';
 
 /**

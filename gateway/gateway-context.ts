@@ -1,4 +1,4 @@
-import type { Viewer } from '../subgraphs/common/viewer';
+import type { Viewer } from '../platform/viewer';
 
 /** The gateway's per-request context: who is asking, verified once. */
 export interface GatewayContext {

@@ -6,7 +6,7 @@ import {
   type JWSHeaderParameters,
   type JWTPayload,
 } from 'jose';
-import { viewerSchema, type Viewer } from '../subgraphs/common/viewer';
+import { viewerSchema, type Viewer } from '../platform/viewer';
 import type { JwtConfig } from './config';
 import { loadOrCreateDevKeys } from './dev-keys';
 import { VerifiedTokens } from './verified-tokens';

@@ -4,8 +4,8 @@ import { loadGatewayConfig, loadGatewayWorkers } from './config';
 import { runGatewayPrimary, runGatewayWorker } from './cluster';
 import { loadOrCreateDevKeys } from './dev-keys';
 import { startGateway } from './server';
-import { createLogger } from '../subgraphs/common/logger';
-import { runUntilSignalled } from '../subgraphs/common/main-loop';
+import { createLogger } from '../platform/logger';
+import { runUntilSignalled } from '../platform/main-loop';
 
 // `npm run start:gateway`: the gateway alone, configured only by environment variables;
 // with GATEWAY_WORKERS > 1, as that many processes sharing its port (cluster.ts).

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { OperationTypeNode } from 'graphql';
-import { DomainError, ErrorCode } from '../subgraphs/common/errors';
+import { DomainError, ErrorCode } from '../platform/errors';
 import type { GatewayContext } from './gateway-context';
 
 /**

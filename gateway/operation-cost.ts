@@ -18,7 +18,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { DomainError, ErrorCode } from '../subgraphs/common/errors';
+import { DomainError, ErrorCode } from '../platform/errors';
 import type { GatewayContext } from './gateway-context';
 import { REQUEST_LIMITS } from './request-limits';
 

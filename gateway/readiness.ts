@@ -1,5 +1,5 @@
-import type { Clock } from '../subgraphs/common/clock';
-import { probeHeaders } from '../subgraphs/common/request-signature';
+import type { Clock } from '../platform/clock';
+import { probeHeaders } from '../platform/request-signature';
 
 /** Why a subgraph is not ready: its HTTP status and what its /readyz said (database, clock), or no answer at all. */
 export type Unreadiness = { status: number; database?: unknown; clock?: unknown } | { status: null; error: 'no answer' };

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { DomainError, ErrorCode } from '../subgraphs/common/errors';
-import type { Role } from '../subgraphs/common/viewer';
+import { DomainError, ErrorCode } from '../platform/errors';
+import type { Role } from '../platform/viewer';
 import type { GatewayContext } from './gateway-context';
 import { rootFieldNames } from './root-fields';
 

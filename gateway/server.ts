@@ -8,20 +8,12 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { systemClock, type Clock } from '../subgraphs/common/clock';
-import { ErrorCode, unauthenticated } from '../subgraphs/common/errors';
-import {
-  BodyTooLargeError,
-  errorBody,
-  headerMapOf,
-  readBody,
-  sendGraphQLResponse,
-  sendJson,
-  serveHttp,
-} from '../subgraphs/common/http';
-import { createLogger, type Logger } from '../subgraphs/common/logger';
-import { loggableError } from '../subgraphs/common/safe-log';
-import type { ServiceHandle } from '../subgraphs/common/http';
+import { systemClock, type Clock } from '../platform/clock';
+import { ErrorCode, unauthenticated } from '../platform/errors';
+import { BodyTooLargeError, errorBody, headerMapOf, readBody, sendGraphQLResponse, sendJson, serveHttp } from '../platform/http';
+import { createLogger, type Logger } from '../platform/logger';
+import { loggableError } from '../platform/safe-log';
+import type { ServiceHandle } from '../platform/http';
 import { appOperationsPlugin } from './app-operations';
 import type { GatewayConfig } from './config';
 import { createConnectionPool } from './connection-pool';

@@ -1,6 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import type { Clock } from '../subgraphs/common/clock';
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../subgraphs/common/request-signature';
+import type { Clock } from '../platform/clock';
+import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../platform/request-signature';
 import { CircuitBreaker, type BreakerPolicy } from './circuit-breaker';
 import type { ConnectionPool } from './connection-pool';
 import { RetryBudget } from './retry-budget';

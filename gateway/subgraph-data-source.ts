@@ -1,11 +1,11 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../subgraphs/common/errors';
-import { withoutInputValues } from '../subgraphs/common/input-echo';
-import type { Clock } from '../subgraphs/common/clock';
-import { VIEWER_HEADER } from '../subgraphs/common/request-signature';
-import { encodeViewer, type Viewer } from '../subgraphs/common/viewer';
+import { ErrorCode } from '../platform/errors';
+import { withoutInputValues } from '../platform/input-echo';
+import type { Clock } from '../platform/clock';
+import { VIEWER_HEADER } from '../platform/request-signature';
+import { encodeViewer, type Viewer } from '../platform/viewer';
 import type { ConnectionPool } from './connection-pool';
 import type { GatewayContext } from './gateway-context';
 import { signedFetcher, type CallPolicy } from './signed-fetcher';

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ErrorCode } from '../subgraphs/common/errors';
+import { ErrorCode } from '../platform/errors';
 import type { GatewayContext } from './gateway-context';
 
 /**

@@ -1,5 +1,5 @@
 import type { FlattenedJWSInput, JWSHeaderParameters } from 'jose';
-import type { Viewer } from '../subgraphs/common/viewer';
+import type { Viewer } from '../platform/viewer';
 
 /** What verifying a token's signature against the trusted keys gives: the key that verified it. */
 export type KeyResolver = (protectedHeader: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<unknown>;

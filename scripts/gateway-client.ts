@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { signDevToken } from '../gateway/dev-keys';
 import { claimsFor, type TokenRequest } from '../gateway/token-claims';
-import { dataDir } from '../subgraphs/common/config';
+import { dataDir } from '../platform/config';
 
 /** What the command-line tools (import:schedule, report) need to talk to the gateway as a user. */
 export const defaultGatewayUrl = (env: NodeJS.ProcessEnv = process.env): string =>

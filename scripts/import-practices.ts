@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse';
 import type { DataSource } from 'typeorm';
-import { systemClock } from '../subgraphs/common/clock';
+import { systemClock } from '../platform/clock';
 import { loadSubgraphConfig } from '../subgraphs/common/config';
 import { openDatabase } from '../subgraphs/common/database';
 import { EpraccurRows, type Rejection } from '../subgraphs/practices/import/epraccur-row';

@@ -4,7 +4,7 @@ import { startGateway } from '../gateway/server';
 import { loadSubgraphConfig } from '../subgraphs/common/config';
 import { DEMO_PATIENTS } from '../subgraphs/common/demo/patients';
 import { DEMO_PAUSE_RESUME } from '../subgraphs/common/demo/rollout-histories';
-import type { ServiceHandle } from '../subgraphs/common/http';
+import type { ServiceHandle } from '../platform/http';
 import { startPracticesSubgraph } from '../subgraphs/practices/server';
 import { startRecordsSubgraph } from '../subgraphs/records/server';
 import { startRolloutSubgraph } from '../subgraphs/rollout/server';

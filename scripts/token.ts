@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { dataDir } from '../subgraphs/common/config';
+import { dataDir } from '../platform/config';
 import { signDevToken } from '../gateway/dev-keys';
 import { claimsFor } from '../gateway/token-claims';
 import { viewerFromClaims } from '../gateway/identity';

@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../subgraphs/common/request-signature';
-import { encodeViewer, type Viewer } from '../../subgraphs/common/viewer';
+import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../platform/request-signature';
+import { encodeViewer, type Viewer } from '../../platform/viewer';
 
 /**
  * A thin, typed wrapper around autocannon for one GraphQL operation: a warm-up run whose

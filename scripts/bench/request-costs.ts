@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { TokenRequest } from '../../gateway/token-claims';
-import type { SubgraphName } from '../../subgraphs/common/config';
+import type { SubgraphName } from '../../platform/config';
 import { startSupergraph } from '../../test/helpers/supergraph';
 
 export interface CostedOperation {

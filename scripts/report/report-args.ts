@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { dataDir } from '../../subgraphs/common/config';
+import { dataDir } from '../../platform/config';
 import { defaultGatewayUrl } from '../gateway-client';
 import { ReportArgumentError, reportPeriod, type ReportPeriod } from './report-period';
 

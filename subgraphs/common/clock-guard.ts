@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import type { Clock } from './clock';
+import type { Clock } from '../../platform/clock';
 import { ClockCheck, describeSkew, type ClockStatus, type Signer } from './clock-skew';
-import { ErrorCode } from './errors';
-import { errorBody, headerValue } from './http';
-import type { Logger } from './logger';
-import { PROBE_VIEWER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from './request-signature';
-import type { Viewer } from './viewer';
+import { ErrorCode } from '../../platform/errors';
+import { errorBody, headerValue } from '../../platform/http';
+import type { Logger } from '../../platform/logger';
+import { PROBE_VIEWER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../platform/request-signature';
+import type { Viewer } from '../../platform/viewer';
 
 export interface ClockGuard {
   /** Null: serve the authentic request; else the refusal (503) to send, because its clock is too far off. */

@@ -1,4 +1,4 @@
-import { MAX_REQUEST_AGE_MS } from './request-signature';
+import { MAX_REQUEST_AGE_MS } from '../../platform/request-signature';
 
 /**
  * How far a subgraph's clock may be from the gateway's before it stops serving. Access

@@ -1,4 +1,4 @@
-import { invalidInput } from './errors';
+import { invalidInput } from '../../platform/errors';
 import { isIcbCode, isPracticeOdsCode } from './ods-code';
 
 /** An ODS practice code argument, or BAD_USER_INPUT naming the argument. */

@@ -1,24 +1,17 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
+import {
+  ConfigError,
+  dataDir,
+  DEFAULT_PORTS,
+  milliseconds,
+  parseEnv,
+  port,
+  signingSecret,
+  type SubgraphName,
+} from '../../platform/config';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, MAX_CLOCK_SKEW_LIMIT_MS } from './clock-skew';
-import { devSigningSecret } from './dev-secrets';
 
-/**
- * Config is read once, at start, from the environment into a typed object; a missing or
- * wrong variable stops the service with a message that names it.
- */
-export class ConfigError extends Error {}
-
-export function parseEnv<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv): z.infer<z.ZodObject<T>> {
-  const result = z.object(shape).safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-  return result.data;
-}
-
-export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 export const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (unset it for the embedded SQLite file)')
@@ -27,9 +20,6 @@ const flag = z
   .enum(['1', '0', 'true', 'false', ''])
   .optional()
   .transform((value) => value === '1' || value === 'true');
-
-export type SubgraphName = 'practices' | 'rollout' | 'records';
-export const DEFAULT_PORTS: Record<SubgraphName, number> = { practices: 4001, rollout: 4002, records: 4003 };
 
 /**
  * How long a service waits on its database, and how many connections it holds. Each limit
@@ -93,23 +83,6 @@ export interface SubgraphConfig {
 
 /** Twice each subgraph's largest accepted skew against the gateway: two subgraphs within it of the gateway are within this of each other. */
 export const DEFAULT_CLOCK_TOLERANCE_MS = 2 * DEFAULT_MAX_CLOCK_SKEW_MS;
-
-export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.DATA_DIR ?? join(process.cwd(), 'data'));
-}
-
-/** The signing secret: required in production; in development generated once under data/. */
-export function signingSecret(env: NodeJS.ProcessEnv): string {
-  const secret = env.SUBGRAPH_SIGNING_SECRET;
-  if (secret) {
-    if (secret.length < 32) throw new ConfigError('SUBGRAPH_SIGNING_SECRET: must be at least 32 characters');
-    return secret;
-  }
-  if (env.NODE_ENV === 'production') throw new ConfigError('SUBGRAPH_SIGNING_SECRET: required in production');
-  return devSigningSecret(dataDir(env));
-}
-
-const milliseconds = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 /** The DATABASE_* variables every subgraph reads (the PostgreSQL ones are ignored on SQLite). */
 const databaseLimitVariables = {

@@ -4,7 +4,7 @@ import { DataSource, QueryFailedError, type EntitySchema, type Logger as OrmLogg
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_DATABASE_LIMITS, type DatabaseConfig } from './config';
-import { loggableError } from './safe-log';
+import { loggableError } from '../../platform/safe-log';
 import { bindIntegersAsParameters } from './sqlite-parameters';
 import { oneTransactionAtATime } from './sqlite-transactions';
 

@@ -1,4 +1,4 @@
-import { invalidInput } from './errors';
+import { invalidInput } from '../../platform/errors';
 
 /** Relay connections: opaque cursors, a bounded page size, lazy totalCount. */
 export interface PageInfo {

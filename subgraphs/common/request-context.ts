@@ -1,6 +1,6 @@
-import type { Clock } from './clock';
-import type { Logger } from './logger';
-import type { Viewer } from './viewer';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logger';
+import type { Viewer } from '../../platform/viewer';
 
 /** Built once per request: the verified viewer, one instant for the whole request, the
  *  logger with the request id. Each subgraph adds its loaders and repositories. */

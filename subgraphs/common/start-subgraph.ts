@@ -6,14 +6,14 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../../platform/clock';
 import type { SubgraphConfig } from './config';
 import { checkDataVersion, type DataVersionSpec } from './data-version';
 import { databaseAnswers, openDatabase, type Database, type DatabaseOptions } from './database';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type Logger } from '../../platform/logger';
 import type { RequestContext } from './request-context';
 import { DateScalar, DateTimeScalar } from './scalars';
-import type { ServiceHandle } from './http';
+import type { ServiceHandle } from '../../platform/http';
 import { startSubgraphServer } from './subgraph-server';
 
 export interface SubgraphHandle extends ServiceHandle {

@@ -8,9 +8,9 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
-import type { Clock } from './clock';
+import type { Clock } from '../../platform/clock';
 import { clockGuard } from './clock-guard';
-import { ErrorCode, maskError } from './errors';
+import { ErrorCode, maskError } from '../../platform/errors';
 import {
   BodyTooLargeError,
   errorBody,
@@ -21,12 +21,12 @@ import {
   sendJson,
   serveHttp,
   type ServiceHandle,
-} from './http';
-import type { Logger } from './logger';
+} from '../../platform/http';
+import type { Logger } from '../../platform/logger';
 import type { RequestContext } from './request-context';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest, VIEWER_HEADER } from './request-signature';
-import { loggableError } from './safe-log';
-import { decodeViewer, type Viewer } from './viewer';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest, VIEWER_HEADER } from '../../platform/request-signature';
+import { loggableError } from '../../platform/safe-log';
+import { decodeViewer, type Viewer } from '../../platform/viewer';
 
 export interface SubgraphServerOptions<C extends RequestContext> {
   name: string;

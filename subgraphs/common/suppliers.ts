@@ -1,4 +1,4 @@
-import { SUPPLIERS, type Supplier } from './viewer';
+import { SUPPLIERS, type Supplier } from '../../platform/viewer';
 
 /**
  * What the practices subgraph may record as a practice's GP system: a supplier a token can

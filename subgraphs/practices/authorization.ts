@@ -1,4 +1,4 @@
-import type { Viewer } from '../common/viewer';
+import type { Viewer } from '../../platform/viewer';
 
 /**
  * Who may read the internal practice membership (every practice with its supplier, ICB and

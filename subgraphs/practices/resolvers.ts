@@ -1,6 +1,6 @@
-import { forbidden, invalidInput, notFound } from '../common/errors';
+import { forbidden, invalidInput, notFound } from '../../platform/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination';
-import { viewerAs } from '../common/viewer';
+import { viewerAs } from '../../platform/viewer';
 import type { PracticesContext } from './context';
 import { checkIcbCode, checkOdsCode } from '../common/code-input';
 import { isPracticeOdsCode, normalisePostcode } from '../common/ods-code';

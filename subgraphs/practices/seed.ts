@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Clock } from '../common/clock';
+import type { Clock } from '../../platform/clock';
 import { DEMO_ICBS, DEMO_PRACTICES } from '../common/demo/practices';
 import { IntegratedCareBoardEntity } from './entities/integrated-care-board';
 import { PracticeEntity } from './entities/practice';

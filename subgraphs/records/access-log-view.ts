@@ -1,4 +1,4 @@
-import { forbidden } from '../common/errors';
+import { forbidden } from '../../platform/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../common/pagination';
 import { mayReadAccessLog } from './authorization';
 import type { RecordsContext } from './context';

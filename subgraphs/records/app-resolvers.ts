@@ -1,5 +1,5 @@
-import { forbidden, invalidInput, notFound } from '../common/errors';
-import { viewerAs } from '../common/viewer';
+import { forbidden, invalidInput, notFound } from '../../platform/errors';
+import { viewerAs } from '../../platform/viewer';
 import { actorOf } from './authorization';
 import type { RecordsContext } from './context';
 import { checkScopes, CLIENT_ID, parseScopes, storeScopes } from './domain/app-access';

@@ -1,5 +1,5 @@
-import { forbidden } from '../common/errors';
-import type { Viewer, ViewerOf } from '../common/viewer';
+import { forbidden } from '../../platform/errors';
+import type { Viewer, ViewerOf } from '../../platform/viewer';
 import type { PatientRow } from './entities/patient';
 
 /**

@@ -1,5 +1,5 @@
 import { loadSubgraphConfig } from '../common/config';
-import { runUntilSignalled } from '../common/main-loop';
+import { runUntilSignalled } from '../../platform/main-loop';
 import { startRecordsSubgraph } from './server';
 
 // `npm run start:records`: this subgraph alone, configured only by environment variables.

@@ -1,6 +1,6 @@
-import { conflict, forbidden, invalidInput, notFound } from '../common/errors';
+import { conflict, forbidden, invalidInput, notFound } from '../../platform/errors';
 import { isPracticeOdsCode } from '../common/ods-code';
-import type { Viewer, ViewerOf } from '../common/viewer';
+import type { Viewer, ViewerOf } from '../../platform/viewer';
 import { actorOf, clinicianOf } from './authorization';
 import type { ChangeAction, ChangeLogRow } from './entities/change-log';
 import type { RecordsContext } from './context';

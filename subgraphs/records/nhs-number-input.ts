@@ -1,4 +1,4 @@
-import { invalidInput } from '../common/errors';
+import { invalidInput } from '../../platform/errors';
 import { isValidNhsNumber } from './domain/nhs-number';
 
 /** An NHS number argument, checked (Modulus 11) before anything is read or written. */

@@ -1,4 +1,4 @@
-import { conflict, DomainError, ErrorCode } from '../common/errors';
+import { conflict, DomainError, ErrorCode } from '../../platform/errors';
 import type { RecordsContext } from './context';
 import { exclusionHistory } from './domain/exclusion';
 import { parsePracticeAccess, type PracticeAccess } from './domain/practice-access';

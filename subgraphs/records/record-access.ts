@@ -1,5 +1,5 @@
-import { DomainError, ErrorCode, forbidden } from '../common/errors';
-import type { ViewerOf } from '../common/viewer';
+import { DomainError, ErrorCode, forbidden } from '../../platform/errors';
+import type { ViewerOf } from '../../platform/viewer';
 import { actorOf, mayReadPatient } from './authorization';
 import type { RecordsContext } from './context';
 import { appMayReadRecord, parseScopes, type AppDecision } from './domain/app-access';

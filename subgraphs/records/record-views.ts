@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, invalidInput } from '../common/errors';
+import { DomainError, ErrorCode, invalidInput } from '../../platform/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../common/pagination';
 import type { RecordsContext } from './context';
 import { logAccess } from './record-access';

@@ -1,4 +1,4 @@
-import { forbidden } from '../common/errors';
+import { forbidden } from '../../platform/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination';
 import { clinicianOf } from './authorization';
 import { accessLogConnection } from './access-log-view';

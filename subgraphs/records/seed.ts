@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { Clock } from '../common/clock';
+import type { Clock } from '../../platform/clock';
 import { DEMO_PATIENTS } from '../common/demo/patients';
 import { RECORD_READ_SCOPE } from './domain/app-access';
 import { availableAt } from './domain/visibility';

@@ -1,4 +1,4 @@
-import { forbidden, invalidInput } from '../common/errors';
+import { forbidden, invalidInput } from '../../platform/errors';
 import { checkIcbCode } from '../common/code-input';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../common/pagination';
 import { SUPPLIER_LABELS, type Supplier } from '../common/suppliers';

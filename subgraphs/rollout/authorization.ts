@@ -1,5 +1,5 @@
-import { forbidden, notFound } from '../common/errors';
-import type { Supplier } from '../common/viewer';
+import { forbidden, notFound } from '../../platform/errors';
+import type { Supplier } from '../../platform/viewer';
 import type { Actor } from './domain/rollout-event';
 import type { RolloutContext } from './context';
 import type { RolloutPracticeModel } from './models';

@@ -1,4 +1,4 @@
-import { invalidInput } from '../common/errors';
+import { invalidInput } from '../../platform/errors';
 import { checkOdsCode } from '../common/code-input';
 import { authorizeChange, authorizeNoticeOverride, type RolloutAction } from './authorization';
 import type { RolloutContext } from './context';

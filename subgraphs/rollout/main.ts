@@ -1,5 +1,5 @@
 import { loadSubgraphConfig } from '../common/config';
-import { runUntilSignalled } from '../common/main-loop';
+import { runUntilSignalled } from '../../platform/main-loop';
 import { startRolloutSubgraph } from './server';
 
 // `npm run start:rollout`: this subgraph alone, configured only by environment variables.

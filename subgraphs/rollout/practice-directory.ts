@@ -1,8 +1,8 @@
-import type { Clock } from '../common/clock';
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../common/request-signature';
+import type { Clock } from '../../platform/clock';
+import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../platform/request-signature';
 import { isPracticeSupplier, type PracticeSupplier } from '../common/suppliers';
 import { VersionedSnapshot } from '../common/versioned-snapshot';
-import { encodeViewer } from '../common/viewer';
+import { encodeViewer } from '../../platform/viewer';
 import type { PracticeMember } from './domain/rollout-figures';
 
 /** Which practices a figure covers: all, one supplier's, one ICB's. */

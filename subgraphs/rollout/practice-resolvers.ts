@@ -1,4 +1,4 @@
-import { forbidden, notFound } from '../common/errors';
+import { forbidden, notFound } from '../../platform/errors';
 import { isPracticeOdsCode } from '../common/ods-code';
 import { isPracticeSupplier } from '../common/suppliers';
 import { mayReadNotifications, mayReadStaffDetail } from './authorization';

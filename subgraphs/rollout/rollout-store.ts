@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../common/database';
 import { fromRequiredInstant, fromStoredInstant } from '../common/instants';
 import { namedQuery } from '../common/named-query';
 import { readDataVersion, type DataVersionSpec } from '../common/data-version';
-import { conflict } from '../common/errors';
+import { conflict } from '../../platform/errors';
 import type { RolloutEvent } from './domain/rollout-event';
 import { RolloutEventEntity, type RolloutEventRow } from './entities/rollout-event';
 

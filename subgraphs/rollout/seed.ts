@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Clock } from '../common/clock';
+import type { Clock } from '../../platform/clock';
 import { DEMO_ROLLOUT, demoInstant, type DemoCommand } from '../common/demo/rollout-histories';
 import type { RolloutEvent } from './domain/rollout-event';
 import { decide, type RolloutCommand } from './domain/state-machine';

@@ -1,5 +1,5 @@
 import type { SubgraphConfig } from '../common/config';
-import { systemClock } from '../common/clock';
+import { systemClock } from '../../platform/clock';
 import { startSubgraph, type StartOptions, type SubgraphHandle } from '../common/start-subgraph';
 import { rolloutContext } from './context';
 import { RolloutEventEntity } from './entities/rollout-event';

@@ -1,4 +1,4 @@
-import { invalidInput } from '../common/errors';
+import { invalidInput } from '../../platform/errors';
 import { isPracticeOdsCode } from '../common/ods-code';
 import { authorizeNoticeOverride, waveActor } from './authorization';
 import type { RolloutContext } from './context';

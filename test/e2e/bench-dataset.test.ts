@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatabaseConfig, SubgraphName } from '../../subgraphs/common/config';
-import { deriveRolloutState, type RolloutEvent } from '../../subgraphs/rollout/domain';
+import type { DatabaseConfig } from '../../subgraphs/common/config';
+import type { SubgraphName } from '../../platform/config';
+import { deriveRolloutState, type RolloutEvent } from '../../subgraphs/rollout/domain/index';
 import { ensureDataset, type Dataset } from '../../scripts/bench/dataset/dataset';
 import { startSupergraph } from '../helpers/supergraph';
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { DEFAULT_MAX_CLOCK_SKEW_MS } from '../../subgraphs/common/clock-skew';
-import type { SubgraphName } from '../../subgraphs/common/config';
+import type { SubgraphName } from '../../platform/config';
 import { readiness } from '../helpers/eventually';
 import { codes, Scenario } from '../helpers/scenario';
 import { signedPost } from '../helpers/signed-request';

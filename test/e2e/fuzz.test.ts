@@ -11,7 +11,7 @@ import { ApprovedAppEntity, type ApprovedAppRow } from '../../subgraphs/records/
 import { ExclusionEventEntity, type ExclusionEventRow } from '../../subgraphs/records/entities/exclusion-event';
 import { PatientEntity, type PatientRow } from '../../subgraphs/records/entities/patient';
 import { RecordEntryEntity, type RecordEntryRow } from '../../subgraphs/records/entities/record-entry';
-import { deriveRolloutState, type RolloutState } from '../../subgraphs/rollout/domain';
+import { deriveRolloutState, type RolloutState } from '../../subgraphs/rollout/domain/index';
 import { RolloutStore } from '../../subgraphs/rollout/rollout-store';
 import pino from 'pino';
 import { OperationArbitraries, type GeneratedOperation, type OperationGuide } from '../helpers/operation-arbitraries';

@@ -5,7 +5,7 @@ import { DEV_AUDIENCE, DEV_ISSUER } from '../../gateway/config';
 import { signDevToken } from '../../gateway/dev-keys';
 import { startGateway } from '../../gateway/server';
 import { claimsFor } from '../../gateway/token-claims';
-import { silentLogger } from '../../subgraphs/common/logger';
+import { silentLogger } from '../../platform/logger';
 import { postGraphQL } from '../helpers/supergraph';
 
 describe('the gateway starts without its subgraphs', () => {

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../subgraphs/common/request-signature';
-import { encodeViewer } from '../../subgraphs/common/viewer';
+import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../platform/request-signature';
+import { encodeViewer } from '../../platform/viewer';
 import { connectionRefused, freePort } from '../helpers/ports';
 
 const root = join(__dirname, '..', '..');
@@ -14,7 +14,7 @@ const secret = 'a-deployment-secret-of-at-least-32-characters';
  * `npm run start:practices` as its own process, stopped with SIGTERM (as Docker and
  * Kubernetes stop it) while a request is half sent: that request still gets its whole answer,
  * and no new connection is accepted meanwhile. Every service shares this HTTP shell
- * (subgraphs/common/http.ts, serveHttp and closeServer), the gateway included.
+ * (platform/http.ts, serveHttp and closeServer), the gateway included.
  */
 describe('a service stopped with SIGTERM', () => {
   let dataDir: string;

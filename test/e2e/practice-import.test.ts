@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ManualClock } from '../../subgraphs/common/clock';
+import { ManualClock } from '../../platform/clock';
 import { openDatabase } from '../../subgraphs/common/database';
 import { IntegratedCareBoardEntity } from '../../subgraphs/practices/entities/integrated-care-board';
 import { PracticeEntity, type PracticeRow } from '../../subgraphs/practices/entities/practice';

@@ -2,7 +2,7 @@ import { PracticeEntity, type PracticeRow } from '../../subgraphs/practices/enti
 import { IntegratedCareBoardEntity } from '../../subgraphs/practices/entities/integrated-care-board';
 import { INTEGRATED_CARE_BOARDS } from '../../subgraphs/practices/reference/integrated-care-boards';
 import { PRACTICE_SUPPLIERS } from '../../subgraphs/common/suppliers';
-import type { Viewer } from '../../subgraphs/common/viewer';
+import type { Viewer } from '../../platform/viewer';
 import { codes, Scenario } from '../helpers/scenario';
 import { signedPost } from '../helpers/signed-request';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';

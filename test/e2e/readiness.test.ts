@@ -1,6 +1,6 @@
 import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_DATABASE_LIMITS, type SubgraphConfig } from '../../subgraphs/common/config';
 import type { SubgraphHandle } from '../../subgraphs/common/start-subgraph';
-import { silentLogger } from '../../subgraphs/common/logger';
+import { silentLogger } from '../../platform/logger';
 import { startRecordsSubgraph } from '../../subgraphs/records/server';
 import { createTestDatabase, databaseKind, TEST_DATABASE_URL, type TestDatabase } from '../helpers/database';
 import { eventually, readiness } from '../helpers/eventually';

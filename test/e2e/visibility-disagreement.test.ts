@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import DataLoader from 'dataloader';
-import { ManualClock } from '../../subgraphs/common/clock';
-import { DomainError, ErrorCode } from '../../subgraphs/common/errors';
+import { ManualClock } from '../../platform/clock';
+import { DomainError, ErrorCode } from '../../platform/errors';
 import { recordsContext, type RecordsContext } from '../../subgraphs/records/context';
 import { exclusionHistory } from '../../subgraphs/records/domain/exclusion';
 import type { PatientViewQuery } from '../../subgraphs/records/entry-queries';

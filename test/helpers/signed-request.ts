@@ -1,5 +1,5 @@
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../subgraphs/common/request-signature';
-import { encodeViewer, type Viewer } from '../../subgraphs/common/viewer';
+import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../platform/request-signature';
+import { encodeViewer, type Viewer } from '../../platform/viewer';
 import { postGraphQL } from './supergraph';
 
 /** A request straight to a subgraph, signed as the gateway would (or deliberately not). */

@@ -6,16 +6,12 @@ import { DEV_AUDIENCE, DEV_ISSUER, type GatewayConfig } from '../../gateway/conf
 import { signDevToken } from '../../gateway/dev-keys';
 import { startGateway } from '../../gateway/server';
 import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
-import { ManualClock, type Clock } from '../../subgraphs/common/clock';
-import {
-  DEFAULT_CLOCK_TOLERANCE_MS,
-  type DatabaseConfig,
-  type SubgraphConfig,
-  type SubgraphName,
-} from '../../subgraphs/common/config';
-import { silentLogger, type Logger } from '../../subgraphs/common/logger';
+import { ManualClock, type Clock } from '../../platform/clock';
+import { DEFAULT_CLOCK_TOLERANCE_MS, type DatabaseConfig, type SubgraphConfig } from '../../subgraphs/common/config';
+import { type SubgraphName } from '../../platform/config';
+import { silentLogger, type Logger } from '../../platform/logger';
 import type { SubgraphHandle } from '../../subgraphs/common/start-subgraph';
-import type { ServiceHandle } from '../../subgraphs/common/http';
+import type { ServiceHandle } from '../../platform/http';
 import { startPracticesSubgraph } from '../../subgraphs/practices/server';
 import { startRecordsSubgraph } from '../../subgraphs/records/server';
 import { startRolloutSubgraph } from '../../subgraphs/rollout/server';

@@ -6,7 +6,8 @@ import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { loadGatewayConfig } from '../../gateway/config';
-import { DEFAULT_PORTS, loadSubgraphConfig, type SubgraphName } from '../../subgraphs/common/config';
+import { loadSubgraphConfig } from '../../subgraphs/common/config';
+import { DEFAULT_PORTS, type SubgraphName } from '../../platform/config';
 
 /**
  * No Docker engine runs where the tests run, so docker-compose.yml and the Dockerfile are

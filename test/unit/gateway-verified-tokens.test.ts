@@ -9,7 +9,7 @@ import { signDevToken } from '../../gateway/dev-keys';
 import { createTokenVerifier } from '../../gateway/identity';
 import { claimsFor } from '../../gateway/token-claims';
 import { VerifiedTokens, type KeyResolver } from '../../gateway/verified-tokens';
-import type { Viewer } from '../../subgraphs/common/viewer';
+import type { Viewer } from '../../platform/viewer';
 
 const viewer: Viewer = { role: 'analyst', subject: 'analyst-1' };
 const header = { alg: 'ES256', kid: 'k1' };

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { SubgraphName } from '../../../subgraphs/common/config';
+import type { SubgraphName } from '../../../platform/config';
 import { openDatabase } from '../../../subgraphs/common/database';
 import { INTEGRATED_CARE_BOARDS } from '../../../subgraphs/practices/reference/integrated-care-boards';
 import { createProgressBar, silentProgress } from '../../progress-bar';

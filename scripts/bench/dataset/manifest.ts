@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SubgraphName } from '../../../subgraphs/common/config';
+import type { SubgraphName } from '../../../platform/config';
 import type { DatasetRequest, PresetName } from './presets';
 import { SUBGRAPH_NAMES } from './subgraph-schemas';
 

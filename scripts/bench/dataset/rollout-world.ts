@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { openDatabase } from '../../../subgraphs/common/database';
 import { PracticeEntity } from '../../../subgraphs/practices/entities/practice';
-import { deriveRolloutState, type AccessStatus } from '../../../subgraphs/rollout/domain';
+import { deriveRolloutState, type AccessStatus } from '../../../subgraphs/rollout/domain/index';
 import { RolloutStore } from '../../../subgraphs/rollout/rollout-store';
 import { insertNationalRollout } from '../../../test/helpers/national-rollout';
 import { SUBGRAPH_SCHEMAS } from './subgraph-schemas';

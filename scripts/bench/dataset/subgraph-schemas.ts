@@ -1,4 +1,4 @@
-import type { SubgraphName } from '../../../subgraphs/common/config';
+import type { SubgraphName } from '../../../platform/config';
 import type { DatabaseOptions } from '../../../subgraphs/common/database';
 import { practicesDefinition } from '../../../subgraphs/practices/server';
 import { recordsSchema } from '../../../subgraphs/records/server';

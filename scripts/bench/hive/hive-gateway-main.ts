@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { runGatewayPrimary, runGatewayWorker } from '../../../gateway/cluster';
 import { loadGatewayConfig, loadGatewayWorkers } from '../../../gateway/config';
 import { loadOrCreateDevKeys } from '../../../gateway/dev-keys';
-import { parseEnv, port } from '../../../subgraphs/common/config';
-import { runUntilSignalled } from '../../../subgraphs/common/main-loop';
+import { parseEnv, port } from '../../../platform/config';
+import { runUntilSignalled } from '../../../platform/main-loop';
 import { startHiveGateway } from './hive-gateway';
 
 /**

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, type HTTPTransportOptions } from '@graphql-hive/gateway';
 import type { GatewayConfig } from '../../../gateway/config';
 import { createTokenVerifier } from '../../../gateway/identity';
-import { systemClock, type Clock } from '../../../subgraphs/common/clock';
-import type { ServiceHandle } from '../../../subgraphs/common/http';
+import { systemClock, type Clock } from '../../../platform/clock';
+import type { ServiceHandle } from '../../../platform/http';
 import { useSignedSubgraphRequests } from './signing-plugin';
 import { useVerifiedViewer, viewerHeaderFor, type ViewerContext } from './viewer-plugin';
 

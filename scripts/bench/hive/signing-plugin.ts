@@ -1,6 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway';
-import type { Clock } from '../../../subgraphs/common/clock';
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../../subgraphs/common/request-signature';
+import type { Clock } from '../../../platform/clock';
+import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../../platform/request-signature';
 
 /** A plain copy of fetch headers, whichever form they came in. */
 function headersOf(init: HeadersInit | undefined): Record<string, string> {

@@ -1,8 +1,8 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 import type { VerifyToken } from '../../../gateway/identity';
-import { unauthenticated } from '../../../subgraphs/common/errors';
-import { encodeViewer, type Viewer } from '../../../subgraphs/common/viewer';
-import { VIEWER_HEADER } from '../../../subgraphs/common/request-signature';
+import { unauthenticated } from '../../../platform/errors';
+import { encodeViewer, type Viewer } from '../../../platform/viewer';
+import { VIEWER_HEADER } from '../../../platform/request-signature';
 
 /** What Hive Gateway's context holds once the caller's token is verified. */
 export interface ViewerContext {

@@ -1,4 +1,4 @@
-import type { Supplier } from '../viewer';
+import type { Supplier } from '../../../platform/viewer';
 
 /**
  * The demo world's practices: deterministic, 48 practices over eight real ICBs and every

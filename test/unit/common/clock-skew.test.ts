@@ -6,7 +6,7 @@ import {
   MAX_CLOCK_SKEW_LIMIT_MS,
   withinLimit,
 } from '../../../subgraphs/common/clock-skew';
-import { MAX_REQUEST_AGE_MS, signRequest, verifyRequest } from '../../../subgraphs/common/request-signature';
+import { MAX_REQUEST_AGE_MS, signRequest, verifyRequest } from '../../../platform/request-signature';
 
 const LIMIT = 30_000;
 

@@ -1,4 +1,5 @@
-import { ConfigError, DEFAULT_CLOCK_TOLERANCE_MS, loadSubgraphConfig } from '../../../subgraphs/common/config';
+import { DEFAULT_CLOCK_TOLERANCE_MS, loadSubgraphConfig } from '../../../subgraphs/common/config';
+import { ConfigError } from '../../../platform/config';
 
 const env = (extra: Record<string, string>) => ({ SUBGRAPH_SIGNING_SECRET: 'x'.repeat(32), ...extra });
 

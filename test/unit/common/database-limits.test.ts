@@ -1,4 +1,5 @@
-import { ConfigError, DEFAULT_DATABASE_LIMITS, loadSubgraphConfig } from '../../../subgraphs/common/config';
+import { DEFAULT_DATABASE_LIMITS, loadSubgraphConfig } from '../../../subgraphs/common/config';
+import { ConfigError } from '../../../platform/config';
 
 const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   SUBGRAPH_SIGNING_SECRET: 'a-deployment-secret-of-at-least-32-characters',

@@ -1,4 +1,4 @@
-import { withoutInputValues, withoutQuotedValues } from '../../../subgraphs/common/input-echo';
+import { withoutInputValues, withoutQuotedValues } from '../../../platform/input-echo';
 
 describe('input errors never echo the value they refused', () => {
   it.each([
