@@ -1,6 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import type { Clock } from '../platform/clock';
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../platform/request-signature';
+import { signedHeaders, VIEWER_HEADER } from '../platform/request-signature';
 import { CircuitBreaker, type BreakerPolicy } from './circuit-breaker';
 import type { ConnectionPool } from './connection-pool';
 import { RetryBudget } from './retry-budget';
@@ -45,11 +45,8 @@ export function signedFetcher(secret: string, clock: Clock, policy: CallPolicy, 
   const breaker = new CircuitBreaker(policy.breaker, () => clock.now().getTime());
   const budget = new RetryBudget();
   const send = (url: string, init: FetcherRequestInit | undefined, body: string) => {
-    const headers: Record<string, string> = { ...init?.headers };
-    const viewer = headers[VIEWER_HEADER] ?? '';
-    const timestamp = String(clock.now().getTime());
-    headers[TIMESTAMP_HEADER] = timestamp;
-    headers[SIGNATURE_HEADER] = signRequest(secret, { timestamp, viewer, body });
+    const given: Record<string, string> = { ...init?.headers };
+    const headers = { ...given, ...signedHeaders(secret, { viewer: given[VIEWER_HEADER] ?? '', body, at: clock.now() }) };
     return pool.fetch(url, { method: init?.method ?? 'POST', headers, body }, policy.timeoutMs);
   };
   return async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {

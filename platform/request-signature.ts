@@ -20,6 +20,22 @@ export interface SignedParts {
   body: string;
 }
 
+/**
+ * The headers of a signed subgraph request: who (`viewer`, as sent), when (`at`), and the HMAC
+ * over both and the exact body. The one place every caller (gateway, subgraph, bench, tests) signs.
+ */
+export function signedHeaders(
+  secret: string,
+  parts: { viewer: string; body: string; at: Date | number },
+): Record<string, string> {
+  const timestamp = String(typeof parts.at === 'number' ? parts.at : parts.at.getTime());
+  return {
+    [VIEWER_HEADER]: parts.viewer,
+    [TIMESTAMP_HEADER]: timestamp,
+    [SIGNATURE_HEADER]: signRequest(secret, { timestamp, viewer: parts.viewer, body: parts.body }),
+  };
+}
+
 export function signRequest(secret: string, parts: SignedParts): string {
   return createHmac('sha256', secret).update(`v1\n${parts.timestamp}\n${parts.viewer}\n`).update(parts.body).digest('base64url');
 }
@@ -56,10 +72,5 @@ export function verifyRequest(
  */
 export const PROBE_VIEWER = 'readiness-probe';
 
-export function probeHeaders(secret: string, now: Date): Record<string, string> {
-  const timestamp = String(now.getTime());
-  return {
-    [TIMESTAMP_HEADER]: timestamp,
-    [SIGNATURE_HEADER]: signRequest(secret, { timestamp, viewer: PROBE_VIEWER, body: '' }),
-  };
-}
+export const probeHeaders = (secret: string, now: Date): Record<string, string> =>
+  signedHeaders(secret, { viewer: PROBE_VIEWER, body: '', at: now });

@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock';
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../platform/request-signature';
+import { signedHeaders } from '../../platform/request-signature';
 import { isPracticeSupplier, type PracticeSupplier } from '../common/suppliers';
 import { VersionedSnapshot } from '../common/versioned-snapshot';
 import { encodeViewer } from '../../platform/viewer';
@@ -140,14 +140,11 @@ export class PracticeDirectory {
   /** One signed GraphQL request as the rollout service; the named root field's value, or a throw. */
   private async call(query: string, variables: Record<string, unknown>, field: string): Promise<unknown> {
     const body = JSON.stringify({ query, variables });
-    const timestamp = String(this.clock.now().getTime());
     const response = await fetch(this.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [VIEWER_HEADER]: this.viewer,
-        [TIMESTAMP_HEADER]: timestamp,
-        [SIGNATURE_HEADER]: signRequest(this.secret, { timestamp, viewer: this.viewer, body }),
+        ...signedHeaders(this.secret, { viewer: this.viewer, body, at: this.clock.now() }),
       },
       body,
       signal: AbortSignal.timeout(this.timeoutMs),

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../platform/request-signature';
+import { signedHeaders } from '../../platform/request-signature';
 import { encodeViewer } from '../../platform/viewer';
 import { connectionRefused, freePort } from '../helpers/ports';
 
@@ -58,7 +58,6 @@ describe('a service stopped with SIGTERM', () => {
     // A signed analyst request, its body sent in two halves.
     const body = JSON.stringify({ query: '{ practices { totalCount } }' });
     const viewer = encodeViewer({ role: 'analyst', subject: 'analyst-test' });
-    const timestamp = String(Date.now());
     let inFlight: { end(chunk: string): void } | undefined;
     const answer = new Promise<{ status: number; text: string; at: number }>((resolve, reject) => {
       const req = request(
@@ -70,9 +69,7 @@ describe('a service stopped with SIGTERM', () => {
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
-            [VIEWER_HEADER]: viewer,
-            [TIMESTAMP_HEADER]: timestamp,
-            [SIGNATURE_HEADER]: signRequest(secret, { timestamp, viewer, body }),
+            ...signedHeaders(secret, { viewer, body, at: Date.now() }),
           },
         },
         (res) => {

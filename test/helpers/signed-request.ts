@@ -1,4 +1,4 @@
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../platform/request-signature';
+import { signedHeaders, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../platform/request-signature';
 import { encodeViewer, type Viewer } from '../../platform/viewer';
 import { postGraphQL } from './supergraph';
 
@@ -15,9 +15,10 @@ export function signedPost(
 ) {
   const body = JSON.stringify(options.body);
   const viewer = encodeViewer(options.viewer);
-  const timestamp = String(options.timestamp ?? Date.now());
-  const headers: Record<string, string> = { [VIEWER_HEADER]: viewer, [TIMESTAMP_HEADER]: timestamp };
-  if (options.secret) headers[SIGNATURE_HEADER] = signRequest(options.secret, { timestamp, viewer, body });
+  const at = options.timestamp ?? Date.now();
+  const headers: Record<string, string> = options.secret
+    ? signedHeaders(options.secret, { viewer, body, at })
+    : { [VIEWER_HEADER]: viewer, [TIMESTAMP_HEADER]: String(at) };
   options.tamper?.(headers);
   return postGraphQL<Record<string, unknown>>(url, headers, body);
 }

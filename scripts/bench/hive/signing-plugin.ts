@@ -1,6 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 import type { Clock } from '../../../platform/clock';
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../../platform/request-signature';
+import { signedHeaders, VIEWER_HEADER } from '../../../platform/request-signature';
 
 /** A plain copy of fetch headers, whichever form they came in. */
 function headersOf(init: HeadersInit | undefined): Record<string, string> {
@@ -11,7 +11,7 @@ function headersOf(init: HeadersInit | undefined): Record<string, string> {
 
 /**
  * Signs every subgraph request Hive Gateway sends, over the exact body bytes, the forwarded
- * viewer and a timestamp, with our own `signRequest` (the same HMAC our signed-fetcher.ts
+ * viewer and a timestamp, with our own `signedHeaders` (the same HMAC our signed-fetcher.ts
  * computes). It must be the last `onFetch` to run, so nothing changes the request after it is
  * signed; a body that is not a string (multipart, which is off) is refused rather than signed.
  */
@@ -23,11 +23,9 @@ export function useSignedSubgraphRequests(secret: string, clock: Clock): Gateway
       if (body !== undefined && body !== null && typeof body !== 'string') {
         throw new Error('Only string bodies can be signed');
       }
-      const headers = headersOf(options.headers);
-      const viewer = headers[VIEWER_HEADER] ?? '';
-      const timestamp = String(clock.now().getTime());
-      headers[TIMESTAMP_HEADER] = timestamp;
-      headers[SIGNATURE_HEADER] = signRequest(secret, { timestamp, viewer, body: body ?? '' });
+      const given = headersOf(options.headers);
+      const viewer = given[VIEWER_HEADER] ?? '';
+      const headers = { ...given, ...signedHeaders(secret, { viewer, body: body ?? '', at: clock.now() }) };
       payload.setOptions({ ...options, headers });
     },
   };
