@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '../platform/clock';
 import { ErrorCode, unauthenticated } from '../platform/errors';
 import { BodyTooLargeError, errorBody, headerMapOf, readBody, sendGraphQLResponse, sendJson, serveHttp } from '../platform/http';
 import { createLogger, type Logger } from '../platform/logger';
+import { requestLogPlugin } from '../platform/request-log';
 import { loggableError } from '../platform/safe-log';
 import type { ServiceHandle } from '../platform/http';
 import { appOperationsPlugin } from './app-operations';
@@ -105,27 +106,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       valueCompletionPlugin((paths) =>
         logger.error({ paths }, 'a subgraph left fields it was asked for empty, without an error'),
       ),
-      {
-        async requestDidStart({ contextValue }) {
-          // Below info (LOG_LEVEL=warn, as in production and the benchmarks) nothing would be written: no hook at all.
-          if (!logger.isLevelEnabled('info')) return;
-          const started = performance.now();
-          return {
-            async willSendResponse({ operationName, errors }) {
-              logger.info(
-                {
-                  requestId: contextValue.requestId,
-                  role: contextValue.viewer?.role ?? null,
-                  operationName: operationName ?? null,
-                  ms: Math.round(performance.now() - started),
-                  errors: errors?.map((e) => e.extensions?.code ?? 'UNKNOWN'),
-                },
-                'operation',
-              );
-            },
-          };
-        },
-      },
+      requestLogPlugin<GatewayContext>(logger, (context) => ({
+        requestId: context.requestId,
+        role: context.viewer?.role ?? null,
+      })),
     ],
   });
   await apollo.start();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -25,6 +25,7 @@ import {
 import type { Logger } from '../../platform/logger';
 import type { RequestContext } from './request-context';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest, VIEWER_HEADER } from '../../platform/request-signature';
+import { requestLogPlugin } from '../../platform/request-log';
 import { loggableError } from '../../platform/safe-log';
 import { decodeViewer, type Viewer } from '../../platform/viewer';
 
@@ -68,29 +69,6 @@ function viewerMemo(max = 10_000): (header: string) => Viewer | null {
   };
 }
 
-/** Logs each operation's name, duration and error codes: never variables or data. */
-function requestLogPlugin<C extends RequestContext>(logger: Logger): ApolloServerPlugin<C> {
-  return {
-    async requestDidStart({ contextValue }) {
-      // Below info (LOG_LEVEL=warn, as in production and the benchmarks) nothing would be written: no hook at all.
-      if (!logger.isLevelEnabled('info')) return;
-      const started = performance.now();
-      return {
-        async willSendResponse({ operationName, errors }) {
-          contextValue.logger.info(
-            {
-              operationName: operationName ?? null,
-              ms: Math.round(performance.now() - started),
-              errors: errors?.map((e) => e.extensions?.code ?? 'UNKNOWN'),
-            },
-            'operation',
-          );
-        },
-      };
-    },
-  };
-}
-
 /**
  * Builds and starts one subgraph over HTTP. Every GraphQL request must carry the gateway's
  * signature: without a valid one it is refused with 401 before anything is parsed or run; with
@@ -117,7 +95,7 @@ export async function startSubgraphServer<C extends RequestContext>(
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
-      requestLogPlugin<C>(logger),
+      requestLogPlugin<C>(logger, (context) => ({ requestId: context.requestId })),
     ],
   });
   await apollo.start();
