@@ -1,39 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import {
-  ApolloServerPluginSchemaReportingDisabled,
-  ApolloServerPluginUsageReportingDisabled,
-} from '@apollo/server/plugin/disabled';
 import { systemClock, type Clock } from '../platform/clock';
-import { ErrorCode, unauthenticated } from '../platform/errors';
-import { BodyTooLargeError, errorBody, headerMapOf, readBody, sendGraphQLResponse, sendJson, serveHttp } from '../platform/http';
+import { serveHttp, type ServiceHandle } from '../platform/http';
 import { createLogger, type Logger } from '../platform/logger';
-import { requestLogPlugin } from '../platform/request-log';
 import { loggableError } from '../platform/safe-log';
-import type { ServiceHandle } from '../platform/http';
-import { appOperationsPlugin } from './app-operations';
+import { aliasShadowingRule } from './alias-shadowing';
 import type { GatewayConfig } from './config';
 import { createConnectionPool } from './connection-pool';
 import { maskGatewayError } from './error-masking';
 import type { GatewayContext } from './gateway-context';
+import { graphqlHandler } from './http-handler';
 import { createTokenVerifier } from './identity';
-import { operationCostPlugin } from './operation-cost';
-import { aliasShadowingRule } from './alias-shadowing';
-import { operationChoicePlugin } from './operation-choice';
+import { gatewayPlugins } from './plugins';
 import { subgraphsReady } from './readiness';
 import { LIMITED_PARSING, requestLimitRules } from './request-limits';
-import { fieldSuggestions, introspectionPlugin } from './schema-discovery';
-import { valueCompletionPlugin } from './value-completion';
+import { fieldSuggestions } from './schema-discovery';
 import { DEFAULT_CALL_POLICY } from './signed-fetcher';
 import { SubgraphDataSource } from './subgraph-data-source';
-
-/** A NUL character, raw or as a JSON or GraphQL \\u escape. */
-// eslint-disable-next-line no-control-regex -- the NUL character is exactly what this looks for
-const HOLDS_NUL = /\u0000|\\u0000/i;
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -94,70 +78,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       maskGatewayError(formatted, error, (original) => logger.error({ err: loggableError(original) }, 'masked error'), {
         keepSuggestions: suggestions.shown(error),
       }),
-    plugins: [
-      ApolloServerPluginUsageReportingDisabled(),
-      ApolloServerPluginSchemaReportingDisabled(),
-      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-      appOperationsPlugin(),
-      operationChoicePlugin(),
-      introspectionPlugin(),
-      operationCostPlugin(),
-      suggestions.plugin,
-      valueCompletionPlugin((paths) =>
-        logger.error({ paths }, 'a subgraph left fields it was asked for empty, without an error'),
-      ),
-      requestLogPlugin<GatewayContext>(logger, (context) => ({
-        requestId: context.requestId,
-        role: context.viewer?.role ?? null,
-      })),
-    ],
+    plugins: gatewayPlugins(logger, suggestions.plugin),
   });
   await apollo.start();
-
-  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, search: string) => {
-    let body: unknown;
-    if (req.method === 'POST') {
-      let text: string;
-      try {
-        text = await readBody(req, config.maxBodyBytes);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) {
-          // Closed after the answer: the rest of an oversized body is not read, however long it is.
-          return sendJson(res, 413, errorBody(ErrorCode.BadUserInput, 'Request body larger than 1 MB'), { connection: 'close' });
-        }
-        throw error;
-      }
-      // No text we store may hold NUL (PostgreSQL cannot, and nothing legitimate needs it): refused
-      // whole, whether sent raw, JSON-escaped or as a GraphQL string escape. (Found by the fuzzer.)
-      if (HOLDS_NUL.test(text)) {
-        return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)'));
-      }
-      const type = req.headers['content-type'] ?? '';
-      if (type.startsWith('application/json') || type.includes('+json')) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Body is not valid JSON'));
-        }
-      } else {
-        body = text; // Apollo Server refuses it (CSRF prevention and content-type checks).
-      }
-    }
-    if (/%00/.test(search) || HOLDS_NUL.test(search.replace(/%5c/gi, '\\'))) {
-      return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)'));
-    }
-    const requestId = randomUUID();
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search, body },
-      context: async () => {
-        const viewer = await verifyToken(req.headers.authorization);
-        if (!viewer) throw unauthenticated();
-        return { viewer, requestId };
-      },
-    });
-    res.setHeader('x-request-id', requestId);
-    await sendGraphQLResponse(res, response);
-  };
 
   return serveHttp({
     name: 'gateway',
@@ -165,7 +88,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     port: config.port,
     logger,
     readiness: () => subgraphsReady(urls, { secret: config.signingSecret, clock }),
-    graphql: handleGraphQL,
+    graphql: graphqlHandler(apollo, verifyToken, config.maxBodyBytes),
     onStop: async () => {
       await apollo.stop();
       pool.close();

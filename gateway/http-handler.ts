@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import { ErrorCode, unauthenticated } from '../platform/errors';
+import { BodyTooLargeError, errorBody, headerMapOf, readBody, sendGraphQLResponse, sendJson } from '../platform/http';
+import type { GatewayContext } from './gateway-context';
+import type { VerifyToken } from './identity';
+
+/** A NUL character, raw or as a JSON or GraphQL \\u escape. */
+// eslint-disable-next-line no-control-regex -- the NUL character is exactly what this looks for
+const HOLDS_NUL = /\u0000|\\u0000/i;
+
+/**
+ * `/graphql` over HTTP: the body read within its limit, NUL refused, JSON parsed, then Apollo
+ * runs the operation with the verified viewer (none: UNAUTHENTICATED) and a request id.
+ */
+export function graphqlHandler(apollo: ApolloServer<GatewayContext>, verifyToken: VerifyToken, maxBodyBytes: number) {
+  return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
+    let body: unknown;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          // Closed after the answer: the rest of an oversized body is not read, however long it is.
+          return sendJson(res, 413, errorBody(ErrorCode.BadUserInput, 'Request body larger than 1 MB'), { connection: 'close' });
+        }
+        throw error;
+      }
+      // No text we store may hold NUL (PostgreSQL cannot, and nothing legitimate needs it): refused
+      // whole, whether sent raw, JSON-escaped or as a GraphQL string escape. (Found by the fuzzer.)
+      if (HOLDS_NUL.test(text)) {
+        return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)'));
+      }
+      const type = req.headers['content-type'] ?? '';
+      if (type.startsWith('application/json') || type.includes('+json')) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Body is not valid JSON'));
+        }
+      } else {
+        body = text; // Apollo Server refuses it (CSRF prevention and content-type checks).
+      }
+    }
+    if (/%00/.test(search) || HOLDS_NUL.test(search.replace(/%5c/gi, '\\'))) {
+      return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)'));
+    }
+    const requestId = randomUUID();
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search, body },
+      context: async () => {
+        const viewer = await verifyToken(req.headers.authorization);
+        if (!viewer) throw unauthenticated();
+        return { viewer, requestId };
+      },
+    });
+    res.setHeader('x-request-id', requestId);
+    await sendGraphQLResponse(res, response);
+  };
+}
