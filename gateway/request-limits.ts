@@ -16,7 +16,7 @@ import { rootFieldNames } from './root-fields';
 import { introspectionOnly } from './schema-discovery';
 
 /**
- * The request limits (CONTRACT.md, "Request limits"). Depth counts the fields on the longest
+ * The request limits (docs/api.md, "Request limits"). Depth counts the fields on the longest
  * path, the leaf included (`{ me { nhsNumber } }` is 2), with fragments flattened; aliases,
  * directives and root fields are counted as written, `__typename` and introspection included.
  * The body (1 MB, config.ts) and batching (server.ts) are refused before GraphQL runs; cost

@@ -73,7 +73,7 @@ export interface SubgraphConfig {
   appRateLimit: { perSecond: number; burst: number };
   /**
    * Records: how far the rollout and records clocks may disagree, in ms. An entry that became
-   * available this close to a switch-on, pause or resume is not shown (DOMAIN.md "Instants from
+   * available this close to a switch-on, pause or resume is not shown (docs/domain.md "Instants from
    * different clocks").
    */
   clockToleranceMs: number;

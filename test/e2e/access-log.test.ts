@@ -4,7 +4,7 @@ import { Scenario, codes } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
 /**
- * The access log (CONTRACT.md "Approved apps and the access log"): every read of a record,
+ * The access log (docs/api.md "Patients and approved apps"): every read of a record,
  * by any path, leaves exactly one row with the right count, written before the entries leave
  * the records subgraph; a read whose row cannot be written fails and shows nothing; every
  * change is recorded with its actor; patients and their practice's clinicians read the log.

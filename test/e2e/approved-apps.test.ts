@@ -2,7 +2,7 @@ import { postGraphQL, startSupergraph, type Supergraph } from '../helpers/superg
 import { Scenario, codes } from '../helpers/scenario';
 
 /**
- * Approved third-party apps (CONTRACT.md "Approved apps and the access log"), through the
+ * Approved third-party apps (docs/api.md "Patients and approved apps"), through the
  * gateway: nhse approves and revokes; an app token reads `me` and the patient view only while
  * its app is approved and holds record:read, revocation biting on the very next request on
  * every gateway; and a per-app token bucket shared by every gateway process.

@@ -91,7 +91,7 @@ interface EntryRow {
 
 /**
  * The ids a patient sees, newest available first, worked out from the stored rows by the rules
- * of DOMAIN.md written out plainly (not by the generator's or the services' code): the practice
+ * of docs/domain.md written out plainly (not by the generator's or the services' code): the practice
  * ENABLED now; available (recorded, or filed for results and letters) inside an access period,
  * not after now, not before registration; not hidden; the patient not excluded. Sample patients
  * are adults long before their first entry, so the age rule never bites (checked).

@@ -475,7 +475,7 @@ const CLINICIAN_LIFTS = '1364751000000106';
 const PATIENT_DECLINES = '1290331000000103';
 
 /**
- * The spans (ms, both ends included) during which the patient was excluded, from DOMAIN.md rule
+ * The spans (ms, both ends included) during which the patient was excluded, from docs/domain.md rule
  * 6: events in the order recorded (id), a 106 lifting a 104 only, only the patient's withdrawal
  * ending a 103, each taking effect no earlier than the events before it. An event the oracle
  * cannot read excludes for ever. The last span is open (Infinity) while the patient is excluded.

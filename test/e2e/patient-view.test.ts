@@ -3,7 +3,7 @@ import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
 /**
  * The patient view end to end, through the gateway over real HTTP: records asks rollout,
- * through federation, for the practice's status and periods, and shows only what DOMAIN.md's
+ * through federation, for the practice's status and periods, and shows only what docs/domain.md's
  * six conditions allow.
  */
 describe('the patient view, through the gateway', () => {

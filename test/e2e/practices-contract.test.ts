@@ -4,7 +4,7 @@ import { Scenario, codes } from '../helpers/scenario';
 import { startSupergraph, type GraphQLResponse, type Supergraph } from '../helpers/supergraph';
 
 /**
- * The practices part of the public contract (CONTRACT.md), through the gateway over real
+ * The practices part of the public contract (docs/api.md), through the gateway over real
  * HTTP: practices and ICBs as reference data every signed-in role reads, Relay pagination,
  * upsertPractice for NHS England only, and a practice joined across subgraphs.
  */

@@ -4,7 +4,7 @@ import { Scenario, codes } from '../helpers/scenario';
 import { startSupergraph, type GraphQLResponse, type Supergraph } from '../helpers/supergraph';
 
 /**
- * The records subgraph's public contract (CONTRACT.md, records.graphql), end to end through
+ * The records subgraph's public contract (docs/api.md, records.graphql), end to end through
  * the gateway: who may register, write, file, hide and exclude; what each input must look
  * like; which error code each refusal carries; and that a refused request changes nothing
  * and leaks nothing. Every test uses practices and patients of its own and sets the clock
@@ -13,7 +13,7 @@ import { startSupergraph, type GraphQLResponse, type Supergraph } from '../helpe
 
 // ---------------------------------------------------------------- identifiers
 
-/** The Modulus 11 check digit of nine digits (DOMAIN.md); 10 means no valid number. */
+/** The Modulus 11 check digit of nine digits (docs/domain.md); 10 means no valid number. */
 function checkDigit(nine: string): number {
   const sum = [...nine].reduce((total, digit, i) => total + Number(digit) * (10 - i), 0);
   const check = 11 - (sum % 11);

@@ -3,7 +3,7 @@ import { Scenario, codes } from '../helpers/scenario';
 import { startSupergraph, type GraphQLResponse, type Supergraph } from '../helpers/supergraph';
 
 /**
- * The rollout part of the public contract (CONTRACT.md, DOMAIN.md "Rollout states"), through
+ * The rollout part of the public contract (docs/api.md, docs/domain.md "Rollout states"), through
  * the gateway over real HTTP: states derived from the append-only history and the clock,
  * the legal transitions, who may ask for them, and what an error may say.
  */

@@ -3,7 +3,7 @@ import { isRealDay } from '../../common/scalars';
 import { STATUS_BY_ODS_CODE, type PracticeStatus } from '../domain/practice-status';
 
 /**
- * One record of the ODS GP practice file (epraccur.csv: no header row, 27 columns, DOMAIN.md
+ * One record of the ODS GP practice file (epraccur.csv: no header row, 27 columns, docs/domain.md
  * lists them) read into a practice we may store, a row that is not a GP practice, or a
  * rejection with its reason. Pure: the caller says which ICBs exist and which codes came
  * earlier in the file. Reasons name the problem and at most the one field at fault, never

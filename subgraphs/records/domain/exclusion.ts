@@ -75,7 +75,7 @@ const UNREADABLE: ExclusionHistory = {
 };
 
 /**
- * The patient's exclusions (DOMAIN.md "Who sees what", rule 6). Events take effect in the order
+ * The patient's exclusions (docs/domain.md "Who sees what", rule 6). Events take effect in the order
  * they were recorded, never by their instants: each counts from the latest instant recorded so
  * far, so a clock that stepped back cannot move an exclusion before an earlier lift. A 106
  * lifts a 104 only; only the patient's withdrawal ends their decline. A gap runs from the

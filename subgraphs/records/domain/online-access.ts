@@ -17,7 +17,7 @@ export interface OnlineAccess {
 const NOTHING_SHOWN = { visibleFrom: null, visiblePeriods: [] };
 
 /**
- * What the patient is told (DOMAIN.md), checked in the order the SDL promises: practice status,
+ * What the patient is told (docs/domain.md), checked in the order the SDL promises: practice status,
  * exclusion, age. The stretches are the very ones the patient view's SQL keeps, so
  * `visibleFrom` is the first instant shown and the gaps between `visiblePeriods` are exactly
  * what is not. A practice that was switched on and is now paused, or paused with a resume

@@ -75,7 +75,7 @@ export const periodContains = (period: AccessPeriod, at: number): boolean =>
 
 /**
  * Inside the period and further than `toleranceMs` from both of its ends. Periods are stamped by
- * the rollout clock and entries by the records clock (DOMAIN.md "Instants from different
+ * the rollout clock and entries by the records clock (docs/domain.md "Instants from different
  * clocks"): an entry closer to a switch-on, pause or resume than the clocks may disagree by could
  * lie on either side, so it counts as outside. A tolerance that is not a non-negative number
  * leaves nothing clear of the boundaries.
@@ -90,7 +90,7 @@ export const notExcludedNow = (exclusion: ExclusionHistory | undefined): boolean
   exclusion !== undefined && exclusion.excluded === false && Array.isArray(exclusion.gaps);
 
 /**
- * THE rule (DOMAIN.md, "Who sees what"): the patient sees an entry only when every condition
+ * THE rule (docs/domain.md, "Who sees what"): the patient sees an entry only when every condition
  * holds. Each check is written as "fails unless provably true", so unknown, missing or invalid
  * data (NaN instants, a malformed access or birth date) hides the entry. Every failing
  * condition is reported; those that need the available instant are judged only when it exists.

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { EpraccurRows, odsDate, readEpraccurRow, type RowContext } from '../../../subgraphs/practices/import/epraccur-row';
 
-/** The columns of the ODS GP practice file we fill in by name (1-based, as DOMAIN.md numbers them). */
+/** The columns of the ODS GP practice file we fill in by name (1-based, as docs/domain.md numbers them). */
 const COLUMN = {
   odsCode: 1,
   name: 2,

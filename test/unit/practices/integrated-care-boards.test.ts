@@ -16,7 +16,7 @@ describe('the reference list of integrated care boards', () => {
     expect(new Set(names).size).toBe(42);
   });
 
-  it('names the ICBs DOMAIN.md names', () => {
+  it('names the ICBs docs/domain.md names', () => {
     expect(referenceIcb('QWO')?.name).toBe('NHS West Yorkshire Integrated Care Board');
     expect(referenceIcb('QF7')?.name).toBe('NHS South Yorkshire Integrated Care Board');
     expect(referenceIcb('QE1')?.name).toBe('NHS Lancashire and South Cumbria Integrated Care Board');

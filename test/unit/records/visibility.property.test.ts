@@ -13,7 +13,7 @@ import { visibleWindow } from '../../../subgraphs/records/domain/visible-window'
 
 /*
  * The rule checked against an oracle written again, separately and as literally as possible,
- * from DOMAIN.md "Who sees what" (rule 6 and "Our rules" included) and "Instants from different
+ * from docs/domain.md "Who sees what" (rule 6 and "Our rules" included) and "Instants from different
  * clocks". The oracle works on the raw inputs (federation JSON, ISO strings, SNOMED codes and
  * event kinds in the order recorded, a date-of-birth string) with its own London clock (the UK
  * summer-time rule since 1996), so a mistake shared by the two would have to be made twice,
@@ -180,7 +180,7 @@ function oracleAvailable(entry: Scenario['entry']): number | null {
 const oraclePeriods = (s: Scenario) =>
   s.raw!.accessPeriods.map((p) => ({ from: Date.parse(p.from), to: p.to === null ? Infinity : Date.parse(p.to) }));
 
-/** The conditions of DOMAIN.md the entry fails, each judged only where its facts exist. */
+/** The conditions of docs/domain.md the entry fails, each judged only where its facts exist. */
 function oracleFailures(s: Scenario): string[] {
   const failures: string[] = [];
   const available = oracleAvailable(s.entry);
@@ -435,7 +435,7 @@ const validTolerance = (s: Scenario) => Number.isSafeInteger(s.toleranceMs) && s
 
 const RUNS = { numRuns: 5000 };
 
-describe('entryVisibility agrees with DOMAIN.md, over random timelines', () => {
+describe('entryVisibility agrees with docs/domain.md, over random timelines', () => {
   it('the generated scenarios are not vacuous: each condition decides some of them', () => {
     const sample = fc.sample(scenarios, { numRuns: 4000, seed: 42 });
     const failures = sample.map(oracleFailures);
@@ -565,7 +565,7 @@ describe('visibleWindow is the same rule in the form SQL needs', () => {
   });
 });
 
-describe('onlineAccess tells the patient what the rule does (DOMAIN.md "What the patient is told")', () => {
+describe('onlineAccess tells the patient what the rule does (docs/domain.md "What the patient is told")', () => {
   it('its state is the oracle’s: paused (even with a resume planned), not yet switched on, excluded, under 16, visible', () => {
     fc.assert(
       fc.property(scenarios, (s) => {

@@ -14,7 +14,7 @@ import { supplier } from './rollout-builders';
 
 /**
  * Whatever commands a practice's rollout goes through, what rollout serves as its access
- * (accessStatus, accessPeriods) is what DOMAIN.md's "Rollout states" say it should be, and the
+ * (accessStatus, accessPeriods) is what docs/domain.md's "Rollout states" say it should be, and the
  * records subgraph accepts it: a refused access fails a whole practice's patient view.
  */
 
@@ -53,7 +53,7 @@ async function servedAccess(history: readonly RolloutEvent[], now: number): Prom
   return (JSON.parse(JSON.stringify(result.data)) as { _entities: unknown[] })._entities[0];
 }
 
-// The oracle: DOMAIN.md "Rollout states" (and "Who sees what" for periods), written on its own.
+// The oracle: docs/domain.md "Rollout states" (and "Who sees what" for periods), written on its own.
 interface Expected {
   status: AccessStatus;
   periods: { from: number; to: number | null }[];
@@ -263,7 +263,7 @@ const storedHistory: fc.Arbitrary<RolloutEvent[]> = fc
 const askedAt = fc.integer({ min: 0, max: 48 }).map((hours) => new Date(START + hours * HOUR));
 
 describe('what rollout serves as a practice’s access', () => {
-  it('is, after every command and every move of time, what DOMAIN.md’s rollout states give, and records accepts it', async () => {
+  it('is, after every command and every move of time, what docs/domain.md’s rollout states give, and records accepts it', async () => {
     await fc.assert(fc.asyncProperty(fc.array(step, { maxLength: 30, size: 'max' }), runSteps), {
       numRuns: 300,
       examples: [[ISSUE_14_ITEM_6]],
