@@ -9,7 +9,7 @@ import { openDatabase } from '../subgraphs/common/database';
 import { EpraccurRows, type Rejection } from '../subgraphs/practices/import/epraccur-row';
 import { applyPracticeImport, importableIcbCodes, type ImportCounts } from '../subgraphs/practices/import/practice-import';
 import { PracticeStore } from '../subgraphs/practices/practice-store';
-import { practicesDefinition } from '../subgraphs/practices/server';
+import { practicesDatabase } from '../subgraphs/practices/server';
 import { createProgressBar, silentProgress, type Progress } from './progress-bar';
 
 /**
@@ -108,8 +108,8 @@ async function main(): Promise<number> {
   }
   const config = loadSubgraphConfig('practices');
   const database = await openDatabase(config.database, {
-    entities: practicesDefinition.entities,
-    migrations: practicesDefinition.migrations,
+    entities: practicesDatabase.entities,
+    migrations: practicesDatabase.migrations,
   });
   try {
     const outcome = await importPracticesFile(file, database.dataSource, {

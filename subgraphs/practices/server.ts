@@ -10,16 +10,23 @@ import { PRACTICE_DIRECTORY_VERSION } from './practice-store';
 import { resolvers } from './resolvers';
 import { seedPractices } from './seed';
 
-export const practicesDefinition = {
+/** The practices database: its entities and migrations, in order (imports and the bench data set build on them too). */
+export const practicesDatabase = {
   entities: [PracticeEntity, IntegratedCareBoardEntity],
   migrations: [CreatePractices1764000000000, AddPracticeLifecycle1764100000000, PracticeDirectoryVersion1764300000000],
-  resolvers,
-  contextFor: practicesContext,
-  seedDemoData: seedPractices,
-  dataVersions: [PRACTICE_DIRECTORY_VERSION],
 };
 
 /** Builds and starts the practices subgraph from a config object; no I/O at import time. */
 export function startPracticesSubgraph(config: SubgraphConfig, options: StartOptions = {}): Promise<SubgraphHandle> {
-  return startSubgraph(config, practicesDefinition, options);
+  return startSubgraph(
+    config,
+    {
+      ...practicesDatabase,
+      resolvers,
+      contextFor: practicesContext,
+      seedDemoData: seedPractices,
+      dataVersions: [PRACTICE_DIRECTORY_VERSION],
+    },
+    options,
+  );
 }

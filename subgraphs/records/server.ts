@@ -19,7 +19,7 @@ import { resolvers } from './resolvers';
 import { seedRecords } from './seed';
 
 /** The records database: its entities and migrations, in order (the bench data set builds on them too). */
-export const recordsSchema = {
+export const recordsDatabase = {
   entities: [PatientEntity, RecordEntryEntity, ExclusionEventEntity, ApprovedAppEntity, AccessLogEntity, ChangeLogEntity],
   migrations: [
     CreateRecords1764000000002,
@@ -37,7 +37,7 @@ export function startRecordsSubgraph(config: SubgraphConfig, options: StartOptio
   return startSubgraph(
     config,
     {
-      ...recordsSchema,
+      ...recordsDatabase,
       resolvers,
       contextFor: recordsContext({
         appRateLimit: config.appRateLimit,

@@ -13,7 +13,7 @@ import { ROLLOUT_HISTORY_VERSION } from './rollout-store';
 import { seedRollout } from './seed';
 
 /** The rollout database: its entities and migrations, in order (the bench data set builds on them too). */
-export const rolloutSchema = {
+export const rolloutDatabase = {
   entities: [RolloutEventEntity],
   migrations: [CreateRolloutEvents1764000000001, AddNoticeOverridden1764100000001, RolloutHistoryVersion1764300000001],
 };
@@ -24,7 +24,7 @@ export function startRolloutSubgraph(config: SubgraphConfig, options: StartOptio
   return startSubgraph(
     config,
     {
-      ...rolloutSchema,
+      ...rolloutDatabase,
       resolvers,
       contextFor: rolloutContext(directory, { minimumNoticeMs: Math.round(config.minimumNoticeDays * DAY_MS) }),
       seedDemoData: seedRollout,

@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { checkDataVersion, readDataVersion } from '../../subgraphs/common/data-version';
 import { PRACTICE_DIRECTORY_VERSION } from '../../subgraphs/practices/practice-store';
-import { practicesDefinition } from '../../subgraphs/practices/server';
+import { practicesDatabase } from '../../subgraphs/practices/server';
 import { RolloutEventEntity } from '../../subgraphs/rollout/entities/rollout-event';
 import type { RolloutEvent } from '../../subgraphs/rollout/domain/rollout-event';
 import { ROLLOUT_HISTORY_VERSION, RolloutStore } from '../../subgraphs/rollout/rollout-store';
-import { rolloutSchema } from '../../subgraphs/rollout/server';
+import { rolloutDatabase } from '../../subgraphs/rollout/server';
 import { databaseKind, openFreshDatabase, type FreshDatabase } from '../helpers/database';
 import { codes, Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
@@ -201,7 +201,7 @@ describe('data versions in the database', () => {
   });
 
   it('the start-up check refuses a watched table a migration left without its triggers (SQLite drops them with a rebuilt table)', async () => {
-    opened = await openFreshDatabase('versions', practicesDefinition);
+    opened = await openFreshDatabase('versions', practicesDatabase);
     await checkDataVersion(opened.dataSource, PRACTICE_DIRECTORY_VERSION);
     const trigger = databaseKind === 'postgres' ? 'practice_directory_practice_changed' : 'practice_directory_practice_update';
     await opened.dataSource.query(
@@ -213,7 +213,7 @@ describe('data versions in the database', () => {
   });
 
   it('a history version, after the rollout migrations: changed by each event written (and, on PostgreSQL, by TRUNCATE)', async () => {
-    const fresh = await openFreshDatabase('versions', rolloutSchema);
+    const fresh = await openFreshDatabase('versions', rolloutDatabase);
     opened = fresh;
     await checkDataVersion(fresh.dataSource, ROLLOUT_HISTORY_VERSION);
     const version = () => readDataVersion(fresh.dataSource.manager, ROLLOUT_HISTORY_VERSION.name);
@@ -247,7 +247,7 @@ describe('writers of a watched table, racing', () => {
   });
 
   it('two waves of several statements over the same practices: one is stored, the other is CONFLICT (no deadlock, nothing half-written)', async () => {
-    const fresh = await openFreshDatabase('racing', rolloutSchema);
+    const fresh = await openFreshDatabase('racing', rolloutDatabase);
     opened = fresh;
     const store = new RolloutStore(fresh.dataSource);
     const event: RolloutEvent = {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inOneTurn } from '../../subgraphs/common/sqlite-transactions';
 import { checkRecordVersion } from '../../subgraphs/records/record-version';
-import { recordsSchema } from '../../subgraphs/records/server';
+import { recordsDatabase } from '../../subgraphs/records/server';
 import { insertPatientsWithEntries, testNhsNumbers } from '../helpers/bulk-records';
 import { databaseKind, openFreshDatabase, type FreshDatabase } from '../helpers/database';
 import { Scenario } from '../helpers/scenario';
@@ -152,7 +152,7 @@ describe('the record version’s start-up check', () => {
   });
 
   it('refuses a record_entry a migration left without its triggers (SQLite drops them with a rebuilt table)', async () => {
-    opened = await openFreshDatabase('record-version', recordsSchema);
+    opened = await openFreshDatabase('record-version', recordsDatabase);
     await checkRecordVersion(opened.dataSource);
     const trigger = databaseKind === 'postgres' ? 'patient_record_version_changed' : 'patient_record_version_update';
     await opened.dataSource.query(
@@ -164,7 +164,7 @@ describe('the record version’s start-up check', () => {
   });
 
   it('goes back whole (its triggers and column) and comes again', async () => {
-    opened = await openFreshDatabase('record-version', recordsSchema);
+    opened = await openFreshDatabase('record-version', recordsDatabase);
     const dataSource = opened.dataSource;
     // The record version's migration is the third from last.
     for (let undone = 0; undone < 3; undone += 1) await inOneTurn(dataSource, () => dataSource.undoLastMigration());
@@ -178,7 +178,7 @@ describe('the record version’s start-up check', () => {
   });
 
   it('gives every patient a new version with each write to their entries, and on PostgreSQL with TRUNCATE', async () => {
-    opened = await openFreshDatabase('record-version', recordsSchema);
+    opened = await openFreshDatabase('record-version', recordsDatabase);
     const dataSource = opened.dataSource;
     await insertPatientsWithEntries(dataSource, {
       odsCode: 'A86002',

@@ -9,7 +9,7 @@ import {
   run,
   type PatientViewQuery,
 } from '../../subgraphs/records/entry-queries';
-import { recordsSchema } from '../../subgraphs/records/server';
+import { recordsDatabase } from '../../subgraphs/records/server';
 import { databaseKind } from '../helpers/database';
 
 /**
@@ -43,7 +43,7 @@ onSqlite('the patient view’s query plan', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cas-plan-'));
-    database = await openDatabase({ kind: 'sqlite', path: join(dir, 'records.sqlite') }, recordsSchema);
+    database = await openDatabase({ kind: 'sqlite', path: join(dir, 'records.sqlite') }, recordsDatabase);
   });
   afterAll(async () => {
     await database.close();

@@ -8,7 +8,7 @@ import { openDatabase } from '../../subgraphs/common/database';
 import { IntegratedCareBoardEntity } from '../../subgraphs/practices/entities/integrated-care-board';
 import { PracticeEntity, type PracticeRow } from '../../subgraphs/practices/entities/practice';
 import { seedPractices } from '../../subgraphs/practices/seed';
-import { practicesDefinition } from '../../subgraphs/practices/server';
+import { practicesDatabase } from '../../subgraphs/practices/server';
 import { DEMO_PRACTICES } from '../../subgraphs/common/demo/practices';
 import { exitCodeOf, importPracticesFile, summaryOf, type ImportOutcome } from '../../scripts/import-practices';
 import { Scenario } from '../helpers/scenario';
@@ -40,7 +40,7 @@ describe('importing the ODS GP practice file', () => {
   let opened: FreshDatabase;
 
   beforeEach(async () => {
-    opened = await openFreshDatabase('practices', practicesDefinition);
+    opened = await openFreshDatabase('practices', practicesDatabase);
   });
 
   afterEach(() => opened?.drop());
@@ -287,7 +287,7 @@ describe('npm run import:practices, as a child process', () => {
     // The practices service's own database file under DATA_DIR holds the result.
     const stored = await openDatabase(
       { kind: 'sqlite', path: join(dataDir, 'practices.sqlite') },
-      { entities: practicesDefinition.entities, migrations: practicesDefinition.migrations },
+      { entities: practicesDatabase.entities, migrations: practicesDatabase.migrations },
     );
     try {
       const rows: PracticeRow[] = await stored.dataSource.getRepository(PracticeEntity).find();

@@ -3,7 +3,7 @@ import { inOneTurn } from '../../subgraphs/common/sqlite-transactions';
 import { IntegratedCareBoardEntity } from '../../subgraphs/practices/entities/integrated-care-board';
 import { PracticeEntity } from '../../subgraphs/practices/entities/practice';
 import { CreatePractices1764000000000 } from '../../subgraphs/practices/migrations/1764000000000-create-practices';
-import { practicesDefinition } from '../../subgraphs/practices/server';
+import { practicesDatabase } from '../../subgraphs/practices/server';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 /** The lifecycle migration on a database that already holds practices (SQLite, and PostgreSQL when asked). */
@@ -26,8 +26,8 @@ describe('adding the practice lifecycle to an existing practices database', () =
     await before.close();
 
     const after = await openDatabase(database.config, {
-      entities: practicesDefinition.entities,
-      migrations: practicesDefinition.migrations,
+      entities: practicesDatabase.entities,
+      migrations: practicesDatabase.migrations,
     });
     try {
       expect(await after.dataSource.getRepository(PracticeEntity).find()).toEqual([

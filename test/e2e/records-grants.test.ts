@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { openDatabase } from '../../subgraphs/common/database';
-import { recordsSchema } from '../../subgraphs/records/server';
+import { recordsDatabase } from '../../subgraphs/records/server';
 import { TEST_DATABASE_URL } from '../helpers/database';
 import { Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
@@ -231,7 +231,7 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
     url.searchParams.set('options', `-c search_path=${schema}`);
     const database = await openDatabase(
       { kind: 'postgres', url: url.href },
-      { entities: [], migrations: recordsSchema.migrations },
+      { entities: [], migrations: recordsDatabase.migrations },
     );
     await database.close();
   });

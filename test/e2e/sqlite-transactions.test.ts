@@ -1,5 +1,5 @@
 import { IntegratedCareBoardEntity } from '../../subgraphs/practices/entities/integrated-care-board';
-import { practicesDefinition } from '../../subgraphs/practices/server';
+import { practicesDatabase } from '../../subgraphs/practices/server';
 import { databaseKind, openFreshDatabase, type FreshDatabase } from '../helpers/database';
 
 /**
@@ -22,7 +22,7 @@ describe(`transactions among other requests (${databaseKind})`, () => {
   }
 
   beforeEach(async () => {
-    opened = await openFreshDatabase('transactions', practicesDefinition);
+    opened = await openFreshDatabase('transactions', practicesDatabase);
   });
   afterEach(() => opened?.drop());
 

@@ -12,7 +12,7 @@ import type { ChangeAction, ChangeLogRow } from '../../subgraphs/records/entitie
 import { RecordEntryEntity, type RecordEntryRow } from '../../subgraphs/records/entities/record-entry';
 import { patientViewCounts, patientViewPages, type PatientViewQuery } from '../../subgraphs/records/entry-queries';
 import { exclusionFacts, RecordsStore } from '../../subgraphs/records/records-store';
-import { recordsSchema } from '../../subgraphs/records/server';
+import { recordsDatabase } from '../../subgraphs/records/server';
 import { testNhsNumbers } from '../helpers/bulk-records';
 import { databaseKind, openFreshDatabase, type FreshDatabase } from '../helpers/database';
 
@@ -638,7 +638,7 @@ describe(`the patient view's SQL against the visibility rule, on written timelin
   let store: RecordsStore;
 
   beforeAll(async () => {
-    database = await openFreshDatabase('differential', recordsSchema);
+    database = await openFreshDatabase('differential', recordsDatabase);
     store = new RecordsStore(database.dataSource);
   }, 60_000);
   afterAll(() => database?.drop());

@@ -9,7 +9,7 @@ import type { PatientViewQuery } from '../../subgraphs/records/entry-queries';
 import type { RecordEntryRow } from '../../subgraphs/records/entities/record-entry';
 import { createRecordsMetrics } from '../../subgraphs/records/metrics';
 import { patientView } from '../../subgraphs/records/record-views';
-import { recordsSchema } from '../../subgraphs/records/server';
+import { recordsDatabase } from '../../subgraphs/records/server';
 import { openFreshDatabase, type FreshDatabase } from '../helpers/database';
 
 /**
@@ -70,7 +70,7 @@ describe('a disagreement between the patient view SQL and the rule', () => {
   };
 
   beforeAll(async () => {
-    database = await openFreshDatabase('disagreement', recordsSchema);
+    database = await openFreshDatabase('disagreement', recordsDatabase);
   });
   afterAll(() => database?.drop());
 

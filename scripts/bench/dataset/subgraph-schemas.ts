@@ -1,14 +1,14 @@
 import type { SubgraphName } from '../../../platform/config';
 import type { DatabaseOptions } from '../../../subgraphs/common/database';
-import { practicesDefinition } from '../../../subgraphs/practices/server';
-import { recordsSchema } from '../../../subgraphs/records/server';
-import { rolloutSchema } from '../../../subgraphs/rollout/server';
+import { practicesDatabase } from '../../../subgraphs/practices/server';
+import { recordsDatabase } from '../../../subgraphs/records/server';
+import { rolloutDatabase } from '../../../subgraphs/rollout/server';
 
 /** Each subgraph's entities and migrations, the very lists its server.ts opens its database with. */
 export const SUBGRAPH_SCHEMAS: Record<SubgraphName, Pick<DatabaseOptions, 'entities' | 'migrations'>> = {
-  practices: { entities: practicesDefinition.entities, migrations: practicesDefinition.migrations },
-  rollout: rolloutSchema,
-  records: recordsSchema,
+  practices: { entities: practicesDatabase.entities, migrations: practicesDatabase.migrations },
+  rollout: rolloutDatabase,
+  records: recordsDatabase,
 };
 
 export const SUBGRAPH_NAMES: SubgraphName[] = ['practices', 'rollout', 'records'];
