@@ -26,6 +26,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
 COPY schema ./schema
 COPY platform ./platform
+COPY patches ./patches
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
 # The code stays root-owned (read-only to the service). Only data/ is the node user's: with

@@ -3,6 +3,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const OURS = ['platform', 'patches', 'gateway', 'subgraphs', 'clients', 'schema', 'scripts', 'bench', 'test'];
+const SUBGRAPHS = ['practices', 'rollout', 'records'];
+
 /** One no-restricted-imports rule per [files, forbidden import regex, why]. */
 const boundaries = (rules) =>
   rules.map(([files, regex, message]) => ({
@@ -11,7 +14,7 @@ const boundaries = (rules) =>
   }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', '**/generated/', 'schema/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', '**/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -39,28 +42,39 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  // The layout's boundaries: dependencies run one way, and no subgraph reaches into another.
+  // The layout's boundaries: dependencies run one way, no subgraph reaches into another, and
+  // scripts/ (entry points) and bench/ are leaves that nothing in the product or tests imports.
   ...boundaries([
     [
       'platform/**/*.ts',
-      '(^|/)(gateway|subgraphs|scripts|test)/',
-      'platform/ is what the gateway and subgraphs share: it imports neither',
+      `(^|/)(${OURS.filter((dir) => dir !== 'platform').join('|')})/`,
+      'platform/ is what the gateway and subgraphs share: it imports nothing else of ours',
     ],
+    ['patches/**/*.ts', `(^|/)(${OURS.join('|')})/`, 'a library patch depends on the library alone'],
+    ['schema/**/*.ts', `(^|/)(${OURS.join('|')})/`, 'schema/ composes SDL files and imports none of our code'],
     [
       'gateway/**/*.ts',
-      '(^|/)(subgraphs|scripts|test)/',
+      '(^|/)(subgraphs|clients|scripts|bench|test)/',
       'the gateway imports nothing from subgraphs/: shared code lives in platform/',
     ],
-    ...['practices', 'rollout', 'records'].map((name) => [
+    ...SUBGRAPHS.map((name) => [
       `subgraphs/${name}/**/*.ts`,
-      `(^|/)(gateway|scripts|test)/|(^|/)\\.\\./(${['practices', 'rollout', 'records'].filter((other) => other !== name).join('|')})/`,
-      'a subgraph imports nothing from the gateway, scripts, tests or another subgraph',
+      `(^|/)(gateway|clients|scripts|bench|test)/|(^|/)\\.\\./(${SUBGRAPHS.filter((other) => other !== name).join('|')})/`,
+      'a subgraph imports nothing from the gateway, clients, scripts, bench, tests or another subgraph',
     ]),
     [
-      'subgraphs/common/**/*.ts',
-      '(^|/)(gateway|scripts|test|practices|rollout|records)/',
-      'subgraphs/common/ serves every subgraph and imports none',
+      'subgraphs/{runtime,demo-world}/**/*.ts',
+      `(^|/)(gateway|clients|scripts|bench|test|${SUBGRAPHS.join('|')})/`,
+      'subgraphs/runtime/ and the demo world serve every subgraph and import none',
     ],
+    ['clients/**/*.ts', '(^|/)(scripts|bench|test)/', 'a client of the gateway is product code: no scripts, bench or tests'],
+    ['test/**/*.ts', '(^|/)(scripts|bench)/', 'tests import the product and test/helpers, never scripts/ or bench/'],
+    [
+      'scripts/**/*.ts',
+      '(^|/)(scripts|bench|test)/|^\\./',
+      'scripts/ holds entry points: they import the product, never each other',
+    ],
+    ['bench/**/*.ts', '(^|/)scripts/', 'bench/ may use the product and test/helpers, never scripts/'],
   ]),
   { files: ['*.js', '*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['*.js'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },

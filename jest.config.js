@@ -10,6 +10,6 @@ const common = { testEnvironment: 'node', transform, transformIgnorePatterns: ['
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/bench/test/**/*.test.ts'] },
   ],
 };

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { composeSupergraph, SUPERGRAPH_PATH } from './supergraph';
+import { composeSupergraph, SUPERGRAPH_PATH } from '../schema/supergraph';
 
 // `npm run compose`: writes schema/supergraph.graphql, which the gateway serves as is.
 // `npm run compose:check`: fails if the checked-in file is stale or composition fails.

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { defaultGatewayUrl, GatewayError, resolveToken } from './gateway-client';
-import { parseScheduleFile } from './import/schedule-file';
-import { applySchedule, formatScheduleReport } from './import/schedule-import';
+import { defaultGatewayUrl, GatewayError, resolveToken } from '../clients/gateway-client';
+import { parseScheduleFile } from '../clients/schedule-import/schedule-file';
+import { applySchedule, formatScheduleReport } from '../clients/schedule-import/schedule-import';
 
 const USAGE = `Usage: npm run import:schedule -- FILE [--token T | --supplier EMIS] [--gateway URL] [--override-minimum-notice]
   FILE: CSV lines of "ODS code, planned switch-on" (2027-03-01 = midnight in England, or 2027-03-01T07:00:00Z);

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { GatewayError, resolveToken } from './gateway-client';
-import { parseReportArgs, sourceOf, USAGE } from './report/report-args';
-import { fetchReportData } from './report/report-data';
-import { ReportArgumentError } from './report/report-period';
-import { renderReport } from './report/render-report';
+import { GatewayError, resolveToken } from '../clients/gateway-client';
+import { parseReportArgs, sourceOf, USAGE } from '../clients/report/report-args';
+import { fetchReportData } from '../clients/report/report-data';
+import { ReportArgumentError } from '../clients/report/report-period';
+import { renderReport } from '../clients/report/render-report';
 
 /**
  * `npm run report -- --asOf 2024-06-01`: the rollout as one self-contained HTML file (headline

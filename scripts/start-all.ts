@@ -1,9 +1,9 @@
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 import { loadGatewayConfig } from '../gateway/config';
 import { startGateway } from '../gateway/server';
-import { loadSubgraphConfig } from '../subgraphs/common/config';
-import { DEMO_PATIENTS } from '../subgraphs/common/demo/patients';
-import { DEMO_PAUSE_RESUME } from '../subgraphs/common/demo/rollout-histories';
+import { loadSubgraphConfig } from '../subgraphs/runtime/config';
+import { DEMO_PATIENTS } from '../subgraphs/demo-world/patients';
+import { DEMO_PAUSE_RESUME } from '../subgraphs/demo-world/rollout-histories';
 import type { ServiceHandle } from '../platform/http';
 import { startPracticesSubgraph } from '../subgraphs/practices/server';
 import { startRecordsSubgraph } from '../subgraphs/records/server';

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import type { RequestContext } from '../common/request-context';
-import { createPracticeLoaders, type PracticeLoaders } from './loaders';
-import { PracticeStore } from './practice-store';
+import type { RequestContext } from '../runtime/request-context';
+import { createPracticeLoaders, type PracticeLoaders } from './store/loaders';
+import { PracticeStore } from './store/practice-store';
 
 export interface PracticesContext extends RequestContext {
   loaders: PracticeLoaders;

@@ -1,4 +1,4 @@
-import type { Connection } from '../common/pagination';
+import type { Connection } from '../runtime/pagination';
 import type { IcbRow } from './entities/integrated-care-board';
 import type { PracticeRow } from './entities/practice';
 

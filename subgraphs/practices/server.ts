@@ -1,12 +1,12 @@
-import type { SubgraphConfig } from '../common/config';
-import { startSubgraph, type StartOptions, type SubgraphHandle } from '../common/start-subgraph';
+import type { SubgraphConfig } from '../runtime/config';
+import { startSubgraph, type StartOptions, type SubgraphHandle } from '../runtime/start-subgraph';
 import { practicesContext } from './context';
 import { IntegratedCareBoardEntity } from './entities/integrated-care-board';
 import { PracticeEntity } from './entities/practice';
 import { CreatePractices1764000000000 } from './migrations/1764000000000-create-practices';
 import { AddPracticeLifecycle1764100000000 } from './migrations/1764100000000-add-practice-lifecycle';
 import { PracticeDirectoryVersion1764300000000 } from './migrations/1764300000000-practice-directory-version';
-import { PRACTICE_DIRECTORY_VERSION } from './practice-store';
+import { PRACTICE_DIRECTORY_VERSION } from './store/practice-store';
 import { resolvers } from './resolvers';
 import { seedPractices } from './seed';
 

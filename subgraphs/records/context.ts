@@ -1,13 +1,13 @@
 import type { DataSource } from 'typeorm';
-import type { RequestContext } from '../common/request-context';
-import { AccessLogStore } from './access-log-store';
-import { AppRegistry } from './app-registry';
+import type { RequestContext } from '../runtime/request-context';
+import { AccessLogStore } from './store/access-log-store';
+import { AppRegistry } from './store/app-registry';
 import type { AppDecision } from './domain/app-access';
-import { KeptCounts } from './kept-counts';
+import { KeptCounts } from './caches/kept-counts';
 import type { RecordsMetrics } from './metrics';
-import { createRecordsLoaders, type RecordsLoaders } from './loaders';
+import { createRecordsLoaders, type RecordsLoaders } from './store/loaders';
 import { RateLimiter, type RateLimitPolicy } from './rate-limiter';
-import { RecordsStore } from './records-store';
+import { RecordsStore } from './store/records-store';
 
 export interface RecordsContext extends RequestContext {
   loaders: RecordsLoaders;

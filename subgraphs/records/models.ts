@@ -1,6 +1,6 @@
 import type { AccessLogRow } from './entities/access-log';
 import type { ApprovedAppRow } from './entities/approved-app';
-import type { Connection } from '../common/pagination';
+import type { Connection } from '../runtime/pagination';
 import type { AccessPeriod } from './domain/practice-access';
 import type { Visibility } from './domain/visibility';
 import type { ExclusionEventRow } from './entities/exclusion-event';

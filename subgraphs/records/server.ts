@@ -1,5 +1,5 @@
-import type { SubgraphConfig } from '../common/config';
-import { startSubgraph, type StartOptions, type SubgraphHandle } from '../common/start-subgraph';
+import type { SubgraphConfig } from '../runtime/config';
+import { startSubgraph, type StartOptions, type SubgraphHandle } from '../runtime/start-subgraph';
 import { recordsContext } from './context';
 import { AccessLogEntity } from './entities/access-log';
 import { ApprovedAppEntity } from './entities/approved-app';
@@ -14,7 +14,7 @@ import { PatientRecordVersion1764400000002 } from './migrations/1764400000002-pa
 import { ExclusionEventKind1764500000002 } from './migrations/1764500000002-exclusion-event-kind';
 import { PatientViewConsistencyIndex1764600000002 } from './migrations/1764600000002-patient-view-consistency-index';
 import { createRecordsMetrics } from './metrics';
-import { checkRecordVersion } from './record-version';
+import { checkRecordVersion } from './store/record-version';
 import { resolvers } from './resolvers';
 import { seedRecords } from './seed';
 

@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
-import type { RequestContext } from '../common/request-context';
+import type { RequestContext } from '../runtime/request-context';
 import type { NoticePolicy } from './domain/state-machine';
-import { KeptFigures } from './kept-figures';
-import { KeptHistories } from './kept-histories';
-import { createRolloutLoaders, type RolloutLoaders } from './loaders';
-import type { PracticeDirectory } from './practice-directory';
-import { RolloutStore } from './rollout-store';
+import { KeptFigures } from './caches/kept-figures';
+import { KeptHistories } from './caches/kept-histories';
+import { createRolloutLoaders, type RolloutLoaders } from './store/loaders';
+import type { PracticeDirectory } from './caches/practice-directory';
+import { RolloutStore } from './store/rollout-store';
 
 export interface RolloutContext extends RequestContext {
   loaders: RolloutLoaders;

@@ -1,4 +1,4 @@
-import { loadSubgraphConfig } from '../common/config';
+import { loadSubgraphConfig } from '../runtime/config';
 import { runUntilSignalled } from '../../platform/main-loop';
 import { startRolloutSubgraph } from './server';
 

@@ -1,5 +1,5 @@
-import type { Connection } from '../common/pagination';
-import type { PracticeSupplier } from '../common/suppliers';
+import type { Connection } from '../runtime/pagination';
+import type { PracticeSupplier } from '../runtime/suppliers';
 import type { PracticeNotification } from './domain/notifications';
 import type { AccessPeriod, RolloutEvent } from './domain/rollout-event';
 import type { PauseInForce } from './domain/rollout-state';

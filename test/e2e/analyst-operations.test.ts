@@ -6,7 +6,7 @@ import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 /**
  * The analysts' ready operations (schema/operations/analyst/*.graphql) run, each with the
  * example variables its header gives, against the demo world through the gateway, as an
- * analyst would run them in Apollo Sandbox; and each is listed in the README.
+ * analyst would run them in Apollo Sandbox; and each is listed in docs/api.md.
  */
 const DIR = join(__dirname, '..', '..', 'schema', 'operations', 'analyst');
 const FILES = readdirSync(DIR).filter((name) => name.endsWith('.graphql'));
@@ -49,7 +49,7 @@ describe('the analysts\u2019 ready operations', () => {
     );
   });
 
-  it.each(FILES)('%s is listed in the README', (file) => {
-    expect(readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')).toContain(`schema/operations/analyst/${file}`);
+  it.each(FILES)('%s is listed in docs/api.md', (file) => {
+    expect(readFileSync(join(__dirname, '..', '..', 'docs', 'api.md'), 'utf8')).toContain(`schema/operations/analyst/${file}`);
   });
 });

@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { checkDataVersion, readDataVersion } from '../../subgraphs/common/data-version';
-import { PRACTICE_DIRECTORY_VERSION } from '../../subgraphs/practices/practice-store';
+import { checkDataVersion, readDataVersion } from '../../subgraphs/runtime/data-version';
+import { PRACTICE_DIRECTORY_VERSION } from '../../subgraphs/practices/store/practice-store';
 import { practicesDatabase } from '../../subgraphs/practices/server';
 import { RolloutEventEntity } from '../../subgraphs/rollout/entities/rollout-event';
 import type { RolloutEvent } from '../../subgraphs/rollout/domain/rollout-event';
-import { ROLLOUT_HISTORY_VERSION, RolloutStore } from '../../subgraphs/rollout/rollout-store';
+import { ROLLOUT_HISTORY_VERSION, RolloutStore } from '../../subgraphs/rollout/store/rollout-store';
 import { rolloutDatabase } from '../../subgraphs/rollout/server';
 import { databaseKind, openFreshDatabase, type FreshDatabase } from '../helpers/database';
 import { codes, Scenario } from '../helpers/scenario';

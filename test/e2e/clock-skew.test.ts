@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { DEFAULT_MAX_CLOCK_SKEW_MS } from '../../subgraphs/common/clock-skew';
+import { DEFAULT_MAX_CLOCK_SKEW_MS } from '../../subgraphs/runtime/clock-skew';
 import type { SubgraphName } from '../../platform/config';
 import { readiness } from '../helpers/eventually';
 import { codes, Scenario } from '../helpers/scenario';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import pino from 'pino';
-import type { DatabaseConfig } from '../../subgraphs/common/config';
+import type { DatabaseConfig } from '../../subgraphs/runtime/config';
 import type { SubgraphName } from '../../platform/config';
 import { createTestDatabase, databaseKind, TEST_DATABASE_URL, type TestDatabase } from '../helpers/database';
 import { eventually, readiness } from '../helpers/eventually';

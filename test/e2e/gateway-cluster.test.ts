@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { spawnService, processTree, type ServiceProcess } from '../../scripts/bench/service-process';
+import { spawnService, processTree, type ServiceProcess } from '../helpers/service-process';
 import { connectionRefused } from '../helpers/ports';
 import { Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';

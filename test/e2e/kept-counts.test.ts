@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { inOneTurn } from '../../subgraphs/common/sqlite-transactions';
-import { checkRecordVersion } from '../../subgraphs/records/record-version';
+import { inOneTurn } from '../../patches/typeorm-sqlite-transactions';
+import { checkRecordVersion } from '../../subgraphs/records/store/record-version';
 import { recordsDatabase } from '../../subgraphs/records/server';
 import { insertPatientsWithEntries, testNhsNumbers } from '../helpers/bulk-records';
 import { databaseKind, openFreshDatabase, type FreshDatabase } from '../helpers/database';

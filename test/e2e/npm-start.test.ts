@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signDevToken } from '../../gateway/dev-keys';
 import { claimsFor } from '../../gateway/token-claims';
-import { DEMO_PATIENTS } from '../../subgraphs/common/demo/patients';
-import { DEMO_PRACTICES } from '../../subgraphs/common/demo/practices';
+import { DEMO_PATIENTS } from '../../subgraphs/demo-world/patients';
+import { DEMO_PRACTICES } from '../../subgraphs/demo-world/practices';
 import { freePort } from '../helpers/ports';
 import { postGraphQL } from '../helpers/supergraph';
 

@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Database } from '../../subgraphs/common/database';
+import { openDatabase, type Database } from '../../subgraphs/runtime/database';
 import {
   clinicalViewPages,
   patientViewCountsStatement,
   patientViewPagesStatement,
   run,
   type PatientViewQuery,
-} from '../../subgraphs/records/entry-queries';
+} from '../../subgraphs/records/store/entry-queries';
 import { recordsDatabase } from '../../subgraphs/records/server';
 import { databaseKind } from '../helpers/database';
 

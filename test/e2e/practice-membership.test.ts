@@ -1,7 +1,7 @@
 import { PracticeEntity, type PracticeRow } from '../../subgraphs/practices/entities/practice';
 import { IntegratedCareBoardEntity } from '../../subgraphs/practices/entities/integrated-care-board';
 import { INTEGRATED_CARE_BOARDS } from '../../subgraphs/practices/reference/integrated-care-boards';
-import { PRACTICE_SUPPLIERS } from '../../subgraphs/common/suppliers';
+import { PRACTICE_SUPPLIERS } from '../../subgraphs/runtime/suppliers';
 import type { Viewer } from '../../platform/viewer';
 import { codes, Scenario } from '../helpers/scenario';
 import { signedPost } from '../helpers/signed-request';

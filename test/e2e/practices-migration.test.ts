@@ -1,5 +1,5 @@
-import { openDatabase } from '../../subgraphs/common/database';
-import { inOneTurn } from '../../subgraphs/common/sqlite-transactions';
+import { openDatabase } from '../../subgraphs/runtime/database';
+import { inOneTurn } from '../../patches/typeorm-sqlite-transactions';
 import { IntegratedCareBoardEntity } from '../../subgraphs/practices/entities/integrated-care-board';
 import { PracticeEntity } from '../../subgraphs/practices/entities/practice';
 import { CreatePractices1764000000000 } from '../../subgraphs/practices/migrations/1764000000000-create-practices';

@@ -1,5 +1,5 @@
-import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_DATABASE_LIMITS, type SubgraphConfig } from '../../subgraphs/common/config';
-import type { SubgraphHandle } from '../../subgraphs/common/start-subgraph';
+import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_DATABASE_LIMITS, type SubgraphConfig } from '../../subgraphs/runtime/config';
+import type { SubgraphHandle } from '../../subgraphs/runtime/start-subgraph';
 import { silentLogger } from '../../platform/logger';
 import { startRecordsSubgraph } from '../../subgraphs/records/server';
 import { createTestDatabase, databaseKind, TEST_DATABASE_URL, type TestDatabase } from '../helpers/database';

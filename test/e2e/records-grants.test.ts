@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { openDatabase } from '../../subgraphs/common/database';
+import { openDatabase } from '../../subgraphs/runtime/database';
 import { recordsDatabase } from '../../subgraphs/records/server';
 import { TEST_DATABASE_URL } from '../helpers/database';
 import { Scenario } from '../helpers/scenario';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { CHART_LAYOUT } from '../../scripts/report/rollout-chart';
-import { renderReport } from '../../scripts/report/render-report';
-import { ROLLOUT_STATES, type StateField } from '../../scripts/report/rollout-states';
+import { CHART_LAYOUT } from '../../clients/report/rollout-chart';
+import { renderReport } from '../../clients/report/render-report';
+import { ROLLOUT_STATES, type StateField } from '../../clients/report/rollout-states';
 import { counts, ICBS, reportFixture } from '../helpers/rollout-report-fixture';
 
 /**

@@ -1,7 +1,7 @@
 import type { RolloutCounts } from '../../subgraphs/rollout/domain/rollout-figures';
-import { RolloutStore } from '../../subgraphs/rollout/rollout-store';
+import { RolloutStore } from '../../subgraphs/rollout/store/rollout-store';
 import { deriveRolloutState } from '../../subgraphs/rollout/domain/rollout-state';
-import { DEMO_PAUSED, DEMO_PAUSED_AFTER_ON, DEMO_SCHEDULED } from '../../subgraphs/common/demo/rollout-histories';
+import { DEMO_PAUSED, DEMO_PAUSED_AFTER_ON, DEMO_SCHEDULED } from '../../subgraphs/demo-world/rollout-histories';
 import { Scenario, codes } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 

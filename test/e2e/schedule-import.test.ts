@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseScheduleFile } from '../../scripts/import/schedule-file';
-import { applySchedule, formatScheduleReport } from '../../scripts/import/schedule-import';
+import { parseScheduleFile } from '../../clients/schedule-import/schedule-file';
+import { applySchedule, formatScheduleReport } from '../../clients/schedule-import/schedule-import';
 import { Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 

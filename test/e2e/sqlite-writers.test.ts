@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DEFAULT_DATABASE_LIMITS } from '../../subgraphs/common/config';
-import { openDatabase } from '../../subgraphs/common/database';
+import { DEFAULT_DATABASE_LIMITS } from '../../subgraphs/runtime/config';
+import { openDatabase } from '../../subgraphs/runtime/database';
 
 const root = join(__dirname, '..', '..');
 

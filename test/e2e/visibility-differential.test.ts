@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { namedQuery } from '../../subgraphs/common/named-query';
-import { decodeCursor, encodeCursor } from '../../subgraphs/common/pagination';
+import { namedQuery } from '../../subgraphs/runtime/named-query';
+import { decodeCursor, encodeCursor } from '../../subgraphs/runtime/pagination';
 import { exclusionHistory, SNOMED_CODE_OF, type ExclusionKind } from '../../subgraphs/records/domain/exclusion';
 import type { PracticeAccess } from '../../subgraphs/records/domain/practice-access';
 import { RECORD_ENTRY_TYPES, type RecordEntryType } from '../../subgraphs/records/domain/record-entry-type';
@@ -10,8 +10,8 @@ import { availableAt, entryVisibility, type PatientFacts } from '../../subgraphs
 import { visibleWindow, type VisibleWindow } from '../../subgraphs/records/domain/visible-window';
 import type { ChangeAction, ChangeLogRow } from '../../subgraphs/records/entities/change-log';
 import { RecordEntryEntity, type RecordEntryRow } from '../../subgraphs/records/entities/record-entry';
-import { patientViewCounts, patientViewPages, type PatientViewQuery } from '../../subgraphs/records/entry-queries';
-import { exclusionFacts, RecordsStore } from '../../subgraphs/records/records-store';
+import { patientViewCounts, patientViewPages, type PatientViewQuery } from '../../subgraphs/records/store/entry-queries';
+import { exclusionFacts, RecordsStore } from '../../subgraphs/records/store/records-store';
 import { recordsDatabase } from '../../subgraphs/records/server';
 import { testNhsNumbers } from '../helpers/bulk-records';
 import { databaseKind, openFreshDatabase, type FreshDatabase } from '../helpers/database';

@@ -5,10 +5,10 @@ import { ManualClock } from '../../platform/clock';
 import { DomainError, ErrorCode } from '../../platform/errors';
 import { recordsContext, type RecordsContext } from '../../subgraphs/records/context';
 import { exclusionHistory } from '../../subgraphs/records/domain/exclusion';
-import type { PatientViewQuery } from '../../subgraphs/records/entry-queries';
+import type { PatientViewQuery } from '../../subgraphs/records/store/entry-queries';
 import type { RecordEntryRow } from '../../subgraphs/records/entities/record-entry';
 import { createRecordsMetrics } from '../../subgraphs/records/metrics';
-import { patientView } from '../../subgraphs/records/record-views';
+import { patientView } from '../../subgraphs/records/resolvers/record-views';
 import { recordsDatabase } from '../../subgraphs/records/server';
 import { openFreshDatabase, type FreshDatabase } from '../helpers/database';
 

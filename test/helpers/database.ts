@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import type { DatabaseConfig } from '../../subgraphs/common/config';
-import { openDatabase, type Database, type DatabaseOptions } from '../../subgraphs/common/database';
+import type { DatabaseConfig } from '../../subgraphs/runtime/config';
+import { openDatabase, type Database, type DatabaseOptions } from '../../subgraphs/runtime/database';
 
 /** The one suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;

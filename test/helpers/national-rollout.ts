@@ -2,12 +2,12 @@ import type { DataSource } from 'typeorm';
 import { INTEGRATED_CARE_BOARDS } from '../../subgraphs/practices/reference/integrated-care-boards';
 import { IntegratedCareBoardEntity } from '../../subgraphs/practices/entities/integrated-care-board';
 import { PracticeEntity, type PracticeRow } from '../../subgraphs/practices/entities/practice';
-import type { PracticeSupplier } from '../../subgraphs/common/suppliers';
+import type { PracticeSupplier } from '../../subgraphs/runtime/suppliers';
 import type { Actor, RolloutEvent } from '../../subgraphs/rollout/domain/rollout-event';
 import { decide, type RolloutCommand } from '../../subgraphs/rollout/domain/state-machine';
 import { RolloutEventEntity } from '../../subgraphs/rollout/entities/rollout-event';
-import { toRow } from '../../subgraphs/rollout/rollout-store';
-import { SeededRandom } from '../../scripts/bench/dataset/seeded-random';
+import { toRow } from '../../subgraphs/rollout/store/rollout-store';
+import { SeededRandom } from './seeded-random';
 
 /**
  * A national-scale rollout written straight into the practices and rollout databases, for

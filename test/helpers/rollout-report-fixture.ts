@@ -1,5 +1,5 @@
-import type { ReportInput } from '../../scripts/report/render-report';
-import type { RolloutCounts, RolloutTimelinePoint } from '../../scripts/report/rollout-states';
+import type { ReportInput } from '../../clients/report/render-report';
+import type { RolloutCounts, RolloutTimelinePoint } from '../../clients/report/rollout-states';
 
 /**
  * Figures shaped like the programme's year, for the report's tests: 53 weekly national points

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { openDatabase } from '../../subgraphs/common/database';
+import { openDatabase } from '../../subgraphs/runtime/database';
 
 /**
  * One writer process of test/e2e/sqlite-writers.test.ts: opens the SQLite file as a service

@@ -6,7 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { loadGatewayConfig } from '../../gateway/config';
-import { loadSubgraphConfig } from '../../subgraphs/common/config';
+import { loadSubgraphConfig } from '../../subgraphs/runtime/config';
 import { DEFAULT_PORTS, type SubgraphName } from '../../platform/config';
 
 /**

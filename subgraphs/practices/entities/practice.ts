@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
-import type { PracticeSupplier } from '../../common/suppliers';
-import { instantColumn } from '../../common/instants';
+import type { PracticeSupplier } from '../../runtime/suppliers';
+import { instantColumn } from '../../runtime/instants';
 import type { PracticeStatus } from '../domain/practice-status';
 
 export interface PracticeRow {

@@ -1,5 +1,5 @@
-import { isIcbCode, isPracticeOdsCode, normalisePostcode } from '../../common/ods-code';
-import { isRealDay } from '../../common/scalars';
+import { isIcbCode, isPracticeOdsCode, normalisePostcode } from '../../runtime/ods-code';
+import { isRealDay } from '../../runtime/scalars';
 import { STATUS_BY_ODS_CODE, type PracticeStatus } from '../domain/practice-status';
 
 /**

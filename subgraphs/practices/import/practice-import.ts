@@ -1,5 +1,5 @@
 import type { PracticeRow } from '../entities/practice';
-import type { PracticeStore } from '../practice-store';
+import type { PracticeStore } from '../store/practice-store';
 import { INTEGRATED_CARE_BOARDS, referenceIcb } from '../reference/integrated-care-boards';
 import type { OdsPractice } from './epraccur-row';
 

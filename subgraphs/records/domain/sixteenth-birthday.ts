@@ -1,6 +1,6 @@
-import { isLeapYear, londonMidnight, parseCalendarDate } from '../../common/london-day';
+import { isLeapYear, londonMidnight, parseCalendarDate } from '../../runtime/london-day';
 
-export { parseCalendarDate, type CalendarDate } from '../../common/london-day';
+export { parseCalendarDate, type CalendarDate } from '../../runtime/london-day';
 
 /**
  * The instant automatic access becomes possible by age: midnight in England (Europe/London,

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { instantColumn, nullableInstantColumn } from '../../common/instants';
+import { instantColumn, nullableInstantColumn } from '../../runtime/instants';
 
 /** An app approved (IM1) to read records on patients' behalf; revoked apps are kept, marked. */
 export interface ApprovedAppRow {

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { instantColumn } from '../../common/instants';
+import { instantColumn } from '../../runtime/instants';
 
 /**
  * A clinician's exclusion or its lifting, or the patient's own decline or its withdrawal, with

@@ -1,4 +1,4 @@
-import { instantColumn } from '../../common/instants';
+import { instantColumn } from '../../runtime/instants';
 
 /** What every row of the two append-only logs says first: its id, when, in which request, who. */
 export interface LogRowBase {

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { instantColumn } from '../../common/instants';
+import { instantColumn } from '../../runtime/instants';
 
 export interface PatientRow {
   nhsNumber: string;

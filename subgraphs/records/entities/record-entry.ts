@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { instantColumn, nullableInstantColumn } from '../../common/instants';
+import { instantColumn, nullableInstantColumn } from '../../runtime/instants';
 import type { RecordEntryType } from '../domain/record-entry-type';
 
 export interface RecordEntryRow {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createRecordVersion, dropRecordVersion } from '../record-version';
+import { createRecordVersion, dropRecordVersion } from '../store/record-version';
 
 /**
  * Each patient's record version (record-version.ts), so the exact count of the entries a

@@ -1,6 +1,6 @@
-import { londonDayStartMs } from '../../common/london-day';
-import type { PracticeMember } from '../../common/practice-membership';
-import { SUPPLIER_LABELS } from '../../common/suppliers';
+import { londonDayStartMs } from '../../runtime/london-day';
+import type { PracticeMember } from '../../runtime/practice-membership';
+import { SUPPLIER_LABELS } from '../../runtime/suppliers';
 import type { AccessStatus, RolloutEvent } from './rollout-event';
 import { statusSteps } from './rollout-state';
 

@@ -1,6 +1,6 @@
 import type { Actor, RolloutEvent } from './rollout-event';
 import { decide, type NoticePolicy, type RefusalCode } from './state-machine';
-import type { PracticeSupplier } from '../../common/suppliers';
+import type { PracticeSupplier } from '../../runtime/suppliers';
 
 /** One practice of a wave and the switch-on instant planned for it. */
 export interface PlannedSwitchOn {

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { instantColumn, nullableInstantColumn } from '../../common/instants';
+import { instantColumn, nullableInstantColumn } from '../../runtime/instants';
 
 /** One row of a practice's append-only rollout history; `seq` orders it and guards races. */
 export interface RolloutEventRow {

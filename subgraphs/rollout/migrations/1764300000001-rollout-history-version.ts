@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createDataVersion, dropDataVersion } from '../../common/data-version';
+import { createDataVersion, dropDataVersion } from '../../runtime/data-version';
 
 /**
  * The rollout history's data version: changed by the database on every write to rollout_event.

@@ -1,5 +1,5 @@
-import { DEMO_ICBS } from '../../../subgraphs/common/demo/practices';
-import { isIcbCode } from '../../../subgraphs/common/ods-code';
+import { DEMO_ICBS } from '../../../subgraphs/demo-world/practices';
+import { isIcbCode } from '../../../subgraphs/runtime/ods-code';
 import { INTEGRATED_CARE_BOARDS, referenceIcb } from '../../../subgraphs/practices/reference/integrated-care-boards';
 
 describe('the reference list of integrated care boards', () => {

@@ -1,5 +1,5 @@
-import type { PatientViewQuery } from '../../../subgraphs/records/entry-queries';
-import { KeptCounts } from '../../../subgraphs/records/kept-counts';
+import type { PatientViewQuery } from '../../../subgraphs/records/store/entry-queries';
+import { KeptCounts } from '../../../subgraphs/records/caches/kept-counts';
 
 const at = (iso: string) => new Date(iso);
 const query = (notAfter: string, overrides: Partial<PatientViewQuery> = {}): PatientViewQuery => ({

@@ -1,6 +1,6 @@
 import { countRollout, type PracticeMember } from '../../../subgraphs/rollout/domain/rollout-figures';
 import type { RolloutEvent } from '../../../subgraphs/rollout/domain/rollout-event';
-import { KeptFigures } from '../../../subgraphs/rollout/kept-figures';
+import { KeptFigures } from '../../../subgraphs/rollout/caches/kept-figures';
 import { instant, scheduled } from './rollout-builders';
 
 describe('KeptFigures', () => {

@@ -13,7 +13,7 @@ import {
   type RolloutState,
   type StatusStep,
 } from '../../../subgraphs/rollout/domain/rollout-state';
-import { KeptFigures } from '../../../subgraphs/rollout/kept-figures';
+import { KeptFigures } from '../../../subgraphs/rollout/caches/kept-figures';
 import { decide, type NoticePolicy, type RolloutCommand } from '../../../subgraphs/rollout/domain/state-machine';
 import { instant, plusMs, supplier } from './rollout-builders';
 import { periodProblems } from './period-invariants';

@@ -1,7 +1,7 @@
 import type { Actor } from '../../../subgraphs/rollout/domain/rollout-event';
 import { DAY_MS } from '../../../subgraphs/rollout/domain/state-machine';
 import { checkWavePlans, MAX_WAVE_SIZE, planWave, type WaveFacts } from '../../../subgraphs/rollout/domain/wave';
-import { isPracticeOdsCode } from '../../../subgraphs/common/ods-code';
+import { isPracticeOdsCode } from '../../../subgraphs/runtime/ods-code';
 import { instant, paused, plusMs, scheduled, switchedOn } from './rollout-builders';
 
 const now = instant('2023-01-04T09:00');

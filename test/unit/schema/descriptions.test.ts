@@ -8,7 +8,7 @@ import {
   type GraphQLNamedType,
 } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { subgraphSdl, SUBGRAPHS } from '../../../scripts/supergraph';
+import { subgraphSdl, SUBGRAPHS } from '../../../schema/supergraph';
 
 /** Analysts read the schema in Apollo Sandbox: every type, field, argument and enum value says what it is. */
 function undescribed(type: GraphQLNamedType): string[] {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { composeSupergraph, SUPERGRAPH_PATH } from '../../../scripts/supergraph';
+import { composeSupergraph, SUPERGRAPH_PATH } from '../../../schema/supergraph';
 
 const root = join(__dirname, '..', '..', '..');
 

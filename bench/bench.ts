@@ -1,0 +1,21 @@
+import { nationalBench } from './national';
+import { rolloutAnalytics } from './rollout-analytics';
+
+/**
+ * `npm run bench`: the national-scale benchmark (bench/results/national.md and .json; settings in
+ * bench-settings.ts). BENCH_ONLY=analytics runs instead the analysts' one-at-a-time latencies
+ * in-process, on SQLite or, with TEST_DATABASE_URL, PostgreSQL (bench/results/rollout-analytics*.md).
+ */
+const BENCHES: Record<string, () => Promise<unknown>> = { national: () => nationalBench(), analytics: rolloutAnalytics };
+
+async function main() {
+  const only = process.env.BENCH_ONLY ?? 'national';
+  const bench = BENCHES[only];
+  if (!bench) throw new Error(`BENCH_ONLY: one of ${Object.keys(BENCHES).join(', ')}`);
+  await bench();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

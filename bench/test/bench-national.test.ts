@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nationalBench } from '../national';
+import { benchSettings } from '../bench-settings';
+import { databaseKind } from '../../test/helpers/database';
+
+/**
+ * `npm run bench` end to end at a tiny size and one second a scenario: every scenario ran and
+ * was answered without an error or a wrong answer, each gateway's answers were judged, the
+ * results were written, and what a request costs is what the product promises (a patient's
+ * first page costs the same SQL statements whatever the size of their record). The figures of
+ * a run this short mean nothing; that the bench still runs, and checks what it measures, does.
+ * The bench runs on SQLite only, so this runs once, in the SQLite pass.
+ */
+jest.setTimeout(240_000);
+
+const onSqlite = databaseKind === 'sqlite' ? describe : describe.skip;
+
+onSqlite('npm run bench', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cas-bench-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs every scenario through both gateways and the records subgraph, checked, and writes the results', async () => {
+    const tiny = { preset: 'small' as const, practices: 300, patients: 300, quiet: true };
+    const results = await nationalBench({
+      settings: { ...benchSettings({}), seconds: 1, rounds: 2, warmupSeconds: 0, connections: 4, capacityConnections: 8 },
+      dataset: { ...tiny, entries: 20_000, dir: join(dir, 'data-large') },
+      comparedWith: { ...tiny, entries: 15_000, dir: join(dir, 'data-small') },
+      resultsDir: join(dir, 'results'),
+      say: () => undefined,
+    });
+
+    const ran = results.scenarios.map((s) => `${s.dataset} | ${s.name} | ${s.target}`);
+    expect(ran).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/20000 entries \| 1\. patient first page \| ours$/),
+        expect.stringMatching(/20000 entries \| 2\. patient first page, records subgraph directly \(signed\) \| records$/),
+        expect.stringMatching(/20000 entries \| 3\. clinician list of 50 with latest entries \| ours$/),
+        expect.stringMatching(/20000 entries \| 4a\. analyst rolloutSummary\(groupBy: ICB\) \| ours$/),
+        expect.stringMatching(/20000 entries \| 4b\. analyst rolloutTimeline, 52 weeks \| ours$/),
+        expect.stringMatching(/20000 entries \| 1\. patient first page, 10,000 entries \| ours$/),
+        expect.stringMatching(/20000 entries \| 1\. patient first page \| hive$/),
+        expect.stringMatching(/15000 entries \| 1\. patient first page \| ours$/),
+        expect.stringMatching(/20000 entries \| 1\. patient first page, at capacity \| ours$/),
+        expect.stringMatching(
+          /20000 entries \| 2\. patient first page, records subgraph directly \(signed\), at capacity \| records$/,
+        ),
+      ]),
+    );
+    // The pair at capacity runs on the main data set only.
+    expect(ran.filter((name) => name.includes('at capacity'))).toHaveLength(2);
+    for (const scenario of results.scenarios) {
+      expect({
+        scenario: `${scenario.name} ${scenario.target}`,
+        errors: scenario.result.errors,
+        wrong: scenario.result.wrong,
+      }).toEqual({
+        scenario: `${scenario.name} ${scenario.target}`,
+        errors: 0,
+        wrong: 0,
+      });
+      expect(scenario.result.requests).toBeGreaterThan(0);
+      expect(scenario.peakMemoryMb[scenario.target === 'ours' ? 'gateway' : scenario.target]).toBeGreaterThan(0);
+      // The CPU each serving process spent per request: the records subgraph alone when asked directly.
+      const served = Object.keys(scenario.cpuMsPerRequest).sort();
+      expect(served).toEqual(
+        scenario.target === 'records'
+          ? ['records']
+          : ['practices', 'records', 'rollout', scenario.target === 'ours' ? 'gateway' : scenario.target].sort(),
+      );
+      expect(scenario.cpuMsPerRequest[scenario.target === 'ours' ? 'gateway' : scenario.target]).toBeGreaterThan(0);
+    }
+
+    // Compared scenarios ran in alternating bursts; the others once.
+    expect(results.scenarios.find((s) => s.target === 'records')!.rounds).toHaveLength(2);
+    expect(results.scenarios.find((s) => s.name.startsWith('3.'))!.rounds).toHaveLength(1);
+
+    // Each operation judged for each gateway; ours, the reference, is correct on every one.
+    expect(results.answers.length).toBe(7);
+    for (const answer of results.answers) {
+      expect(answer.verdicts.ours?.kind).toBe('correct');
+      expect(['correct', 'wrong']).toContain(answer.verdicts.hive?.kind);
+    }
+    // A gateway that answered an operation wrongly is not loaded with it.
+    for (const answer of results.answers.filter((a) => a.verdicts.hive?.kind === 'wrong')) {
+      expect(results.scenarios.filter((s) => s.target === 'hive' && s.name.includes(answer.operation))).toEqual([]);
+    }
+
+    // The cost of a first page does not grow with the record: the same fetches and statements.
+    const firstPages = results.costs.filter((c) => /^patient first page, [\d,]+ entries$/.test(c.name));
+    expect(firstPages.length).toBe(5); // 10, 1,000 and 10,000 entries; 10 and 10,000 on the other data set
+    for (const cost of firstPages) {
+      expect({ name: cost.name, ok: cost.ok, fetches: cost.fetches, statements: cost.statements }).toEqual({
+        name: cost.name,
+        ok: true,
+        fetches: firstPages[0]!.fetches,
+        statements: firstPages[0]!.statements,
+      });
+    }
+    // records (me), rollout (the access status and periods), records (the page): practices is not asked.
+    expect(firstPages[0]!.fetches).toEqual({ practices: 0, rollout: 1, records: 2 });
+
+    const markdown = readFileSync(join(dir, 'results', 'national.md'), 'utf8');
+    expect(markdown).toContain('## Targets');
+    expect(markdown).toMatch(
+      /Federation's cost: .* CPU per request: [\d.]+ \([^)]*gateway [\d.]+[^)]*\) ms against [\d.]+ \(records [\d.]+\) ms\./,
+    );
+    expect(markdown).toMatch(
+      /Federation's cost at capacity \(8 connections\): [\d,]+ req\/s against [\d,]+: [\d.]+ of it \(target: at least 0\.5\)\. Cores kept busy by the serving processes: [\d.]+ for the page, [\d.]+ for the records subgraph alone \(at 4 connections: [\d.]+ and [\d.]+\)\./,
+    );
+    expect(markdown).toContain('## Does each gateway answer correctly?');
+    expect(JSON.parse(readFileSync(join(dir, 'results', 'national.json'), 'utf8'))).toMatchObject({ settings: { seconds: 1 } });
+  });
+});

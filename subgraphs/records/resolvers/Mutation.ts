@@ -1,0 +1,208 @@
+import { conflict, forbidden, invalidInput, notFound } from '../../../platform/errors';
+import { isPracticeOdsCode } from '../../runtime/ods-code';
+import type { Viewer, ViewerOf } from '../../../platform/viewer';
+import { actorOf, clinicianOf } from '../authorization';
+import type { ChangeAction, ChangeLogRow } from '../entities/change-log';
+import type { RecordsContext } from '../context';
+import { latestExclusionInstant, SNOMED_CODE_OF, type ExclusionKind } from '../domain/exclusion';
+import { mustBeFiled } from '../domain/record-entry-type';
+import { availableAt } from '../domain/visibility';
+import type { MutationResolvers } from '../generated/graphql';
+import { checkNhsNumber } from './nhs-number-input';
+import { exclusionFacts } from '../store/records-store';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function clinician(context: RecordsContext): ViewerOf<'clinician'> {
+  if (context.viewer.role !== 'clinician') throw forbidden('Only clinicians may change records');
+  return context.viewer;
+}
+
+/** The change-log row of a change: who, when, what, to which patient (and entry). */
+const changeBy = (
+  context: RecordsContext,
+  viewer: Viewer,
+  action: ChangeAction,
+  nhsNumber: string,
+  entryId: string | null = null,
+): ChangeLogRow => ({
+  at: context.now,
+  requestId: context.requestId,
+  ...actorOf(viewer),
+  action,
+  nhsNumber,
+  entryId,
+});
+
+/** The change-log action of each kind of exclusion event. */
+const EXCLUSION_ACTIONS: Record<ExclusionKind, ChangeAction> = {
+  EXCLUDED: 'EXCLUSION_SET',
+  EXCLUSION_LIFTED: 'EXCLUSION_LIFTED',
+  ACCESS_DECLINED: 'ACCESS_DECLINED',
+  DECLINE_WITHDRAWN: 'ACCESS_DECLINE_WITHDRAWN',
+};
+
+/** Appends an exclusion event of `kind` for the patient, with its change-log row. */
+async function recordExclusionEvent(
+  context: RecordsContext,
+  viewer: Viewer,
+  patient: { nhsNumber: string },
+  kind: ExclusionKind,
+  reason: string | null | undefined,
+): Promise<void> {
+  await context.records.addExclusionEvent(
+    {
+      nhsNumber: patient.nhsNumber,
+      snomedCode: SNOMED_CODE_OF[kind],
+      kind,
+      at: context.now,
+      reason: reason == null ? null : text(reason, 'reason', 500),
+      recordedBy: actorOf(viewer).actorId,
+    },
+    changeBy(context, viewer, EXCLUSION_ACTIONS[kind], patient.nhsNumber),
+  );
+  context.loaders.exclusions.clear(patient.nhsNumber);
+}
+
+function text(value: string, field: string, max: number): string {
+  const trimmed = value.trim();
+  if (trimmed.length < 1 || trimmed.length > max) throw invalidInput(`${field} must be 1 to ${max} characters`, field);
+  return trimmed;
+}
+
+/** Today's date in England, to refuse a date of birth in the future. */
+const londonToday = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+
+/**
+ * The instant to stamp an entry or a filing with: now, but never before `floors` nor the patient's
+ * latest exclusion event, whatever the clock says (a clock that stepped back would otherwise put
+ * something written while excluded before the exclusion, or a filing before the recording).
+ */
+async function stampFor(context: RecordsContext, nhsNumber: string, ...floors: Date[]): Promise<Date> {
+  const events = exclusionFacts(await context.loaders.exclusions.load(nhsNumber));
+  const instants = [context.now, ...floors].map((instant) => instant.getTime());
+  return new Date(Math.max(...instants, latestExclusionInstant(events)));
+}
+
+async function patientOfClinician(context: RecordsContext, nhsNumber: string) {
+  const patient = await context.loaders.patient.load(checkNhsNumber(nhsNumber));
+  if (!patient) throw notFound('No patient with this NHS number is registered');
+  clinicianOf(context.viewer, patient);
+  return patient;
+}
+
+async function entryOfClinician(context: RecordsContext, id: string) {
+  clinician(context);
+  if (!UUID.test(id)) throw invalidInput('Not an entry id', 'id');
+  const entry = await context.loaders.entry.load(id);
+  if (!entry) throw notFound('No entry has this id');
+  await patientOfClinician(context, entry.nhsNumber);
+  return entry;
+}
+
+/** Clinicians' changes to their own patients' records. Each checks everything before it writes. */
+export const mutations: MutationResolvers = {
+  registerPatient: async (_parent, { input }, context) => {
+    const viewer = clinician(context);
+    const nhsNumber = checkNhsNumber(input.nhsNumber, 'input.nhsNumber');
+    if (!isPracticeOdsCode(input.odsCode)) throw invalidInput('ODS code must be one letter and five digits', 'input.odsCode');
+    if (input.odsCode !== viewer.odsCode) throw forbidden('A clinician registers patients at their own practice only');
+    if (input.dateOfBirth > londonToday(context.now)) throw invalidInput('Date of birth is in the future', 'input.dateOfBirth');
+    const existing = await context.loaders.patient.load(nhsNumber);
+    if (existing?.odsCode === viewer.odsCode) throw conflict('The patient is already registered at this practice');
+    if (existing && existing.dateOfBirth !== input.dateOfBirth) {
+      throw invalidInput('Date of birth does not match the patient already on record', 'input.dateOfBirth');
+    }
+    // A patient registered elsewhere moves here: visibility then counts from this registration.
+    // Both writes are conditional, so two registrations racing cannot both win.
+    const patient = { nhsNumber, odsCode: viewer.odsCode, dateOfBirth: input.dateOfBirth, registeredAt: context.now };
+    const change = changeBy(context, viewer, 'PATIENT_REGISTERED', nhsNumber);
+    const written = existing
+      ? await context.records.move(patient, existing, change)
+      : await context.records.registerNew(patient, change);
+    if (!written) throw conflict('The patient was registered by someone else at the same moment; look them up again');
+    context.loaders.patient.clear(nhsNumber).prime(nhsNumber, patient);
+    return patient;
+  },
+
+  addRecordEntry: async (_parent, { input }, context) => {
+    const viewer = clinician(context);
+    const patient = await patientOfClinician(context, input.nhsNumber);
+    const hidden = input.hiddenFromPatient ?? false;
+    const reason = input.hiddenReason == null ? null : text(input.hiddenReason, 'input.hiddenReason', 500);
+    if (hidden && !reason) throw invalidInput('Say why the entry is hidden from the patient', 'input.hiddenReason');
+    if (!hidden && reason) throw invalidInput('hiddenReason is only for hidden entries', 'input.hiddenReason');
+    const facts = {
+      type: input.type,
+      recordedAt: await stampFor(context, patient.nhsNumber),
+      filedAt: null,
+      hiddenFromPatient: hidden,
+    };
+    return context.records.addEntry(
+      {
+        ...facts,
+        nhsNumber: patient.nhsNumber,
+        title: text(input.title, 'input.title', 200),
+        body: text(input.body, 'input.body', 100_000),
+        // The server's clock, never the client's; results and letters count from filing.
+        availableAt: availableAt(facts),
+        hiddenReason: reason,
+        recordedBy: actorOf(viewer).actorId,
+      },
+      changeBy(context, viewer, 'ENTRY_ADDED', patient.nhsNumber),
+    );
+  },
+
+  fileRecordEntry: async (_parent, { id }, context) => {
+    const entry = await entryOfClinician(context, id);
+    const viewer = clinician(context);
+    if (!mustBeFiled(entry.type)) throw invalidInput('Only test results and clinical letters are filed', 'id');
+    // An entry whose filing made it available is filed; one filed before it was recorded (a clock
+    // step back, in data written before this check) made nothing available and may be filed again.
+    if (availableAt(entry) !== null) throw conflict('The entry is already filed');
+    // Never before the recording, whatever the clock says now: the entry could never be shown.
+    const filedAt = await stampFor(context, entry.nhsNumber, entry.recordedAt);
+    const change = changeBy(context, viewer, 'ENTRY_FILED', entry.nhsNumber, entry.id);
+    if (!(await context.records.fileEntry(entry.id, entry.filedAt, filedAt, change))) {
+      throw conflict('The entry is already filed');
+    }
+    return { ...entry, filedAt, availableAt: filedAt };
+  },
+
+  hideRecordEntry: async (_parent, { id, reason }, context) => {
+    const entry = await entryOfClinician(context, id);
+    const viewer = clinician(context);
+    const why = text(reason, 'reason', 500);
+    const change = changeBy(context, viewer, 'ENTRY_HIDDEN', entry.nhsNumber, entry.id);
+    if (entry.hiddenFromPatient || !(await context.records.hideEntry(entry.id, why, change))) {
+      throw conflict('The entry is already hidden from the patient');
+    }
+    return { ...entry, hiddenFromPatient: true, hiddenReason: why };
+  },
+
+  setOnlineAccessExclusion: async (_parent, { nhsNumber, excluded, reason }, context) => {
+    const viewer = clinician(context);
+    const patient = await patientOfClinician(context, nhsNumber);
+    // A clinician's lift (106) ends a clinician's exclusion only, never the patient's own decline.
+    await recordExclusionEvent(context, viewer, patient, excluded ? 'EXCLUDED' : 'EXCLUSION_LIFTED', reason);
+    return patient;
+  },
+
+  recordPatientOnlineAccessChoice: async (_parent, { nhsNumber, wantsAccess, reason }, context) => {
+    const viewer = clinician(context);
+    const patient = await patientOfClinician(context, nhsNumber);
+    await recordExclusionEvent(context, viewer, patient, wantsAccess ? 'DECLINE_WITHDRAWN' : 'ACCESS_DECLINED', reason);
+    return patient;
+  },
+
+  setMyOnlineAccessChoice: async (_parent, { wantsAccess }, context) => {
+    const viewer = context.viewer;
+    if (viewer.role !== 'patient') throw forbidden('Only the patient may make this choice for themself');
+    if (viewer.identityLevel !== 'P9') throw forbidden('Changing online access needs NHS login identity level P9');
+    const patient = await context.loaders.patient.load(viewer.nhsNumber);
+    if (!patient) throw notFound('You are not registered at a practice');
+    // Recorded whatever stands: the answer never tells the patient whether a clinician excluded them.
+    await recordExclusionEvent(context, viewer, patient, wantsAccess ? 'DECLINE_WITHDRAWN' : 'ACCESS_DECLINED', null);
+    return patient;
+  },
+};
