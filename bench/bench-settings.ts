@@ -18,7 +18,10 @@ export interface BenchSettings {
   warmupSeconds: number;
   /** Concurrent connections autocannon keeps open. */
   connections: number;
-  /** The same for the analysts' scenarios (a few analysts at once, each figure 100-200 ms of work). */
+  /**
+   * The same for the analysts' scenarios: a few analysts at once, each figure far more work than
+   * a page (bench/results/rollout-analytics.md).
+   */
   analystConnections: number;
   /**
    * Connections for scenarios 1 and 2 run again at capacity: enough requests in flight that the

@@ -61,7 +61,7 @@ const cpu = (s: ScenarioResult) =>
 /** How many cores the processes that served a scenario kept busy: CPU per request times req/s. */
 const busyCores = (s: ScenarioResult) => (cpuTotal(s) * s.result.reqPerSec) / 1000;
 
-/** The ratios the issue sets as targets, worked out from the same run's figures. */
+/** The ratios the benchmark aims for (bench/README.md), worked out from the same run's figures. */
 function targets(results: NationalResults): string[] {
   const on = datasetLabel(results.datasets[0]!);
   const scenario = (name: string, target: string) =>

@@ -407,7 +407,7 @@ export interface NationalBenchOptions {
 }
 
 /**
- * `npm run bench`: the national-scale benchmark of issue 6. Generates (or reuses) the data set,
+ * `npm run bench`: the national-scale benchmark. Generates (or reuses) the data set,
  * starts every service as its own process on a fresh copy of it, checks each gateway's answers,
  * then loads each scenario with autocannon over loopback, and saves bench/results/national.md
  * and .json.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The operations the benchmark sends, written once: the scenarios of issue 6 through a gateway,
+ * The operations the benchmark sends, written once: the national-scale scenarios through a gateway,
  * and the records subgraph's own query for the same page (scenario 2, the floor that federation
  * adds to). A scenario's answer is checked on a sample of responses, so nothing fast and wrong
  * can win.
@@ -24,13 +24,14 @@ export const RECORDS_FIRST_PAGE = `query($representations: [_Any!]!) {
 }`;
 
 /**
- * The issue's probe shape: the key and the practice's access fields asked before the page, whose
- * @requires needs them (Hive Gateway 2.15.1 answers it with an internal error; see the README).
+ * The key and the practice's access fields asked before the page, whose @requires needs them: a
+ * shape that tells gateways apart (Hive Gateway 2.15.1 answers it with an internal error; see
+ * bench/README.md).
  */
 export const PATIENT_PRACTICE_THEN_PAGE =
   '{ me { nhsNumber registeredPractice { name accessOdsCode accessStatus accessPeriods { from to } } onlineAccess { state visibleFrom } record(first: 20) { totalCount edges { node { id type title availableAt } } } } }';
 
-/** Two hops and a @requires: the operation the issue names for the comparison of gateways. */
+/** Two hops and a @requires: the operation the gateways are compared on. */
 export const PATIENT_PRACTICE =
   '{ me { nhsNumber registeredPractice { name accessOdsCode accessStatus accessPeriods { from to } } } }';
 

@@ -1,13 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 /** The machine a figure came from, for every results file. */
 export const machine = (): string =>
   `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'SQLite'}`;
 
 export const RESULTS_DIR = join(__dirname, 'results');
+const ROOT = join(__dirname, '..');
+
+/** Paths inside the repository are saved relative to it: results name no one's machine. */
+const repositoryRelative = (_key: string, value: unknown): unknown =>
+  typeof value === 'string' && value.startsWith(`${ROOT}/`) ? relative(ROOT, value) : value;
 
 /** Formats files in place as `npm run lint` expects (prettier's CLI: its API is ESM-only under Jest). */
 function prettierWrite(path: string): void {
@@ -32,7 +37,7 @@ export function saveResult(name: string, markdown: string, dir = RESULTS_DIR, pr
 export function saveJson(name: string, value: unknown, dir = RESULTS_DIR): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.json`);
-  writeFileSync(path, JSON.stringify(value));
+  writeFileSync(path, JSON.stringify(value, repositoryRelative));
   prettierWrite(path);
   return Promise.resolve();
 }

@@ -8,7 +8,7 @@ requireWrittenFor('hive-delegate-fix', WRITTEN_FOR);
 
 /**
  * A diagnostic, off unless HIVE_DELEGATE_FIX=1: loads @graphql-tools/delegate (Hive Gateway's
- * stitching runtime) with a one-line fix of the bug behind issue 6's failed answers, to show
+ * stitching runtime) with a one-line fix of the bug behind its failed benchmark answers, to show
  * that the bug is Hive's, not our schema's. Nothing on disk changes: the package's own file is
  * read, patched in memory and put in the require cache before Hive loads it.
  *

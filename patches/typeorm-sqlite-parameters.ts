@@ -9,8 +9,8 @@ requireWrittenFor('typeorm-sqlite-parameters', WRITTEN_FOR);
  * (`available_at <= 1795573243688`), so a statement that holds an instant (every patient view
  * holds "now") has new text on every request. better-sqlite3 then compiles it again (TypeORM
  * keeps compiled statements by their text), and the stream of one-off texts pushes the steady
- * statements (a patient by NHS number) out of that cache, so they are compiled again too: in the
- * profile of a patient's first page, compiling was 8 % of the records subgraph's time.
+ * statements (a patient by NHS number) out of that cache, so they are compiled again too, and
+ * every patient view pays for compiling SQL (bench/README.md, "What made the page cheaper").
  *
  * This binds every safe integer as a parameter instead, as a BigInt, which better-sqlite3 binds
  * as an SQLite INTEGER: exactly what the literal was (a JavaScript number would be bound as a

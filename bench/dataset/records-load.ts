@@ -51,8 +51,9 @@ export function loadRecords(
     })();
 
     // Each patient's record version is kept by a trigger per entry written (record-version.ts):
-    // millions of those would triple the load. Dropped while loading; every patient gets a
-    // version at the end, and the triggers come back as the migration made them.
+    // millions of those would cost more than writing the entries themselves. Dropped while
+    // loading; every patient gets a version at the end, and the triggers come back as the
+    // migration made them.
     for (const { name } of SQLITE_RECORD_VERSION_TRIGGERS) db.exec(`DROP TRIGGER "${name}"`);
     let entries = 0;
     let next = 0;

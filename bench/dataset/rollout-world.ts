@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { openDatabase } from '../../subgraphs/runtime/database';
 import { PracticeEntity } from '../../subgraphs/practices/entities/practice';
-import { deriveRolloutState, type AccessStatus } from '../../subgraphs/rollout/domain';
+import type { AccessStatus } from '../../subgraphs/rollout/domain/rollout-event';
+import { deriveRolloutState } from '../../subgraphs/rollout/domain/rollout-state';
 import { RolloutStore } from '../../subgraphs/rollout/store/rollout-store';
 import { insertNationalRollout } from '../../test/helpers/national-rollout';
 import { SUBGRAPH_SCHEMAS } from './subgraph-schemas';

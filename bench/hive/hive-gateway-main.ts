@@ -11,8 +11,8 @@ import { runUntilSignalled } from '../../platform/main-loop';
 import { startHiveGateway } from './hive-gateway';
 
 /**
- * `node --import tsx bench/hive/hive-gateway-main.ts`: Hive Gateway over our subgraphs,
- * for the benchmark (issue 6). Configured as our gateway is (PRACTICES_URL, ROLLOUT_URL,
+ * `node --import tsx bench/hive/hive-gateway-main.ts`: Hive Gateway over our subgraphs, so the
+ * benchmark can compare gateways. Configured as our gateway is (PRACTICES_URL, ROLLOUT_URL,
  * RECORDS_URL, DATA_DIR or JWT_*, SUBGRAPH_SIGNING_SECRET, SUPERGRAPH_PATH, HOST, and
  * GATEWAY_WORKERS: as many processes, run by our gateway's own cluster code so that both
  * gateways share a port the same way), plus HIVE_GATEWAY_PORT (0: any free port),

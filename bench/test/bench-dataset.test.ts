@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseConfig } from '../../subgraphs/runtime/config';
 import type { SubgraphName } from '../../platform/config';
-import { deriveRolloutState, type RolloutEvent } from '../../subgraphs/rollout/domain';
+import type { RolloutEvent } from '../../subgraphs/rollout/domain/rollout-event';
+import { deriveRolloutState } from '../../subgraphs/rollout/domain/rollout-state';
 import { ensureDataset, type Dataset } from '../dataset/dataset';
 import { startSupergraph } from '../../test/helpers/supergraph';
 
 /**
- * The bench data set (issue 6), at a tiny size: the files are what the real services expect
+ * The benchmark's data set, at a tiny size: the files are what the real services expect
  * (their own migrations' schema, rows they read correctly through the gateway), the sample
  * patients are what the manifest says, and a seed always gives the same rows.
  */

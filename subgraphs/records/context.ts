@@ -6,7 +6,7 @@ import type { AppDecision } from './domain/app-access';
 import { KeptCounts } from './caches/kept-counts';
 import type { RecordsMetrics } from './metrics';
 import { createRecordsLoaders, type RecordsLoaders } from './store/loaders';
-import { RateLimiter, type RateLimitPolicy } from './rate-limiter';
+import { RateLimiter, type RateLimitPolicy } from './store/rate-limiter';
 import { RecordsStore } from './store/records-store';
 
 export interface RecordsContext extends RequestContext {

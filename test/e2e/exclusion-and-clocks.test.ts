@@ -5,9 +5,10 @@ import { startSupergraph, type GraphQLResponse, type Supergraph } from '../helpe
 const databaseFalse = () => (databaseKind === 'postgres' ? 'false' : '0');
 
 /**
- * Issue 14's defects, through the gateway: the patient's own decline against a clinician's
- * lift, entries written while excluded, exclusions and filings when the records clock steps
- * back, and an entry near a pause when the rollout clock runs ahead of the records clock.
+ * Where exclusions and clocks once went wrong, through the gateway: the patient's own decline
+ * against a clinician's lift, entries written while excluded, exclusions and filings when the
+ * records clock steps back, and an entry near a pause when the rollout clock runs ahead of the
+ * records clock.
  */
 describe('exclusions, filings and two clocks, through the gateway', () => {
   let supergraph: Supergraph;

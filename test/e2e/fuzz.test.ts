@@ -11,7 +11,7 @@ import { ApprovedAppEntity, type ApprovedAppRow } from '../../subgraphs/records/
 import { ExclusionEventEntity, type ExclusionEventRow } from '../../subgraphs/records/entities/exclusion-event';
 import { PatientEntity, type PatientRow } from '../../subgraphs/records/entities/patient';
 import { RecordEntryEntity, type RecordEntryRow } from '../../subgraphs/records/entities/record-entry';
-import { deriveRolloutState, type RolloutState } from '../../subgraphs/rollout/domain/index';
+import { deriveRolloutState, type RolloutState } from '../../subgraphs/rollout/domain/rollout-state';
 import { RolloutStore } from '../../subgraphs/rollout/store/rollout-store';
 import pino from 'pino';
 import { OperationArbitraries, type GeneratedOperation, type OperationGuide } from '../helpers/operation-arbitraries';
@@ -19,7 +19,7 @@ import { Scenario } from '../helpers/scenario';
 import { postGraphQL, startSupergraph, type GraphQLResponse, type Supergraph } from '../helpers/supergraph';
 
 /**
- * Issue 5: a schema-driven fuzzer against the gateway, for every role of the contract. Operations
+ * A schema-driven fuzzer against the gateway, for every role of the contract. Operations
  * are generated from the gateway's API schema (the composed supergraph without its @inaccessible
  * parts): random root queries and mutations, nested selections, arguments of the right type with
  * boundary and hostile values (and sometimes of the wrong type), inline or as variables, with

@@ -6,7 +6,7 @@ import { Scenario, codes } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
 /**
- * Issue 3's analytics through the gateway, on the demo world: counts per access state as of
+ * Rollout analytics through the gateway, on the demo world: counts per access state as of
  * any instant, grouped nationally, per ICB or per supplier. ICB and supplier belong to the
  * practices subgraph and states to the rollout subgraph: each figure is checked against a
  * count made directly from both databases, so the join across subgraphs cannot drift.

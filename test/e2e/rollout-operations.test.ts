@@ -2,7 +2,7 @@ import { Scenario, codes } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
 /**
- * Issue 3's operations through the gateway: a supplier's phased wave, the notice a practice
+ * Rollout's operations through the gateway: a supplier's phased wave, the notice a practice
  * is owed (and NHS England's override, on the record), cancelling a plan, and the
  * notifications each change leaves on the practice for its clinicians.
  */

@@ -1,9 +1,9 @@
 import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
- * A practice's ODS status and its open and close dates (issue 3). Existing practices become
- * ACTIVE with unknown dates. Dates are YYYY-MM-DD text, as dates of birth are: one form on
- * SQLite and PostgreSQL, no time zone to get wrong.
+ * A practice's ODS status and open and close dates, so a closed practice is marked, not deleted, and
+ * still counts while it was open. Existing practices become ACTIVE with unknown dates. Dates are
+ * YYYY-MM-DD text, as dates of birth are: one form on SQLite and PostgreSQL, no time zone to get wrong.
  */
 export class AddPracticeLifecycle1764100000000 implements MigrationInterface {
   name = 'AddPracticeLifecycle1764100000000';

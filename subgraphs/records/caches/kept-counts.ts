@@ -12,8 +12,8 @@ interface KeptCount {
 
 /**
  * Counts of the entries each patient sees (a first page's `totalCount`), kept between requests.
- * Counting reads the patient's index entries one by one (0.68 ms for a patient with 10,000);
- * a kept count is reused only when it is exactly what counting again would give:
+ * Counting reads the patient's index entries one by one, so it grows with the record; a kept
+ * count is reused only when it is exactly what counting again would give:
  * - the patient's record version (record-version.ts, read with their row in this request,
  *   before the count) is the one it was counted under: no entry of theirs was written since;
  * - the window is the same but for its end (the same stretches, the same

@@ -4,10 +4,8 @@ import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
  * The patient view's index, made covering for its count: (nhs_number, hidden_from_patient,
  * available_at, id) puts a patient's visible entries side by side in availability order, so the
  * first page is a range scan that stops after its LIMIT and `totalCount` is counted from the
- * index alone, without reading any entry's row. Before it, counting the visible entries of a
- * patient with 10,000 entries read every row to test hidden_from_patient: 1.7 ms against 0.6 ms
- * now (SQLite, the bench data set). It replaces (nhs_number, available_at, id), which served
- * nothing else.
+ * index alone, without reading any entry's row to test hidden_from_patient (bench/README.md
+ * has the figures). It replaces (nhs_number, available_at, id), which served nothing else.
  */
 export class PatientViewCoveringIndex1764200000002 implements MigrationInterface {
   name = 'PatientViewCoveringIndex1764200000002';

@@ -1,4 +1,7 @@
 import { conflict, forbidden, invalidInput, notFound } from '../../../platform/errors';
+import { checkScopes, storeScopes } from '../domain/app-access';
+import type { ApprovedAppRow } from '../entities/approved-app';
+import { appChange, checkClientId, nhseOnly, toAppModel } from './app-approval';
 import { isPracticeOdsCode } from '../../runtime/ods-code';
 import type { Viewer, ViewerOf } from '../../../platform/viewer';
 import { actorOf, clinicianOf } from '../authorization';
@@ -101,7 +104,7 @@ async function entryOfClinician(context: RecordsContext, id: string) {
 }
 
 /** Clinicians' changes to their own patients' records. Each checks everything before it writes. */
-export const mutations: MutationResolvers = {
+export const Mutation: MutationResolvers = {
   registerPatient: async (_parent, { input }, context) => {
     const viewer = clinician(context);
     const nhsNumber = checkNhsNumber(input.nhsNumber, 'input.nhsNumber');
@@ -204,5 +207,33 @@ export const mutations: MutationResolvers = {
     // Recorded whatever stands: the answer never tells the patient whether a clinician excluded them.
     await recordExclusionEvent(context, viewer, patient, wantsAccess ? 'DECLINE_WITHDRAWN' : 'ACCESS_DECLINED', null);
     return patient;
+  },
+
+  approveApp: async (_parent, { clientId, name, scopes }, context) => {
+    const viewer = nhseOnly(context);
+    const id = checkClientId(clientId);
+    const trimmed = name.trim();
+    if (trimmed.length < 1 || trimmed.length > 200) throw invalidInput('name must be 1 to 200 characters', 'name');
+    const problem = checkScopes(scopes);
+    if (problem) throw invalidInput(problem, 'scopes');
+    const row: ApprovedAppRow = {
+      clientId: id,
+      name: trimmed,
+      scopes: storeScopes(scopes),
+      approvedAt: context.now,
+      approvedBy: viewer.subject,
+      revokedAt: null,
+      revokedBy: null,
+    };
+    return toAppModel(await context.apps.approve(row, appChange(context, 'APP_APPROVED', id)));
+  },
+  revokeApp: async (_parent, { clientId }, context) => {
+    const viewer = nhseOnly(context);
+    const id = checkClientId(clientId);
+    await context.apps.revoke(id, context.now, viewer.subject, appChange(context, 'APP_REVOKED', id));
+    // Revoking an app already revoked changes nothing and answers as it stands.
+    const [row] = await context.apps.byClientIds([id]);
+    if (!row) throw notFound('No app has this client id');
+    return toAppModel(row);
   },
 };

@@ -6,14 +6,7 @@ import type { ApprovedAppRow } from '../entities/approved-app';
 import type { ExclusionEventRow } from '../entities/exclusion-event';
 import type { PatientRow } from '../entities/patient';
 import type { RecordEntryRow } from '../entities/record-entry';
-import {
-  clinicalViewCounts,
-  clinicalViewPages,
-  patientViewCounts,
-  patientViewPages,
-  type ClinicalViewQuery,
-  type PatientViewQuery,
-} from './entry-queries';
+import type { ClinicalViewQuery, PatientViewQuery } from './entry-queries';
 import type { KeptCounts } from '../caches/kept-counts';
 import type { RecordsStore } from './records-store';
 
@@ -78,7 +71,6 @@ export function createRecordsLoaders(
   accessLog: AccessLogStore,
   keptCounts: KeptCounts,
 ): RecordsLoaders {
-  const { dataSource } = store;
   return {
     patient: new DataLoader(async (nhsNumbers) => {
       const byNhs = new Map((await store.patientsByNhsNumber(nhsNumbers)).map((row) => [row.nhsNumber, row]));
@@ -93,7 +85,7 @@ export function createRecordsLoaders(
       return ids.map((id) => byId.get(id) ?? null);
     }),
     patientView: new DataLoader<PatientViewQuery, RecordEntryRow[], string>(
-      (queries) => perDistinctPatient(queries, async (batch) => pagesFor(batch, await patientViewPages(dataSource, batch))),
+      (queries) => perDistinctPatient(queries, async (batch) => pagesFor(batch, await store.patientViewPages(batch))),
       { cacheKeyFn: queryKey },
     ),
     // A count kept from an earlier request is reused only when counting again would give it (kept-counts.ts).
@@ -102,7 +94,7 @@ export function createRecordsLoaders(
         const kept = queries.map((query) => keptCounts.get(query, query.recordVersion));
         const toCount = queries.filter((_, i) => kept[i] === undefined);
         const counted = await perDistinctPatient(toCount, async (batch) => {
-          const counts = await patientViewCounts(dataSource, batch);
+          const counts = await store.patientViewCounts(batch);
           return batch.map((query) => counts.get(query.nhsNumber));
         });
         toCount.forEach((query, i) => {
@@ -115,11 +107,11 @@ export function createRecordsLoaders(
       { cacheKeyFn: queryKey },
     ),
     clinicalView: new DataLoader<ClinicalViewQuery, RecordEntryRow[], string>(
-      (queries) => perDistinctPatient(queries, async (batch) => pagesFor(batch, await clinicalViewPages(dataSource, batch))),
+      (queries) => perDistinctPatient(queries, async (batch) => pagesFor(batch, await store.clinicalViewPages(batch))),
       { cacheKeyFn: queryKey },
     ),
     clinicalViewCount: new DataLoader(async (nhsNumbers) => {
-      const counts = await clinicalViewCounts(dataSource, nhsNumbers);
+      const counts = await store.clinicalViewCounts(nhsNumbers);
       return nhsNumbers.map((nhs) => counts.get(nhs) ?? 0);
     }),
     app: new DataLoader(async (clientIds) => {

@@ -8,10 +8,33 @@ import { ChangeLogEntity, type ChangeLogRow } from '../entities/change-log';
 import { ExclusionEventEntity, type ExclusionEventRow } from '../entities/exclusion-event';
 import { PatientEntity, type PatientRow } from '../entities/patient';
 import { RecordEntryEntity, type RecordEntryRow } from '../entities/record-entry';
+import {
+  clinicalViewCounts,
+  clinicalViewPages,
+  patientViewCounts,
+  patientViewPages,
+  type ClinicalViewQuery,
+  type PatientViewCount,
+  type PatientViewQuery,
+} from './entry-queries';
 
-/** The records subgraph's reads by key and its writes. (The two views' SQL is in entry-queries.ts.) */
+/** The records subgraph's reads and writes; the two views' SQL is built in entry-queries.ts. */
 export class RecordsStore {
   constructor(readonly dataSource: DataSource) {}
+
+  /** One page per query, all in one statement (the queries name distinct patients). */
+  patientViewPages(queries: readonly PatientViewQuery[]): Promise<RecordEntryRow[]> {
+    return patientViewPages(this.dataSource, queries);
+  }
+  patientViewCounts(queries: readonly PatientViewQuery[]): Promise<Map<string, PatientViewCount>> {
+    return patientViewCounts(this.dataSource, queries);
+  }
+  clinicalViewPages(queries: readonly ClinicalViewQuery[]): Promise<RecordEntryRow[]> {
+    return clinicalViewPages(this.dataSource, queries);
+  }
+  clinicalViewCounts(nhsNumbers: readonly string[]): Promise<Map<string, number>> {
+    return clinicalViewCounts(this.dataSource, nhsNumbers);
+  }
 
   private get patients() {
     return this.dataSource.getRepository(PatientEntity);

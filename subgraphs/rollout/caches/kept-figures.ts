@@ -11,9 +11,8 @@ import {
 import { statusSteps } from '../domain/rollout-state';
 
 /**
- * Counts (one group at one instant) kept for one pair of kept inputs, at most: about 20 MB.
- * A national summary per ICB is 42, a 52-week timeline 2,184, a 1,000-day one 42,000. Emptied
- * when full.
+ * The most counts (one group at one instant) kept for one pair of kept inputs, so the memory
+ * kept stays bounded however many timelines are asked; emptied when full.
  */
 const MAX_KEPT_COUNTS = 200_000;
 

@@ -51,10 +51,7 @@ function statesNow(
     .map((member) => ({ odsCode: member.odsCode, state: deriveRolloutState(histories.get(member.odsCode) ?? [], now) }));
 }
 
-export const analyticsQueries: Pick<
-  QueryResolvers,
-  'rolloutSummary' | 'rolloutTimeline' | 'pausedPractices' | 'upcomingSwitchOns'
-> = {
+export const Query: QueryResolvers = {
   rolloutSummary: async (_parent, { groupBy, asOf }, context) => {
     const scope = analyticsScope(context);
     const at = notInFuture(asOf ?? context.now, context.now, 'asOf');

@@ -1,12 +1,8 @@
-import { analyticsQueries } from './Query';
-import { changeMutations } from './change-mutations';
 import type { Resolvers } from '../generated/graphql';
-import { practiceResolvers } from './practice-resolvers';
-import { waveMutations } from './wave-mutations';
+import { Mutation } from './Mutation';
+import { Practice } from './Practice';
+import { PracticePause } from './PracticePause';
+import { Query } from './Query';
+import { RolloutEvent } from './RolloutEvent';
 
-/** The rollout subgraph's resolvers, one file per concern, each thin over the pure rules in domain/. */
-export const resolvers: Resolvers = {
-  ...practiceResolvers,
-  Query: analyticsQueries,
-  Mutation: { ...changeMutations, ...waveMutations },
-};
+export const resolvers: Resolvers = { Query, Mutation, Practice, RolloutEvent, PracticePause };

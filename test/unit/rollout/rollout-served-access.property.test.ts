@@ -169,8 +169,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.option(planSpec, { nil: null }).map((at) => ({ command: 'resumeAccess' as const, at })) },
 );
 
-/** Issue 14, item 6: switchOn, pauseAccess, resumeAccess at a future instant, cancelSwitchOn. */
-const ISSUE_14_ITEM_6: Step[] = [
+/** A planned resume cannot be cancelled (decision 0013): switchOn, pauseAccess, resumeAccess later, cancelSwitchOn. */
+const PLANNED_RESUME_NOT_CANCELLED: Step[] = [
   { command: 'switchOn' },
   { advance: 'by', ms: DAY_MS },
   { command: 'pauseAccess', reason: 'Clinical safety review' },
@@ -266,7 +266,7 @@ describe('what rollout serves as a practice’s access', () => {
   it('is, after every command and every move of time, what docs/domain.md’s rollout states give, and records accepts it', async () => {
     await fc.assert(fc.asyncProperty(fc.array(step, { maxLength: 30, size: 'max' }), runSteps), {
       numRuns: 300,
-      examples: [[ISSUE_14_ITEM_6]],
+      examples: [[PLANNED_RESUME_NOT_CANCELLED]],
     });
   });
 

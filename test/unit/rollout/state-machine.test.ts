@@ -94,7 +94,8 @@ describe('deciding a rollout command', () => {
   });
 
   describe('cancelSwitchOn', () => {
-    // Issue 14, item 6: switched on, paused, a resume planned for later (a week's notice).
+    // Switched on, paused, a resume planned for later (a week's notice): cancelling here must not
+    // undo the access the practice has had (decision 0013: a planned resume cannot be cancelled).
     const resumeAt = instant('2023-01-20T09:00');
     const resumePlannedHistory = (): RolloutEvent[] =>
       historyOf([

@@ -1,10 +1,24 @@
 import { invalidInput } from '../../../platform/errors';
+import { checkOdsCode } from '../../runtime/code-input';
 import { isPracticeOdsCode } from '../../runtime/ods-code';
-import { authorizeNoticeOverride, waveActor } from '../authorization';
+import { authorizeChange, authorizeNoticeOverride, waveActor, type RolloutAction } from '../authorization';
 import type { RolloutContext } from '../context';
+import { decide, type RolloutCommand } from '../domain/state-machine';
 import { checkWavePlans, planWave, type PlannedSwitchOn } from '../domain/wave';
 import type { MutationResolvers } from '../generated/graphql';
 import type { WaveResultModel } from '../models';
+
+/** Checks the viewer, asks the state machine, appends the event; the result shows the new state. */
+async function change(context: RolloutContext, rawOdsCode: string, action: RolloutAction, command: RolloutCommand) {
+  const odsCode = checkOdsCode(rawOdsCode);
+  const actor = await authorizeChange(context, odsCode, action);
+  const history = await context.loaders.history.load(odsCode);
+  const decision = decide(history, command, actor, context.now, context.policy);
+  if (!decision.ok) throw invalidInput(decision.message);
+  await context.rollout.append(odsCode, history.length + 1, decision.event);
+  context.loaders.history.clear(odsCode);
+  return { odsCode };
+}
 
 /** Throws the first error a DataLoader.loadMany result holds; otherwise the values. */
 function settled<T>(results: (T | Error)[]): T[] {
@@ -14,9 +28,8 @@ function settled<T>(results: (T | Error)[]): T[] {
 }
 
 /**
- * A wave: every argument checked first (a bad one refuses the whole call and changes nothing),
- * then each practice decided by the state machine, and every accepted event appended in one
- * transaction.
+ * Arguments are checked first so a bad one refuses the whole wave and changes nothing; the
+ * accepted events are appended in one transaction.
  */
 async function scheduleWave(
   context: RolloutContext,
@@ -47,7 +60,14 @@ async function scheduleWave(
   return { scheduled: outcome.scheduled.map(({ odsCode }) => ({ odsCode })), skipped: outcome.skipped };
 }
 
-export const waveMutations: Pick<MutationResolvers, 'scheduleSwitchOnWave' | 'scheduleSwitchOns'> = {
+export const Mutation: MutationResolvers = {
+  scheduleSwitchOn: (_parent, { odsCode, at, overrideMinimumNotice }, context) =>
+    change(context, odsCode, 'schedule', {
+      kind: 'scheduleSwitchOn',
+      at,
+      overrideMinimumNotice: authorizeNoticeOverride(context, overrideMinimumNotice),
+    }),
+  cancelSwitchOn: (_parent, { odsCode }, context) => change(context, odsCode, 'cancel', { kind: 'cancelSwitchOn' }),
   scheduleSwitchOnWave: (_parent, { odsCodes, at, overrideMinimumNotice }, context) =>
     scheduleWave(
       context,
@@ -60,4 +80,12 @@ export const waveMutations: Pick<MutationResolvers, 'scheduleSwitchOnWave' | 'sc
       plans.map(({ odsCode, at }) => ({ odsCode, at })),
       overrideMinimumNotice,
     ),
+  switchOn: (_parent, { odsCode }, context) => change(context, odsCode, 'switchOn', { kind: 'switchOn' }),
+  pauseAccess: (_parent, { odsCode, reason }, context) => change(context, odsCode, 'pause', { kind: 'pauseAccess', reason }),
+  resumeAccess: (_parent, { odsCode, at, overrideMinimumNotice }, context) =>
+    change(context, odsCode, 'resume', {
+      kind: 'resumeAccess',
+      at: at ?? null,
+      overrideMinimumNotice: authorizeNoticeOverride(context, overrideMinimumNotice),
+    }),
 };

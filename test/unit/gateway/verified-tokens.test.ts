@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { DEV_AUDIENCE, DEV_ISSUER } from '../../gateway/config';
-import { signDevToken } from '../../gateway/dev-keys';
-import { createTokenVerifier } from '../../gateway/identity';
-import { claimsFor } from '../../gateway/token-claims';
-import { VerifiedTokens, type KeyResolver } from '../../gateway/verified-tokens';
-import type { Viewer } from '../../platform/viewer';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../../../gateway/config';
+import { signDevToken } from '../../../gateway/dev-keys';
+import { createTokenVerifier } from '../../../gateway/identity';
+import { claimsFor } from '../../../gateway/token-claims';
+import { VerifiedTokens, type KeyResolver } from '../../../gateway/verified-tokens';
+import type { Viewer } from '../../../platform/viewer';
 
 const viewer: Viewer = { role: 'analyst', subject: 'analyst-1' };
 const header = { alg: 'ES256', kid: 'k1' };

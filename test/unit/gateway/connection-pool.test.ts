@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { loadGatewayWorkers } from '../../gateway/config';
-import { CallTimeout, createConnectionPool, type ConnectionPool } from '../../gateway/connection-pool';
-import { isQuery } from '../../gateway/signed-fetcher';
+import { loadGatewayWorkers } from '../../../gateway/config';
+import { CallTimeout, createConnectionPool, type ConnectionPool } from '../../../gateway/connection-pool';
+import { isQuery } from '../../../gateway/signed-fetcher';
 
 describe('the pool of connections to subgraphs', () => {
   let server: Server;
