@@ -11,13 +11,15 @@ import { appOperationsPlugin } from './app-operations';
 import type { GatewayContext } from './gateway-context';
 import { operationChoicePlugin } from './operation-choice';
 import { operationCostPlugin } from './operation-cost';
+import { retryAfterPlugin } from './retry-after';
 import { introspectionPlugin } from './schema-discovery';
 import { valueCompletionPlugin } from './value-completion';
 
 /**
  * The gateway's request lifecycle, one concern per plugin, in the order they run: no reporting
  * to Apollo, Sandbox's landing page, approved apps' operations, the operation chosen, no NUL in
- * any string input, who may introspect, the cost limit, field suggestions, fields a subgraph left empty, the request log.
+ * any string input, who may introspect, the cost limit, field suggestions, Retry-After when
+ * rate limited, fields a subgraph left empty, the request log.
  */
 export function gatewayPlugins(
   logger: Logger,
@@ -33,6 +35,7 @@ export function gatewayPlugins(
     introspectionPlugin(),
     operationCostPlugin(),
     suggestions,
+    retryAfterPlugin(),
     valueCompletionPlugin((paths) => logger.error({ paths }, 'a subgraph left fields it was asked for empty, without an error')),
     requestLogPlugin<GatewayContext>(logger, (context) => ({
       requestId: context.requestId,
