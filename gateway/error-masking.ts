@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode, maskError } from '../platform/errors';
+import { ErrorCode, maskError, retryAfterOf } from '../platform/errors';
 import { namingTheTokenLimit } from './request-limits';
 
 /**
@@ -9,6 +9,7 @@ import { namingTheTokenLimit } from './request-limits';
  * subgraph's name (extensions.serviceName), URLs and stacks never reach the client. The
  * gateway's own refusals (request limits, validation, introspection) are not from a subgraph
  * and keep their code and message; `keepSuggestions` is decided per request (schema-discovery.ts).
+ * A RATE_LIMITED error keeps its wait (`retryAfterSeconds`), which becomes Retry-After (retry-after.ts).
  */
 const PASS_FROM_SUBGRAPHS = new Set<string>([
   ErrorCode.Forbidden,
@@ -37,6 +38,7 @@ export function maskGatewayError(
       extensions: {
         code,
         ...(typeof formatted.extensions?.field === 'string' ? { field: formatted.extensions.field } : {}),
+        ...retryAfterOf(code, formatted),
       },
     };
   }

@@ -5,18 +5,21 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from '../platform/logger';
+import { nulInputPlugin } from '../platform/nul-input';
 import { requestLogPlugin } from '../platform/request-log';
 import { appOperationsPlugin } from './app-operations';
 import type { GatewayContext } from './gateway-context';
 import { operationChoicePlugin } from './operation-choice';
 import { operationCostPlugin } from './operation-cost';
+import { retryAfterPlugin } from './retry-after';
 import { introspectionPlugin } from './schema-discovery';
 import { valueCompletionPlugin } from './value-completion';
 
 /**
  * The gateway's request lifecycle, one concern per plugin, in the order they run: no reporting
- * to Apollo, Sandbox's landing page, approved apps' operations, the operation chosen, who may
- * introspect, the cost limit, field suggestions, fields a subgraph left empty, the request log.
+ * to Apollo, Sandbox's landing page, approved apps' operations, the operation chosen, no NUL in
+ * any string input, who may introspect, the cost limit, field suggestions, Retry-After when
+ * rate limited, fields a subgraph left empty, the request log.
  */
 export function gatewayPlugins(
   logger: Logger,
@@ -28,9 +31,11 @@ export function gatewayPlugins(
     ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     appOperationsPlugin(),
     operationChoicePlugin(),
+    nulInputPlugin(),
     introspectionPlugin(),
     operationCostPlugin(),
     suggestions,
+    retryAfterPlugin(),
     valueCompletionPlugin((paths) => logger.error({ paths }, 'a subgraph left fields it was asked for empty, without an error')),
     requestLogPlugin<GatewayContext>(logger, (context) => ({
       requestId: context.requestId,

@@ -32,6 +32,17 @@ export const notFound = (message: string) => new DomainError(ErrorCode.NotFound,
 export const conflict = (message: string) => new DomainError(ErrorCode.Conflict, message);
 export const internal = (message = 'Internal server error') => new DomainError(ErrorCode.Internal, message);
 
+/**
+ * A RATE_LIMITED error's wait, in whole seconds (`extensions.retryAfterSeconds`): the gateway
+ * answers with it as Retry-After. Anything but a whole number of seconds up to an hour is dropped.
+ */
+export function retryAfterOf(code: unknown, formatted: GraphQLFormattedError): { retryAfterSeconds?: number } {
+  const seconds = formatted.extensions?.retryAfterSeconds;
+  return code === ErrorCode.RateLimited && Number.isInteger(seconds) && (seconds as number) >= 1 && (seconds as number) <= 3600
+    ? { retryAfterSeconds: seconds as number }
+    : {};
+}
+
 /** Codes Apollo Server itself raises for malformed requests; they are the client's fault. */
 const REQUEST_ERROR_CODES: Record<string, ErrorCode> = {
   GRAPHQL_PARSE_FAILED: ErrorCode.BadUserInput,
@@ -65,6 +76,7 @@ export function maskError(
     extensions: {
       code: publicCode,
       ...(typeof formatted.extensions?.field === 'string' ? { field: formatted.extensions.field } : {}),
+      ...retryAfterOf(publicCode, formatted),
     },
   });
   if (original instanceof DomainError && typeof code === 'string' && PUBLIC_CODES.has(code)) {

@@ -6,7 +6,7 @@ import type { AppDecision } from './domain/app-access';
 import { KeptCounts } from './caches/kept-counts';
 import type { RecordsMetrics } from './metrics';
 import { createRecordsLoaders, type RecordsLoaders } from './store/loaders';
-import { RateLimiter, type RateLimitPolicy } from './store/rate-limiter';
+import { RateLimiter, type AppRateLimits, type RateLimitDecision } from './store/rate-limiter';
 import { RecordsStore } from './store/records-store';
 
 export interface RecordsContext extends RequestContext {
@@ -17,15 +17,15 @@ export interface RecordsContext extends RequestContext {
   rateLimiter: RateLimiter;
   /** An app viewer's approval, decided once per request from the database (never cached longer). */
   appDecision?: Promise<AppDecision>;
-  /** Whether this request took its rate-limit token (once per request, however many `me`). */
-  rateLimitTaken?: Promise<boolean>;
+  /** Whether this request took its rate-limit tokens (once per request, however many `me`). */
+  rateLimitTaken?: Promise<RateLimitDecision>;
   /** How far the rollout and records clocks may disagree: entries this close to a boundary are not shown. */
   clockToleranceMs: number;
   metrics: RecordsMetrics;
 }
 
 export interface RecordsOptions {
-  appRateLimit: RateLimitPolicy;
+  appRateLimit: AppRateLimits;
   clockToleranceMs: number;
   metrics: RecordsMetrics;
 }

@@ -69,8 +69,11 @@ export interface SubgraphConfig {
   practicesUrl: string;
   /** Rollout: the least notice, in days, a supplier must give a practice of a planned switch-on. */
   minimumNoticeDays: number;
-  /** Records: each approved app's token bucket (requests per second on average, and at once). */
-  appRateLimit: { perSecond: number; burst: number };
+  /**
+   * Records: each approved app's token bucket (requests per second on average, and at once), and
+   * each (app, patient)'s own bucket within it; without `perPatient`, as large as the app's.
+   */
+  appRateLimit: { perSecond: number; burst: number; perPatient?: { perSecond: number; burst: number } };
   /**
    * Records: how far the rollout and records clocks may disagree, in ms. An entry that became
    * available this close to a switch-on, pause or resume is not shown (docs/domain.md "Instants from
@@ -107,6 +110,8 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
       ROLLOUT_MINIMUM_NOTICE_DAYS: z.coerce.number().min(0).max(365).default(7),
       APP_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(100_000).default(10),
       APP_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(20),
+      APP_PATIENT_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(100_000).default(1),
+      APP_PATIENT_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(5),
       CLOCK_TOLERANCE_MS: milliseconds(DEFAULT_CLOCK_TOLERANCE_MS, 0, 3_600_000),
       // At least a second (time in flight counts as skew too); at most half the replay window (clock-skew.ts).
       MAX_CLOCK_SKEW_MS: milliseconds(DEFAULT_MAX_CLOCK_SKEW_MS, 1000, MAX_CLOCK_SKEW_LIMIT_MS),
@@ -123,6 +128,19 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
   if (name === 'records' && tolerance < 2 * maxSkew) {
     // Rollout and records may each be maxSkew from the gateway, in opposite directions.
     throw new ConfigError(`CLOCK_TOLERANCE_MS: must be at least twice MAX_CLOCK_SKEW_MS (${2 * maxSkew})`);
+  }
+  const appRateLimit = {
+    perSecond: parsed.APP_RATE_LIMIT_PER_SECOND as number,
+    burst: parsed.APP_RATE_LIMIT_BURST as number,
+    perPatient: {
+      perSecond: parsed.APP_PATIENT_RATE_LIMIT_PER_SECOND as number,
+      burst: parsed.APP_PATIENT_RATE_LIMIT_BURST as number,
+    },
+  };
+  // One patient must not be able to use up the bucket the app's other patients share.
+  const { perPatient } = appRateLimit;
+  if (name === 'records' && (perPatient.perSecond >= appRateLimit.perSecond || perPatient.burst >= appRateLimit.burst)) {
+    throw new ConfigError('APP_PATIENT_RATE_LIMIT_PER_SECOND and _BURST: must be below APP_RATE_LIMIT_PER_SECOND and _BURST');
   }
   const limits: DatabaseLimits = {
     busyTimeoutMs: parsed.DATABASE_BUSY_TIMEOUT_MS as number,
@@ -143,7 +161,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
     demoData: parsed.DEMO_DATA as boolean,
     practicesUrl: parsed.PRACTICES_URL as string,
     minimumNoticeDays: parsed.ROLLOUT_MINIMUM_NOTICE_DAYS as number,
-    appRateLimit: { perSecond: parsed.APP_RATE_LIMIT_PER_SECOND as number, burst: parsed.APP_RATE_LIMIT_BURST as number },
+    appRateLimit,
     clockToleranceMs: tolerance,
     maxClockSkewMs: maxSkew,
   };

@@ -25,6 +25,7 @@ import {
 import type { Logger } from '../../platform/logger';
 import type { RequestContext } from './request-context';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest, VIEWER_HEADER } from '../../platform/request-signature';
+import { nulInputPlugin } from '../../platform/nul-input';
 import { requestLogPlugin } from '../../platform/request-log';
 import { loggableError } from '../../platform/safe-log';
 import { decodeViewer, type Viewer } from '../../platform/viewer';
@@ -95,6 +96,8 @@ export async function startSubgraphServer<C extends RequestContext>(
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      // What this subgraph stores is checked here too, not only at the gateway.
+      nulInputPlugin<C>(),
       requestLogPlugin<C>(logger, (context) => ({ requestId: context.requestId })),
     ],
   });

@@ -82,7 +82,7 @@ export async function startSupergraph(
     logger?: Logger;
     minimumNoticeDays?: number;
     databases?: Partial<Record<SubgraphName, DatabaseConfig>>;
-    appRateLimit?: { perSecond: number; burst: number };
+    appRateLimit?: SubgraphConfig['appRateLimit'];
     /** How far the records rule lets the rollout and records clocks disagree (the production default unless given). */
     clockToleranceMs?: number;
     /** Subgraphs the gateway reaches through a fault injector (supergraph.faults[name]). */

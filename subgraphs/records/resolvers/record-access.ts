@@ -62,7 +62,7 @@ async function refuse(
 
 /**
  * `me`: a patient or an app acting for one, at NHS login P9; an app only while approved and
- * holding record:read, and within its rate limit (one token per request).
+ * holding record:read, and within its rate limits (the patient's and the app's, one token each per request).
  */
 export async function selfReader(context: RecordsContext): Promise<ViewerOf<'patient' | 'app'>> {
   const viewer = context.viewer;
@@ -74,13 +74,19 @@ export async function selfReader(context: RecordsContext): Promise<ViewerOf<'pat
   if (viewer.role === 'app') {
     const decision = await appDecision(context, viewer);
     if (!decision.ok) return refuse(context, patient, 'PATIENT', forbidden(decision.reason));
-    context.rateLimitTaken ??= context.rateLimiter.take(viewer.clientId, context.now);
-    if (!(await context.rateLimitTaken)) {
+    context.rateLimitTaken ??= context.rateLimiter.take(viewer.clientId, viewer.nhsNumber, context.now);
+    const taken = await context.rateLimitTaken;
+    if (!taken.ok) {
+      // The wait reaches the gateway, which answers with Retry-After (gateway/retry-after.ts).
+      const message =
+        taken.bucket === 'patient'
+          ? "The app is over its rate limit for this patient's record; try again shortly"
+          : 'The app is over its rate limit; try again shortly';
       return refuse(
         context,
         patient,
         'PATIENT',
-        new DomainError(ErrorCode.RateLimited, 'The app is over its rate limit; try again shortly'),
+        new DomainError(ErrorCode.RateLimited, message, { retryAfterSeconds: taken.retryAfterSeconds }),
       );
     }
   }
