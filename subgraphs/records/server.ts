@@ -13,6 +13,7 @@ import { PatientViewCoveringIndex1764200000002 } from './migrations/176420000000
 import { PatientRecordVersion1764400000002 } from './migrations/1764400000002-patient-record-version';
 import { ExclusionEventKind1764500000002 } from './migrations/1764500000002-exclusion-event-kind';
 import { PatientViewConsistencyIndex1764600000002 } from './migrations/1764600000002-patient-view-consistency-index';
+import { AttemptCounter1764700000002 } from './migrations/1764700000002-attempt-counter';
 import { createRecordsMetrics } from './metrics';
 import { checkRecordVersion } from './store/record-version';
 import { resolvers } from './resolvers';
@@ -28,6 +29,7 @@ export const recordsDatabase = {
     PatientRecordVersion1764400000002,
     ExclusionEventKind1764500000002,
     PatientViewConsistencyIndex1764600000002,
+    AttemptCounter1764700000002,
   ],
 };
 
