@@ -2,7 +2,10 @@
  * How refused attempts are limited and logged (docs/security.md, decision 0030 and 0031).
  */
 
-/** A clinician's refused registerPatient calls allowed per window; past it every call is RATE_LIMITED. */
+/**
+ * A clinician's refused registerPatient calls allowed per window; past it every call is
+ * RATE_LIMITED (and counts, so hammering a closed door keeps it closed for the window).
+ */
 export const REGISTRATION_REFUSALS = { limit: 10, windowMs: 60 * 60 * 1000 } as const;
 
 /** At most one REFUSED row per actor, patient and view per window, so refusals cannot flood a patient's log. */

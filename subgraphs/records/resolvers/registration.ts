@@ -32,15 +32,9 @@ function checkInput(input: RegisterPatientInput, now: Date) {
   return { nhsNumber, odsCode: input.odsCode, dateOfBirth: input.dateOfBirth };
 }
 
-/** Counts a clinician's refused registration, logs it (on the patient's log too when one exists) and throws. */
-async function refuseRegistration(
-  context: RecordsContext,
-  viewer: ViewerOf<'clinician'>,
-  existing: PatientRow | null,
-): Promise<never> {
-  const key = registrationRefusalKey(actorOf(viewer).actorId);
-  const refusals = await context.attempts.add(key, context.now, REGISTRATION_REFUSALS.windowMs);
-  context.logger.warn({ actorRole: 'clinician', refusalsInWindow: refusals }, 'refused registerPatient');
+/** Logs a clinician's refused registration (on the patient's log too when one exists) and throws. */
+async function refuseRegistration(context: RecordsContext, existing: PatientRow | null): Promise<never> {
+  context.logger.warn({ actorRole: 'clinician' }, 'refused registerPatient');
   if (existing) await logAccess(context, existing.nhsNumber, 'CLINICAL', 0, 'REFUSED');
   throw forbidden(REGISTRATION_REFUSED);
 }
@@ -51,18 +45,28 @@ export async function registerPatient(
   input: RegisterPatientInput,
 ): Promise<PatientRow> {
   const { nhsNumber, odsCode, dateOfBirth } = checkInput(input, context.now);
+  // Every attempt takes a slot before anything is looked up, so concurrent attempts cannot pass
+  // the limit together; an attempt that is not refused gives its slot back.
   const key = registrationRefusalKey(actorOf(viewer).actorId);
-  if ((await context.attempts.current(key, context.now, REGISTRATION_REFUSALS.windowMs)) >= REGISTRATION_REFUSALS.limit) {
+  const attempts = await context.attempts.add(key, context.now, REGISTRATION_REFUSALS.windowMs);
+  if (attempts > REGISTRATION_REFUSALS.limit) {
     context.logger.warn({ actorRole: 'clinician' }, 'registerPatient refused: too many refused registrations');
     throw new DomainError(
       ErrorCode.RateLimited,
       'Too many refused registrations from this clinician; registering is paused for up to an hour',
     );
   }
-  if (odsCode !== viewer.odsCode) return refuseRegistration(context, viewer, null);
-  const existing = await context.loaders.patient.load(nhsNumber);
-  if (existing?.odsCode === viewer.odsCode) throw conflict('The patient is already registered at this practice');
-  if (existing) return refuseRegistration(context, viewer, existing);
+  if (odsCode !== viewer.odsCode) return refuseRegistration(context, null);
+  let existing: PatientRow | null;
+  try {
+    existing = await context.loaders.patient.load(nhsNumber);
+  } catch (error) {
+    await context.attempts.giveBack(key);
+    throw error;
+  }
+  if (existing && existing.odsCode !== viewer.odsCode) return refuseRegistration(context, existing);
+  await context.attempts.giveBack(key);
+  if (existing) throw conflict('The patient is already registered at this practice');
   const patient = { nhsNumber, odsCode, dateOfBirth, registeredAt: context.now };
   if (!(await context.records.registerNew(patient, changeBy(context, viewer, 'PATIENT_REGISTERED', nhsNumber)))) {
     throw conflict('The patient was registered by someone else at the same moment; look them up again');

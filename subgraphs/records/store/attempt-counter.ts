@@ -31,14 +31,12 @@ export class AttemptCounter {
     return Number(rows[0]?.count ?? Number.MAX_SAFE_INTEGER);
   }
 
-  /** How many attempts the current window under `key` holds (0 when none or the window is over). */
-  async current(key: string, now: Date, windowMs: number): Promise<number> {
-    const ms = now.getTime();
+  /** Gives back one attempt taken by `add` that turned out not to count (it succeeded). */
+  async giveBack(key: string): Promise<void> {
     const sql = this.postgres
-      ? 'SELECT count FROM attempt_counter WHERE key = $1 AND window_start > $2::bigint'
-      : 'SELECT count FROM attempt_counter WHERE key = ? AND window_start > ?';
-    const rows = await this.rows(sql, [key, ms - windowMs]);
-    return Number(rows[0]?.count ?? 0);
+      ? 'UPDATE attempt_counter SET count = count - 1 WHERE key = $1 AND count > 0 RETURNING count'
+      : 'UPDATE attempt_counter SET count = count - 1 WHERE key = ? AND count > 0 RETURNING count';
+    await this.rows(sql, [key]);
   }
 
   private async rows(sql: string, params: unknown[]): Promise<Array<{ count: unknown }>> {
