@@ -115,6 +115,7 @@ describe('registration and audit, through the gateway', () => {
       const wrongDob = refusal(await register(clinicianAt(OTHER), nhsNumber, OTHER, '1990-01-01'));
       const notOurs = refusal(await register(clinicianAt(OTHER), freshNhsNumber(), HOME, DOB));
       expect(rightDob.errors?.[0]?.code).toBe('FORBIDDEN');
+      expect(rightDob.status).toBe(200);
       expect(wrongDob).toEqual(rightDob);
       expect(notOurs).toEqual(rightDob);
       expect(JSON.stringify(rightDob)).not.toMatch(/date of birth|match/i);
@@ -170,6 +171,7 @@ describe('registration and audit, through the gateway', () => {
       const limited = await register(guesser, freshNhsNumber(), OTHER);
       expect(codes(limited)).toEqual(['RATE_LIMITED']);
       expect(limited.body.errors?.[0]?.message).toMatch(/too many refused registrations/i);
+      expect(limited.status).toBe(200);
       // Another clinician of the same practice is not held back.
       expect(codes(await register(clinicianAt(OTHER), freshNhsNumber(), OTHER))).toEqual([]);
       // The count is kept in the records database, so every instance shares it.
