@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inOneTurn } from '../../patches/typeorm-sqlite-transactions';
 import { checkRecordVersion } from '../../subgraphs/records/store/record-version';
+import { PatientRecordVersion1764400000002 } from '../../subgraphs/records/migrations/1764400000002-patient-record-version';
 import { recordsDatabase } from '../../subgraphs/records/server';
 import { insertPatientsWithEntries, testNhsNumbers } from '../helpers/bulk-records';
 import { databaseKind, openFreshDatabase, type FreshDatabase } from '../helpers/database';
@@ -166,8 +167,9 @@ describe('the record version’s start-up check', () => {
   it('goes back whole (its triggers and column) and comes again', async () => {
     opened = await openFreshDatabase('record-version', recordsDatabase);
     const dataSource = opened.dataSource;
-    // The record version's migration is the third from last.
-    for (let undone = 0; undone < 3; undone += 1) await inOneTurn(dataSource, () => dataSource.undoLastMigration());
+    // Back to before the record version's migration, however many have come after it.
+    const after = recordsDatabase.migrations.length - recordsDatabase.migrations.indexOf(PatientRecordVersion1764400000002);
+    for (let undone = 0; undone < after; undone += 1) await inOneTurn(dataSource, () => dataSource.undoLastMigration());
     await expect(checkRecordVersion(dataSource)).rejects.toThrow('missing triggers');
     const runner = dataSource.createQueryRunner();
     const columns = (await runner.getTable('patient'))!.columns.map((column) => column.name);
