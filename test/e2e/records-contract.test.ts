@@ -588,11 +588,11 @@ describe('the records contract, through the gateway', () => {
       );
     });
 
-    it('refuses an entry for a patient registered nowhere (NOT_FOUND), and keeps none for later', async () => {
+    it('refuses an entry for a patient registered nowhere as for one elsewhere (FORBIDDEN), and keeps none for later', async () => {
       s.at('2024-03-09T09:00:00.000Z');
       const odsCode = await newPractice({ switchedOn: true });
       const nhsNumber = freshNhsNumber();
-      await refusedWithoutChange('NOT_FOUND', [[odsCode, nhsNumber]], () =>
+      await refusedWithoutChange('FORBIDDEN', [[odsCode, nhsNumber]], () =>
         add(clinician(odsCode), { nhsNumber, type: 'CONSULTATION_NOTE', title: 'For nobody', body: 'x' }),
       );
       await s.registerPatient(odsCode, nhsNumber);
@@ -872,7 +872,7 @@ describe('the records contract, through the gateway', () => {
       expect((await s.patientSees(nhsNumber)).titles).toEqual(['A consultation']);
     });
 
-    it("refuses to exclude another practice's patient (FORBIDDEN), an unknown one (NOT_FOUND) and an invalid NHS number (BAD_USER_INPUT)", async () => {
+    it("refuses to exclude another practice's patient and an unknown one alike (FORBIDDEN), and an invalid NHS number (BAD_USER_INPUT)", async () => {
       s.at('2024-06-04T09:00:00.000Z');
       const theirs = await newPractice({ switchedOn: true });
       const mine = await newPractice({ switchedOn: true });
@@ -881,7 +881,9 @@ describe('the records contract, through the gateway', () => {
       await refusedWithoutChange('FORBIDDEN', [[theirs, nhsNumber], [mine]], () =>
         exclude(clinician(mine), nhsNumber, true, 'Not mine'),
       );
-      await refusedWithoutChange('NOT_FOUND', [[mine, unknown]], () => exclude(clinician(mine), unknown, true));
+      const elsewhere = await exclude(clinician(mine), nhsNumber, true, 'Not mine');
+      const nowhere = await refusedWithoutChange('FORBIDDEN', [[mine, unknown]], () => exclude(clinician(mine), unknown, true));
+      expect(nowhere.body).toEqual(elsewhere.body);
       await refusedWithoutChange('BAD_USER_INPUT', [[mine]], () => exclude(clinician(mine), `${CHECK_TEN_NINE}0`, true));
     });
 

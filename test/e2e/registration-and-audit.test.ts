@@ -130,6 +130,25 @@ describe('registration and audit, through the gateway', () => {
       expect(nowhere).toEqual(elsewhere);
     });
 
+    it.each([
+      [
+        'addRecordEntry',
+        `mutation($n: ID!) { addRecordEntry(input: { nhsNumber: $n, type: CONSULTATION_NOTE, title: "x", body: "y" }) { id } }`,
+      ],
+      ['setOnlineAccessExclusion', `mutation($n: ID!) { setOnlineAccessExclusion(nhsNumber: $n, excluded: true) { nhsNumber } }`],
+      [
+        'recordPatientOnlineAccessChoice',
+        `mutation($n: ID!) { recordPatientOnlineAccessChoice(nhsNumber: $n, wantsAccess: false) { nhsNumber } }`,
+      ],
+    ])('%s answers a patient registered elsewhere exactly as one registered nowhere', async (_name, mutation) => {
+      const nhsNumber = await patientAtHome();
+      const clinician = clinicianAt(OTHER);
+      const elsewhere = refusal(await s.as(clinician, mutation, { n: nhsNumber }));
+      const nowhere = refusal(await s.as(clinician, mutation, { n: freshNhsNumber() }));
+      expect(elsewhere.errors?.map((error) => error.code)).toEqual(['FORBIDDEN']);
+      expect(nowhere).toEqual(elsewhere);
+    });
+
     it('registering a patient twice at the same practice is CONFLICT and is not counted as a refusal', async () => {
       const clinician = clinicianAt(HOME);
       const nhsNumber = freshNhsNumber();

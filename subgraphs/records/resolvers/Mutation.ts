@@ -72,12 +72,10 @@ async function stampFor(context: RecordsContext, nhsNumber: string, ...floors: D
 
 async function patientOfClinician(context: RecordsContext, nhsNumber: string) {
   const patient = await context.loaders.patient.load(checkNhsNumber(nhsNumber));
-  if (!patient) throw notFound('No patient with this NHS number is registered');
-  // Another practice's attempt is refused and audited like a refused read.
-  if (context.viewer.role !== 'clinician' || context.viewer.odsCode !== patient.odsCode) {
-    return refuse(context, patient, 'CLINICAL', forbidden(NOT_YOUR_PATIENT));
-  }
-  return patient;
+  if (patient && context.viewer.role === 'clinician' && context.viewer.odsCode === patient.odsCode) return patient;
+  // Registered elsewhere or nowhere: one answer, as patient(nhsNumber:) gives; refused and audited like a read.
+  if (!patient) context.logger.warn({ actorRole: context.viewer.role }, 'refused change to a patient not registered here');
+  return refuse(context, patient ?? null, 'CLINICAL', forbidden(NOT_YOUR_PATIENT));
 }
 
 async function entryOfClinician(context: RecordsContext, id: string) {
