@@ -23,6 +23,8 @@ export const viewerSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('supplier'), subject: z.string().min(1), supplier: z.enum(SUPPLIERS) }),
   z.object({ role: z.literal('nhse'), subject: z.string().min(1) }),
   z.object({ role: z.literal('analyst'), subject: z.string().min(1) }),
+  // The national registration service (PDS/NHAIS-fed): the only one who moves a patient between practices.
+  z.object({ role: z.literal('registration'), subject: z.string().min(1) }),
   // One subgraph asking another (rollout asks practices who supplies a practice).
   z.object({ role: z.literal('service'), subject: z.string().min(1) }),
 ]);

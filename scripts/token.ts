@@ -14,7 +14,7 @@ const USAGE = `Usage: npm run --silent token -- --role ROLE [options]
   --role app       --client-id C --nhs-number N --scope "record:read" [--identity-level P9]
   --role clinician --ods-code P
   --role supplier  --supplier EMIS|TPP|CEGEDIM|MICROTEST|OTHER
-  --role nhse | --role analyst
+  --role nhse | --role analyst | --role registration
   [--subject S] [--expires-in 12h]`;
 
 async function main() {

@@ -20,8 +20,9 @@ END
 $$;
 
 -- Rows that change: a patient moves practice; an entry is filed or hidden; an app is approved
--- again or revoked; an app's rate-limit buckets (the app's, each patient's) are refilled and taken from.
-GRANT SELECT, INSERT, UPDATE ON patient, record_entry, approved_app, app_rate_limit, app_patient_rate_limit TO records_service;
+-- again or revoked; an app's rate-limit buckets (the app's, each patient's) are refilled and taken
+-- from; a refused-attempt counter starts a window or counts on.
+GRANT SELECT, INSERT, UPDATE ON patient, record_entry, approved_app, app_rate_limit, app_patient_rate_limit, attempt_counter TO records_service;
 
 -- Append-only, and the sequences their ids come from.
 GRANT SELECT, INSERT ON exclusion_event, access_log, change_log TO records_service;

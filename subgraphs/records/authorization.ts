@@ -20,11 +20,12 @@ export function mayReadPatient(viewer: Viewer, patient: PatientRow): boolean {
   }
 }
 
+/** One answer for a patient not registered here, whether registered elsewhere or nowhere. */
+export const NOT_YOUR_PATIENT = "Only clinicians of the patient's registered practice may do this";
+
 /** The clinician, if the viewer is a clinician of the patient's registered practice. */
 export function clinicianOf(viewer: Viewer, patient: PatientRow): ViewerOf<'clinician'> {
-  if (viewer.role !== 'clinician' || viewer.odsCode !== patient.odsCode) {
-    throw forbidden("Only clinicians of the patient's registered practice may do this");
-  }
+  if (viewer.role !== 'clinician' || viewer.odsCode !== patient.odsCode) throw forbidden(NOT_YOUR_PATIENT);
   return viewer;
 }
 

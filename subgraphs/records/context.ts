@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../runtime/request-context';
 import { AccessLogStore } from './store/access-log-store';
 import { AppRegistry } from './store/app-registry';
+import { AttemptCounter } from './store/attempt-counter';
 import type { AppDecision } from './domain/app-access';
 import { KeptCounts } from './caches/kept-counts';
 import type { RecordsMetrics } from './metrics';
@@ -15,6 +16,8 @@ export interface RecordsContext extends RequestContext {
   apps: AppRegistry;
   accessLog: AccessLogStore;
   rateLimiter: RateLimiter;
+  /** Refused attempts counted per window: registrations per clinician, refusals per actor and patient. */
+  attempts: AttemptCounter;
   /** An app viewer's approval, decided once per request from the database (never cached longer). */
   appDecision?: Promise<AppDecision>;
   /** Whether this request took its rate-limit tokens (once per request, however many `me`). */
@@ -43,6 +46,7 @@ export const recordsContext = ({ appRateLimit, clockToleranceMs, metrics }: Reco
       apps,
       accessLog,
       rateLimiter: new RateLimiter(dataSource, appRateLimit),
+      attempts: new AttemptCounter(dataSource),
       clockToleranceMs,
       metrics,
       loaders: createRecordsLoaders(records, apps, accessLog, keptCounts),

@@ -13,7 +13,8 @@ import { PatientViewCoveringIndex1764200000002 } from './migrations/176420000000
 import { PatientRecordVersion1764400000002 } from './migrations/1764400000002-patient-record-version';
 import { ExclusionEventKind1764500000002 } from './migrations/1764500000002-exclusion-event-kind';
 import { PatientViewConsistencyIndex1764600000002 } from './migrations/1764600000002-patient-view-consistency-index';
-import { AppPatientRateLimit1764700000045 } from './migrations/1764700000045-app-patient-rate-limit';
+import { AttemptCounter1764700000002 } from './migrations/1764700000002-attempt-counter';
+import { AppPatientRateLimit1764800000002 } from './migrations/1764800000002-app-patient-rate-limit';
 import { createRecordsMetrics } from './metrics';
 import { checkRecordVersion } from './store/record-version';
 import { resolvers } from './resolvers';
@@ -29,7 +30,8 @@ export const recordsDatabase = {
     PatientRecordVersion1764400000002,
     ExclusionEventKind1764500000002,
     PatientViewConsistencyIndex1764600000002,
-    AppPatientRateLimit1764700000045,
+    AttemptCounter1764700000002,
+    AppPatientRateLimit1764800000002,
   ],
 };
 

@@ -53,6 +53,9 @@ const freshOdsCode = (): string => `B8${String(odsSerial++).padStart(4, '0')}`;
 
 // ---------------------------------------------------------------- operations
 
+const TRANSFER = `mutation($input: RegisterPatientInput!) {
+  transferRegistration(input: $input) { nhsNumber dateOfBirth registeredAt registeredPractice { odsCode } }
+}`;
 const REGISTER = `mutation($input: RegisterPatientInput!) {
   registerPatient(input: $input) { nhsNumber dateOfBirth registeredAt registeredPractice { odsCode } }
 }`;
@@ -392,7 +395,7 @@ describe('the records contract, through the gateway', () => {
       expect(outcomes).toEqual(Array(10).fill('1 registered, refused with [CONFLICT,CONFLICT], stored the winner'));
     });
 
-    it("moves a patient registered elsewhere: registered from now, earlier entries leave the patient view, the new practice's clinicians see them", async () => {
+    it("a move (by the national registration service, never a clinician): registered from now, earlier entries leave the patient view, the new practice's clinicians see them", async () => {
       s.at('2024-02-10T09:00:00.000Z');
       const from = await newPractice({ switchedOn: true });
       const to = await newPractice({ switchedOn: true });
@@ -403,10 +406,14 @@ describe('the records contract, through the gateway', () => {
 
       const MOVE = '2024-02-20T09:30:00.000Z';
       s.at(MOVE);
-      const moved = await s.ok<{ registerPatient: unknown }>(clinician(to), REGISTER, {
+      // The receiving practice's clinician, even with the right date of birth, moves no one (decision 0030).
+      await refusedWithoutChange('FORBIDDEN', [[from, nhsNumber], [to]], () =>
+        register(clinician(to), { nhsNumber, odsCode: to, dateOfBirth: '1970-01-01' }),
+      );
+      const moved = await s.ok<{ transferRegistration: unknown }>(Scenario.registration, TRANSFER, {
         input: { nhsNumber, odsCode: to, dateOfBirth: '1970-01-01' },
       });
-      expect(moved.registerPatient).toEqual({
+      expect(moved.transferRegistration).toEqual({
         nhsNumber,
         dateOfBirth: '1970-01-01',
         registeredAt: MOVE,
@@ -434,7 +441,7 @@ describe('the records contract, through the gateway', () => {
       expect((await s.patientSees(nhsNumber)).titles).toEqual(['written at the new practice']);
     });
 
-    it('refuses a move with a different date of birth (BAD_USER_INPUT), leaving the patient where they were', async () => {
+    it("refuses the registration service's move with a different date of birth (BAD_USER_INPUT), leaving the patient where they were", async () => {
       s.at('2024-02-12T09:00:00.000Z');
       const from = await newPractice({ switchedOn: true });
       const to = await newPractice({ switchedOn: true });
@@ -442,7 +449,7 @@ describe('the records contract, through the gateway', () => {
       await addEntry(from, nhsNumber, { title: 'still at the first practice' });
       s.at('2024-02-13T09:00:00.000Z');
       await refusedWithoutChange('BAD_USER_INPUT', [[from, nhsNumber], [to]], () =>
-        register(clinician(to), { nhsNumber, odsCode: to, dateOfBirth: '1970-01-02' }),
+        s.as(Scenario.registration, TRANSFER, { input: { nhsNumber, odsCode: to, dateOfBirth: '1970-01-02' } }),
       );
       expect((await patientAt(from, nhsNumber))!.registeredPractice).toEqual({ odsCode: from });
     });
@@ -581,11 +588,11 @@ describe('the records contract, through the gateway', () => {
       );
     });
 
-    it('refuses an entry for a patient registered nowhere (NOT_FOUND), and keeps none for later', async () => {
+    it('refuses an entry for a patient registered nowhere as for one elsewhere (FORBIDDEN), and keeps none for later', async () => {
       s.at('2024-03-09T09:00:00.000Z');
       const odsCode = await newPractice({ switchedOn: true });
       const nhsNumber = freshNhsNumber();
-      await refusedWithoutChange('NOT_FOUND', [[odsCode, nhsNumber]], () =>
+      await refusedWithoutChange('FORBIDDEN', [[odsCode, nhsNumber]], () =>
         add(clinician(odsCode), { nhsNumber, type: 'CONSULTATION_NOTE', title: 'For nobody', body: 'x' }),
       );
       await s.registerPatient(odsCode, nhsNumber);
@@ -865,7 +872,7 @@ describe('the records contract, through the gateway', () => {
       expect((await s.patientSees(nhsNumber)).titles).toEqual(['A consultation']);
     });
 
-    it("refuses to exclude another practice's patient (FORBIDDEN), an unknown one (NOT_FOUND) and an invalid NHS number (BAD_USER_INPUT)", async () => {
+    it("refuses to exclude another practice's patient and an unknown one alike (FORBIDDEN), and an invalid NHS number (BAD_USER_INPUT)", async () => {
       s.at('2024-06-04T09:00:00.000Z');
       const theirs = await newPractice({ switchedOn: true });
       const mine = await newPractice({ switchedOn: true });
@@ -874,7 +881,9 @@ describe('the records contract, through the gateway', () => {
       await refusedWithoutChange('FORBIDDEN', [[theirs, nhsNumber], [mine]], () =>
         exclude(clinician(mine), nhsNumber, true, 'Not mine'),
       );
-      await refusedWithoutChange('NOT_FOUND', [[mine, unknown]], () => exclude(clinician(mine), unknown, true));
+      const elsewhere = await exclude(clinician(mine), nhsNumber, true, 'Not mine');
+      const nowhere = await refusedWithoutChange('FORBIDDEN', [[mine, unknown]], () => exclude(clinician(mine), unknown, true));
+      expect(nowhere.body).toEqual(elsewhere.body);
       await refusedWithoutChange('BAD_USER_INPUT', [[mine]], () => exclude(clinician(mine), `${CHECK_TEN_NINE}0`, true));
     });
 
@@ -916,11 +925,14 @@ describe('the records contract, through the gateway', () => {
       );
     });
 
-    it('answers null for an NHS number registered nowhere, and BAD_USER_INPUT for an invalid one', async () => {
+    it('answers an NHS number registered nowhere as one registered elsewhere (FORBIDDEN), and BAD_USER_INPUT for an invalid one', async () => {
       s.at('2024-07-02T09:00:00.000Z');
       const odsCode = await newPractice();
+      const elsewhere = await newPatient(await newPractice());
       const unknown = await s.as<{ patient: unknown }>(clinician(odsCode), PATIENT, { n: freshNhsNumber() });
-      expect(unknown.body).toEqual({ data: { patient: null } });
+      const known = await s.as<{ patient: unknown }>(clinician(odsCode), PATIENT, { n: elsewhere });
+      expect(codes(unknown)).toEqual(['FORBIDDEN']);
+      expect(unknown.body).toEqual(known.body);
       for (const [, invalid] of INVALID_NHS_NUMBERS) {
         await refusedWithoutChange('BAD_USER_INPUT', [[odsCode]], () => s.as(clinician(odsCode), PATIENT, { n: invalid() }));
       }

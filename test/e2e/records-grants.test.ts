@@ -26,6 +26,7 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
   approved_app: ['INSERT', 'SELECT', 'UPDATE'],
   app_rate_limit: ['INSERT', 'SELECT', 'UPDATE'],
   app_patient_rate_limit: ['INSERT', 'SELECT', 'UPDATE'],
+  attempt_counter: ['INSERT', 'SELECT', 'UPDATE'],
   exclusion_event: ['INSERT', 'SELECT'],
   access_log: ['INSERT', 'SELECT'],
   change_log: ['INSERT', 'SELECT'],
@@ -180,8 +181,8 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
     expect(clinical.patient.exclusionHistory).toHaveLength(2);
     expect(clinical.patient.accessLog.totalCount).toBeGreaterThanOrEqual(3); // the patient's read and the app's two
 
-    // Rows that change: the patient moves practice, the app is revoked.
-    await s.registerPatient(ELSEWHERE, NHS);
+    // Rows that change: the patient moves practice (by the national registration service), the app is revoked.
+    await s.transferRegistration(ELSEWHERE, NHS);
     await s.ok(Scenario.nhse, `mutation($c: ID!) { revokeApp(clientId: $c) { revokedAt } }`, { c: APP });
     const revoked = await s.as<{ me: unknown }>(Scenario.app(APP, NHS), READ);
     expect(revoked.body.errors?.length).toBeGreaterThan(0);
@@ -202,6 +203,7 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
     'DELETE FROM approved_app',
     'DELETE FROM app_rate_limit',
     'DELETE FROM app_patient_rate_limit',
+    'DELETE FROM attempt_counter',
     'DROP TABLE access_log',
     'ALTER TABLE change_log DROP COLUMN action',
     'CREATE TABLE scratch (id integer)',
@@ -220,8 +222,9 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
     expect(rows).toEqual([
       { actor_role: 'app', view: 'PATIENT', outcome: 'READ', reads: 2 },
       { actor_role: 'app', view: 'PATIENT', outcome: 'REFUSED', reads: 1 }, // once revoked
-      { actor_role: 'clinician', view: 'CLINICAL', outcome: 'READ', reads: 1 },
+      { actor_role: 'clinician', view: 'CLINICAL', outcome: 'READ', reads: 3 }, // the clinical view, a filing, a hiding
       { actor_role: 'patient', view: 'PATIENT', outcome: 'READ', reads: 1 },
+      { actor_role: 'registration', view: 'CLINICAL', outcome: 'MOVED', reads: 1 }, // the patient is told of the move
     ]);
     // Registered, excluded and lifted, three entries added, one filed, one hidden, moved; an app approved and revoked.
     expect(loggedAfterScenario.change).toBeGreaterThanOrEqual(11);

@@ -36,6 +36,8 @@ export class Scenario {
 
   static readonly nhse: TokenRequest = { role: 'nhse', subject: 'nhse-test' };
   static readonly analyst: TokenRequest = { role: 'analyst', subject: 'analyst-test' };
+  /** The national registration service, the only one who moves a patient between practices. */
+  static readonly registration: TokenRequest = { role: 'registration', subject: 'registration-test' };
   static supplier(supplier: string): TokenRequest {
     return { role: 'supplier', supplier };
   }
@@ -97,6 +99,15 @@ export class Scenario {
       {
         input: { nhsNumber, odsCode, dateOfBirth },
       },
+    );
+  }
+
+  /** The national registration service registers the patient at `odsCode`, moving them from any other. */
+  transferRegistration(odsCode: string, nhsNumber: string, dateOfBirth = '1980-04-12') {
+    return this.ok(
+      Scenario.registration,
+      `mutation($input: RegisterPatientInput!) { transferRegistration(input: $input) { nhsNumber } }`,
+      { input: { nhsNumber, odsCode, dateOfBirth } },
     );
   }
 

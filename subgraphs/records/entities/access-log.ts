@@ -1,14 +1,14 @@
 import { EntitySchema } from 'typeorm';
 import { logColumns, type LogRowBase } from './log-columns';
 
-/** One read of a patient's record, or a refused attempt. Append-only: nothing updates or deletes it. */
+/** One read of a patient's record, a refused attempt, or a move of their registration. Append-only. */
 export interface AccessLogRow extends LogRowBase {
   clientId: string | null;
   appName: string | null;
   nhsNumber: string;
   view: 'PATIENT' | 'CLINICAL';
   entryCount: number;
-  outcome: 'READ' | 'REFUSED';
+  outcome: 'READ' | 'REFUSED' | 'MOVED';
 }
 
 export const AccessLogEntity = new EntitySchema<AccessLogRow>({

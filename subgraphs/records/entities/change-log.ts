@@ -16,6 +16,7 @@ export interface ChangeLogRow extends LogRowBase {
 
 export type ChangeAction =
   | 'PATIENT_REGISTERED'
+  | 'PATIENT_MOVED'
   | 'ENTRY_ADDED'
   | 'ENTRY_FILED'
   | 'ENTRY_HIDDEN'

@@ -45,7 +45,7 @@ export type AccessLogEntry = {
   __typename?: 'AccessLogEntry';
   /** Who: the patient's or clinician's NHS login subject (a clinician's with their practice), or the app's client id. */
   actor: Scalars['String']['output'];
-  /** Who: the role (patient, app, clinician). */
+  /** Who: the role (patient, app, clinician, registration). */
   actorRole: Scalars['String']['output'];
   /** The approved app that read it, when an app did. */
   appName?: Maybe<Scalars['String']['output']>;
@@ -61,6 +61,11 @@ export type AccessLogEntry = {
 
 /** Whether an attempt to read a record was let through. */
 export type AccessOutcome =
+  /**
+   * The patient's registration moved to another practice (by the national registration service):
+   * from then that practice's clinicians may read the record. Nothing was read.
+   */
+  | 'MOVED'
   /** The entries were read. */
   | 'READ'
   /** The attempt was refused (not allowed, app not approved, rate limited): nothing was read. */
@@ -223,8 +228,10 @@ export type Mutation = {
    */
   recordPatientOnlineAccessChoice: Patient;
   /**
-   * Registers a patient at the clinician's practice, from now. A patient registered elsewhere
-   * moves here (their registration instant becomes now); one already registered here is CONFLICT.
+   * Registers a patient who is registered nowhere at the clinician's practice, from now. One
+   * already registered here is CONFLICT. A patient registered at another practice is never moved
+   * by a clinician (that is transferRegistration): the answer is FORBIDDEN, the same whatever the
+   * reason, and too many refusals make it RATE_LIMITED for a while.
    */
   registerPatient: Patient;
   /** Revokes an app: its tokens stop working on the very next request, everywhere. NHS England (nhse) only. */
@@ -240,6 +247,12 @@ export type Mutation = {
    * that became available while the patient was excluded stay hidden after it.
    */
   setOnlineAccessExclusion: Patient;
+  /**
+   * The national registration service (role registration) registers a patient at a practice from
+   * now, moving them from any other practice: their registration instant becomes now, and their
+   * access log shows the move. One already registered there is CONFLICT. Registration role only.
+   */
+  transferRegistration: Patient;
 };
 
 
@@ -292,6 +305,11 @@ export type MutationSetOnlineAccessExclusionArgs = {
   excluded: Scalars['Boolean']['input'];
   nhsNumber: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationTransferRegistrationArgs = {
+  input: RegisterPatientInput;
 };
 
 /** Why an entry is not in the patient's view. */
@@ -554,7 +572,7 @@ export type RegisterPatientInput = {
   dateOfBirth: Scalars['Date']['input'];
   /** The patient's NHS number (10 digits, Modulus 11 checked). */
   nhsNumber: Scalars['ID']['input'];
-  /** ODS code of the practice: must be the clinician's own. */
+  /** ODS code of the practice: for registerPatient, the clinician's own. */
   odsCode: Scalars['ID']['input'];
 };
 
@@ -835,6 +853,7 @@ export type MutationResolvers<ContextType = RecordsContext, ParentType extends R
   revokeApp?: Resolver<ResolversTypes['ApprovedApp'], ParentType, ContextType, RequireFields<MutationRevokeAppArgs, 'clientId'>>;
   setMyOnlineAccessChoice?: Resolver<ResolversTypes['Patient'], ParentType, ContextType, RequireFields<MutationSetMyOnlineAccessChoiceArgs, 'wantsAccess'>>;
   setOnlineAccessExclusion?: Resolver<ResolversTypes['Patient'], ParentType, ContextType, RequireFields<MutationSetOnlineAccessExclusionArgs, 'excluded' | 'nhsNumber'>>;
+  transferRegistration?: Resolver<ResolversTypes['Patient'], ParentType, ContextType, RequireFields<MutationTransferRegistrationArgs, 'input'>>;
 };
 
 export type OnlineAccessResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['OnlineAccess'] = ResolversParentTypes['OnlineAccess']> = {

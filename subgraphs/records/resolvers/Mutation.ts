@@ -1,11 +1,13 @@
 import { conflict, forbidden, invalidInput, notFound } from '../../../platform/errors';
+import { changeBy } from './change-row';
+import { registerPatient, transferRegistration } from './registration';
+import { logAccess, refuse } from './record-access';
 import { checkScopes, storeScopes } from '../domain/app-access';
 import type { ApprovedAppRow } from '../entities/approved-app';
 import { appChange, checkClientId, nhseOnly, toAppModel } from './app-approval';
-import { isPracticeOdsCode } from '../../runtime/ods-code';
 import type { Viewer, ViewerOf } from '../../../platform/viewer';
-import { actorOf, clinicianOf } from '../authorization';
-import type { ChangeAction, ChangeLogRow } from '../entities/change-log';
+import { actorOf, NOT_YOUR_PATIENT } from '../authorization';
+import type { ChangeAction } from '../entities/change-log';
 import type { RecordsContext } from '../context';
 import { latestExclusionInstant, SNOMED_CODE_OF, type ExclusionKind } from '../domain/exclusion';
 import { mustBeFiled } from '../domain/record-entry-type';
@@ -20,22 +22,6 @@ function clinician(context: RecordsContext): ViewerOf<'clinician'> {
   if (context.viewer.role !== 'clinician') throw forbidden('Only clinicians may change records');
   return context.viewer;
 }
-
-/** The change-log row of a change: who, when, what, to which patient (and entry). */
-const changeBy = (
-  context: RecordsContext,
-  viewer: Viewer,
-  action: ChangeAction,
-  nhsNumber: string,
-  entryId: string | null = null,
-): ChangeLogRow => ({
-  at: context.now,
-  requestId: context.requestId,
-  ...actorOf(viewer),
-  action,
-  nhsNumber,
-  entryId,
-});
 
 /** The change-log action of each kind of exclusion event. */
 const EXCLUSION_ACTIONS: Record<ExclusionKind, ChangeAction> = {
@@ -73,9 +59,6 @@ function text(value: string, field: string, max: number): string {
   return trimmed;
 }
 
-/** Today's date in England, to refuse a date of birth in the future. */
-const londonToday = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
-
 /**
  * The instant to stamp an entry or a filing with: now, but never before `floors` nor the patient's
  * latest exclusion event, whatever the clock says (a clock that stepped back would otherwise put
@@ -89,9 +72,10 @@ async function stampFor(context: RecordsContext, nhsNumber: string, ...floors: D
 
 async function patientOfClinician(context: RecordsContext, nhsNumber: string) {
   const patient = await context.loaders.patient.load(checkNhsNumber(nhsNumber));
-  if (!patient) throw notFound('No patient with this NHS number is registered');
-  clinicianOf(context.viewer, patient);
-  return patient;
+  if (patient && context.viewer.role === 'clinician' && context.viewer.odsCode === patient.odsCode) return patient;
+  // Registered elsewhere or nowhere: one answer, as patient(nhsNumber:) gives; refused and audited like a read.
+  if (!patient) context.logger.warn({ actorRole: context.viewer.role }, 'refused change to a patient not registered here');
+  return refuse(context, patient ?? null, 'CLINICAL', forbidden(NOT_YOUR_PATIENT));
 }
 
 async function entryOfClinician(context: RecordsContext, id: string) {
@@ -105,28 +89,8 @@ async function entryOfClinician(context: RecordsContext, id: string) {
 
 /** Clinicians' changes to their own patients' records. Each checks everything before it writes. */
 export const Mutation: MutationResolvers = {
-  registerPatient: async (_parent, { input }, context) => {
-    const viewer = clinician(context);
-    const nhsNumber = checkNhsNumber(input.nhsNumber, 'input.nhsNumber');
-    if (!isPracticeOdsCode(input.odsCode)) throw invalidInput('ODS code must be one letter and five digits', 'input.odsCode');
-    if (input.odsCode !== viewer.odsCode) throw forbidden('A clinician registers patients at their own practice only');
-    if (input.dateOfBirth > londonToday(context.now)) throw invalidInput('Date of birth is in the future', 'input.dateOfBirth');
-    const existing = await context.loaders.patient.load(nhsNumber);
-    if (existing?.odsCode === viewer.odsCode) throw conflict('The patient is already registered at this practice');
-    if (existing && existing.dateOfBirth !== input.dateOfBirth) {
-      throw invalidInput('Date of birth does not match the patient already on record', 'input.dateOfBirth');
-    }
-    // A patient registered elsewhere moves here: visibility then counts from this registration.
-    // Both writes are conditional, so two registrations racing cannot both win.
-    const patient = { nhsNumber, odsCode: viewer.odsCode, dateOfBirth: input.dateOfBirth, registeredAt: context.now };
-    const change = changeBy(context, viewer, 'PATIENT_REGISTERED', nhsNumber);
-    const written = existing
-      ? await context.records.move(patient, existing, change)
-      : await context.records.registerNew(patient, change);
-    if (!written) throw conflict('The patient was registered by someone else at the same moment; look them up again');
-    context.loaders.patient.clear(nhsNumber).prime(nhsNumber, patient);
-    return patient;
-  },
+  registerPatient: async (_parent, { input }, context) => registerPatient(context, clinician(context), input),
+  transferRegistration: async (_parent, { input }, context) => transferRegistration(context, input),
 
   addRecordEntry: async (_parent, { input }, context) => {
     const viewer = clinician(context);
@@ -169,6 +133,8 @@ export const Mutation: MutationResolvers = {
     if (!(await context.records.fileEntry(entry.id, entry.filedAt, filedAt, change))) {
       throw conflict('The entry is already filed');
     }
+    // The answer carries the entry's title and body: a read like any other.
+    await logAccess(context, entry.nhsNumber, 'CLINICAL', 1, 'READ');
     return { ...entry, filedAt, availableAt: filedAt };
   },
 
@@ -180,6 +146,7 @@ export const Mutation: MutationResolvers = {
     if (entry.hiddenFromPatient || !(await context.records.hideEntry(entry.id, why, change))) {
       throw conflict('The entry is already hidden from the patient');
     }
+    await logAccess(context, entry.nhsNumber, 'CLINICAL', 1, 'READ');
     return { ...entry, hiddenFromPatient: true, hiddenReason: why };
   },
 

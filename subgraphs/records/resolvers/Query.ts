@@ -1,10 +1,10 @@
 import { forbidden } from '../../../platform/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../../runtime/pagination';
-import { clinicianOf } from '../authorization';
+import { NOT_YOUR_PATIENT } from '../authorization';
 import type { QueryResolvers } from '../generated/graphql';
 import { nhseOnly, toAppModel } from './app-approval';
 import { checkNhsNumber } from './nhs-number-input';
-import { logAccess, selfReader } from './record-access';
+import { refuse, selfReader } from './record-access';
 
 export const Query: QueryResolvers = {
   me: async (_parent, _args, context) => {
@@ -14,13 +14,10 @@ export const Query: QueryResolvers = {
   patient: async (_parent, { nhsNumber }, context) => {
     if (context.viewer.role !== 'clinician') throw forbidden('Only clinicians may look a patient up');
     const patient = await context.loaders.patient.load(checkNhsNumber(nhsNumber));
-    if (!patient) return null;
-    if (context.viewer.odsCode !== patient.odsCode) {
-      // An attempt on another practice's patient is audited like any other.
-      await logAccess(context, patient.nhsNumber, 'CLINICAL', 0, 'REFUSED');
-      clinicianOf(context.viewer, patient);
-    }
-    return patient;
+    if (patient?.odsCode === context.viewer.odsCode) return patient;
+    // Registered elsewhere or nowhere: one answer, so a lookup never tells whether a number exists.
+    if (!patient) context.logger.warn({ actorRole: 'clinician' }, 'refused lookup of a patient not registered here');
+    return refuse(context, patient ?? null, 'CLINICAL', forbidden(NOT_YOUR_PATIENT));
   },
   patients: async (_parent, { first, after }, context) => {
     const viewer = context.viewer;

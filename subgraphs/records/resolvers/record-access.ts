@@ -5,6 +5,7 @@ import type { RecordsContext } from '../context';
 import { appMayReadRecord, parseScopes, type AppDecision } from '../domain/app-access';
 import type { AccessLogRow } from '../entities/access-log';
 import type { PatientRow } from '../entities/patient';
+import { REFUSED_ROW_WINDOW_MS, refusedRowKey } from '../domain/refusal-limits';
 
 /**
  * The gate every read of a record passes, and the access log it leaves. Each read is logged
@@ -27,7 +28,11 @@ function appDecision(context: RecordsContext, viewer: ViewerOf<'app'>): Promise<
   return context.appDecision;
 }
 
-/** Writes one access-log row (batched with the others of this tick) and waits until it is stored. */
+/**
+ * Writes one access-log row (batched with the others of this tick) and waits until it is stored.
+ * A refusal always reaches the server log (no patient data); the patient's log keeps only the
+ * first refusal per actor and view in each window, so an attacker cannot flood what they read.
+ */
 export async function logAccess(
   context: RecordsContext,
   nhsNumber: string,
@@ -36,11 +41,17 @@ export async function logAccess(
   outcome: AccessLogRow['outcome'],
 ): Promise<void> {
   const viewer = context.viewer;
+  const actor = actorOf(viewer);
+  if (outcome === 'REFUSED') {
+    const seen = await context.attempts.add(refusedRowKey(actor.actorId, nhsNumber, view), context.now, REFUSED_ROW_WINDOW_MS);
+    context.logger.warn({ actorRole: actor.actorRole, view, inWindow: seen }, 'refused access to a patient record');
+    if (seen > 1) return;
+  }
   const decision = viewer.role === 'app' ? await appDecision(context, viewer) : null;
   await context.loaders.accessLog.load({
     at: context.now,
     requestId: context.requestId,
-    ...actorOf(viewer),
+    ...actor,
     appName: decision?.ok ? decision.appName : null,
     nhsNumber,
     view,
@@ -50,7 +61,7 @@ export async function logAccess(
 }
 
 /** Logs a refused attempt on a patient we know, then throws the refusal. */
-async function refuse(
+export async function refuse(
   context: RecordsContext,
   patient: PatientRow | null,
   view: AccessLogRow['view'],

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../../runtime/database';
 import { fromRequiredInstant, fromStoredInstant } from '../../runtime/instants';
 import { namedQuery, rawText } from '../../runtime/named-query';
 import type { ExclusionEventFacts } from '../domain/exclusion';
+import { AccessLogEntity, type AccessLogRow } from '../entities/access-log';
 import { ChangeLogEntity, type ChangeLogRow } from '../entities/change-log';
 import { ExclusionEventEntity, type ExclusionEventRow } from '../entities/exclusion-event';
 import { PatientEntity, type PatientRow } from '../entities/patient';
@@ -129,8 +130,14 @@ export class RecordsStore {
   /**
    * Moves a patient to another practice, only if they are still where the caller saw them and
    * with the same date of birth; false otherwise (someone else changed them first: nothing changes).
+   * The patient's access-log row telling them of the move is written in the same transaction.
    */
-  move(patient: PatientRow, from: { odsCode: string; dateOfBirth: string }, change: ChangeLogRow): Promise<boolean> {
+  move(
+    patient: PatientRow,
+    from: { odsCode: string; dateOfBirth: string },
+    change: ChangeLogRow,
+    told: AccessLogRow,
+  ): Promise<boolean> {
     return this.changing(change, async (manager) => {
       const result = await manager
         .getRepository(PatientEntity)
@@ -143,7 +150,9 @@ export class RecordsStore {
           dob: from.dateOfBirth,
         })
         .execute();
-      return (result.affected ?? 0) === 1;
+      if ((result.affected ?? 0) !== 1) return false;
+      await manager.getRepository(AccessLogEntity).insert(told);
+      return true;
     });
   }
 

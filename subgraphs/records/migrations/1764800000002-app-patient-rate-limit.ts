@@ -4,8 +4,8 @@ import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
  * Each (app, patient)'s own rate-limit bucket, beside each app's: one patient's traffic through
  * an app no longer limits the app's other patients. Table API: one migration, both databases.
  */
-export class AppPatientRateLimit1764700000045 implements MigrationInterface {
-  name = 'AppPatientRateLimit1764700000045';
+export class AppPatientRateLimit1764800000002 implements MigrationInterface {
+  name = 'AppPatientRateLimit1764800000002';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(
