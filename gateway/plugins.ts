@@ -6,6 +6,7 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from '../platform/logger';
 import { requestLogPlugin } from '../platform/request-log';
+import { answerSizePlugin } from './answer-size';
 import { appOperationsPlugin } from './app-operations';
 import type { GatewayContext } from './gateway-context';
 import { operationChoicePlugin } from './operation-choice';
@@ -16,7 +17,8 @@ import { valueCompletionPlugin } from './value-completion';
 /**
  * The gateway's request lifecycle, one concern per plugin, in the order they run: no reporting
  * to Apollo, Sandbox's landing page, approved apps' operations, the operation chosen, who may
- * introspect, the cost limit, field suggestions, fields a subgraph left empty, the request log.
+ * introspect, the cost limit, field suggestions, answers over their bound, fields a subgraph left
+ * empty, the request log.
  */
 export function gatewayPlugins(
   logger: Logger,
@@ -31,6 +33,7 @@ export function gatewayPlugins(
     introspectionPlugin(),
     operationCostPlugin(),
     suggestions,
+    answerSizePlugin(logger),
     valueCompletionPlugin((paths) => logger.error({ paths }, 'a subgraph left fields it was asked for empty, without an error')),
     requestLogPlugin<GatewayContext>(logger, (context) => ({
       requestId: context.requestId,
