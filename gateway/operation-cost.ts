@@ -71,8 +71,7 @@ const operationCostError = (cost: number, limit: number) =>
  * What an operation may cost: every field counts once for each time it may be resolved, and a
  * field that takes `first` may return that many items, so everything selected beneath it counts
  * that many times. Lists without `first` count what they can return given their arguments
- * (operation-weights.ts): a timeline its points, grouped figures their groups (each group one,
- * a handful of integers whatever is selected of it). A list argument
+ * (operation-weights.ts): a timeline its points, grouped figures their groups. A list argument
  * of N items makes its field count N (a wave is N practices' work). Text that may be large
  * (an entry's body) weighs by its size.
  *
@@ -113,7 +112,7 @@ export function operationCost(
         cost += Math.max(weight.self, longestListArgument(selection, field, variables));
         if (selection.selectionSet) {
           const items = Math.max(pageSize(selection, field, variables), weight.items);
-          cost += items * (weight.whole ? 1 : costOf(selection.selectionSet, getNamedType(field.type), weight.groups));
+          cost += items * costOf(selection.selectionSet, getNamedType(field.type), weight.groups);
         }
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;

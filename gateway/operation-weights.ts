@@ -3,14 +3,12 @@ import { SUPPLIERS } from '../platform/viewer';
 /**
  * How much a field weighs in an operation's cost (operation-cost.ts), beyond one per field:
  * `self`, what the field itself counts; `items`, how many items a list without `first` can
- * return given its arguments; `groups`, how many groups each point of grouped figures below holds;
- * `whole`, when each item counts one whatever is selected of it (a group's handful of integers).
+ * return given its arguments; `groups`, how many groups each point of grouped figures below holds.
  */
 export interface FieldWeight {
   self: number;
   items: number;
   groups: number;
-  whole?: boolean;
 }
 
 /** England's integrated care boards: the ICB grouping's groups. */
@@ -49,9 +47,9 @@ export function fieldWeight(parent: string, field: string, args: (name: string) 
     case 'Query.rolloutTimeline':
       return { ...plain, items: timelinePoints(args('from'), args('to'), args('interval')), groups: groupsOf(args('groupBy')) };
     case 'Query.rolloutSummary':
-      return { ...plain, items: groupsOf(args('groupBy')), whole: true };
+      return { ...plain, items: groupsOf(args('groupBy')) };
     case 'RolloutTimelinePoint.counts':
-      return { ...plain, items: groups, whole: true };
+      return { ...plain, items: groups };
     case 'Query.integratedCareBoards':
       return { ...plain, items: ICB_COUNT };
     case 'RecordEntry.body':
