@@ -12,7 +12,7 @@ export const BULKHEAD_LIMITS: BulkheadLimits = {
   patients: { concurrent: 64, queued: 512, waitMs: 5000 },
   clinicians: { concurrent: 32, queued: 256, waitMs: 5000 },
   // Few at once: an analyst's heaviest operation keeps a core busy; the rest wait their turn.
-  analytics: { concurrent: 2, queued: 16, waitMs: 5000 },
+  analytics: { concurrent: 1, queued: 16, waitMs: 5000 },
 };
 
 export function shareOf(role: Viewer['role']): Share {
