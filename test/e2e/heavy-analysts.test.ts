@@ -7,8 +7,9 @@ import { startSupergraph, type Supergraph } from '../helpers/supergraph';
  * limits allow, at once and without pause (finding 2 of the security issue): six analysts,
  * each a loop of ICB timelines and national timelines just under the cost limit, over a
  * national-scale rollout (6,500 practices), each asking from another day so nothing is counted
- * once for all. The one timed assertion of the suite: p95 under load within 5× the unloaded
- * p95 of this same test, plus 250 ms. Every patient request must succeed.
+ * once for all. Three rounds of 0.5 s unloaded then 1.3 s loaded. The one timed assertion of
+ * the suite: p95 under load within 5× the unloaded p95 of this same test, plus 250 ms. Every
+ * patient request must succeed.
  */
 const NOW = '2024-06-01T09:00:00.000Z';
 const DAY = 86_400_000;
@@ -16,7 +17,10 @@ const practice = 'Y99001';
 const nhsNumber = '9990001375';
 const FIRST_PAGE =
   '{ me { onlineAccess { state visibleFrom } record(first: 20) { totalCount edges { node { type title availableAt } } } } }';
-const LOAD_MS = 4000;
+/** Unloaded and loaded windows alternate, so both see whatever else the machine is doing then. */
+const ROUNDS = 3;
+const UNLOADED_MS = 500;
+const LOADED_MS = 1300;
 const ANALYSTS = 6;
 
 const p95 = (latencies: number[]) => [...latencies].sort((a, b) => a - b)[Math.floor(0.95 * (latencies.length - 1))]!;
@@ -71,13 +75,18 @@ describe("a patient's first page while analysts send the heaviest operations all
       expect(alone.body.errors ?? []).toEqual([]);
     }
     for (let i = 0; i < 5; i += 1) await read(); // warm-up
-    const unloaded: number[] = [];
-    for (let i = 0; i < 30; i += 1) unloaded.push(await read());
+    const readFor = async (ms: number, into: number[]) => {
+      const until = performance.now() + ms;
+      do into.push(await read());
+      while (performance.now() < until);
+    };
 
-    let loading = true;
+    let loading = false;
+    let sent = 0;
     const outcomes = { answered: 0, overloaded: 0, other: 0 };
-    const analyst = async (first: number) => {
-      for (let k = first; loading; k += ANALYSTS) {
+    const analyst = async () => {
+      while (loading) {
+        const k = (sent += 1);
         const response = await supergraph.graphql(analystToken, heaviest(k));
         const code = response.body.errors?.[0]?.extensions?.code;
         if (!code) outcomes.answered += 1;
@@ -85,13 +94,16 @@ describe("a patient's first page while analysts send the heaviest operations all
         else outcomes.other += 1;
       }
     };
-    const analysts = Array.from({ length: ANALYSTS }, (_, i) => analyst(i));
-    // The analysts under way: their first operations in flight before the patient starts.
+    const unloaded: number[] = [];
     const loaded: number[] = [];
-    const until = performance.now() + LOAD_MS;
-    while (performance.now() < until) loaded.push(await read());
-    loading = false;
-    await Promise.all(analysts);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      await readFor(UNLOADED_MS, unloaded);
+      loading = true;
+      const analysts = Array.from({ length: ANALYSTS }, () => analyst());
+      await readFor(LOADED_MS, loaded);
+      loading = false;
+      await Promise.all(analysts); // drained before the next unloaded window
+    }
 
     const bound = 5 * p95(unloaded) + 250;
     console.log(
