@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { AnswerLimits } from './answer-size';
+import type { BulkheadLimits } from './bulkheads';
 import { DEFAULT_CALL_POLICY, type CallPolicy } from './signed-fetcher';
 import { dataDir, DEFAULT_PORTS, parseEnv, port, signingSecret } from '../platform/config';
 
@@ -14,6 +16,10 @@ export interface GatewayConfig {
   /** Retries and circuit breaking of subgraph calls; default DEFAULT_CALL_POLICY. */
   subgraphCalls?: Omit<CallPolicy, 'timeoutMs'>;
   maxBodyBytes: number;
+  /** The bounds on answers; default ANSWER_LIMITS (answer-size.ts). */
+  answerLimits?: AnswerLimits;
+  /** Each share's concurrent operations and queue; default BULKHEAD_LIMITS (bulkheads.ts). */
+  bulkheads?: BulkheadLimits;
   jwt: JwtConfig;
   logLevel: string;
   /** Gateway processes serving the port (GATEWAY_WORKERS: a number, or `auto` for one per core); default 1. */

@@ -22,6 +22,14 @@ export interface ConnectionPool {
   close(): void;
 }
 
+/** The answer grew past the pool's bound while it was read: the call was cut there. */
+export class ResponseTooLarge extends Error {
+  constructor(limitBytes: number) {
+    super(`The subgraph's answer is larger than ${limitBytes} bytes`);
+    this.name = 'ResponseTooLarge';
+  }
+}
+
 /** The call was cut at its deadline. */
 export class CallTimeout extends Error {
   constructor(timeoutMs: number) {
@@ -114,7 +122,10 @@ class BufferedResponse implements FetcherResponse {
   }
 }
 
-export function createConnectionPool(options: { maxSocketsPerSubgraph?: number } = {}): ConnectionPool {
+export function createConnectionPool(
+  options: { maxSocketsPerSubgraph?: number; maxResponseBytes?: number } = {},
+): ConnectionPool {
+  const maxResponseBytes = options.maxResponseBytes ?? Infinity;
   const agent = new Agent({
     keepAlive: true,
     scheduling: 'lifo',
@@ -157,15 +168,27 @@ export function createConnectionPool(options: { maxSocketsPerSubgraph?: number }
         };
         call.on('error', fail);
         call.on('response', (response) => {
-          response.setEncoding('utf8');
-          let body = '';
+          const chunks: Buffer[] = [];
+          let bytes = 0;
           let ended = false;
-          response.on('data', (chunk: string) => (body += chunk));
+          response.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            // Cut while reading: an answer over the bound is never held whole.
+            if (bytes > maxResponseBytes) {
+              clearTimeout(timer);
+              ended = true;
+              reject(new ResponseTooLarge(maxResponseBytes));
+              call.destroy();
+              return;
+            }
+            chunks.push(chunk);
+          });
           response.on('error', fail);
           response.on('end', () => {
             ended = true;
             clearTimeout(timer);
             const status = response.statusCode ?? 0;
+            const body = Buffer.concat(chunks, bytes).toString('utf8');
             resolve(new BufferedResponse(url, status, response.statusMessage ?? '', new Headers(response.headers), body));
           });
           // The connection cut (or the deadline passed) in the middle of the answer.

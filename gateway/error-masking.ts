@@ -17,6 +17,8 @@ const PASS_FROM_SUBGRAPHS = new Set<string>([
   ErrorCode.NotFound,
   ErrorCode.Conflict,
   ErrorCode.RateLimited,
+  ErrorCode.ResponseTooLarge,
+  ErrorCode.Overloaded,
 ]);
 
 export function maskGatewayError(

@@ -4,4 +4,6 @@ import type { Viewer } from '../platform/viewer';
 export interface GatewayContext {
   viewer: Viewer | null;
   requestId: string;
+  /** Set when a subgraph's answer was cut at its bound: the whole answer is then refused (answer-size.ts). */
+  answerTooLarge?: boolean;
 }

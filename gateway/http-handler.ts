@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApolloServer } from '@apollo/server';
-import { ErrorCode, unauthenticated } from '../platform/errors';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { BulkheadFull } from '../platform/bulkhead';
+import { DomainError, ErrorCode, unauthenticated } from '../platform/errors';
 import { BodyTooLargeError, errorBody, headerMapOf, readBody, sendGraphQLResponse, sendJson } from '../platform/http';
+import type { Logger } from '../platform/logger';
+import { answerTooLargeBody } from './answer-size';
+import type { Bulkheads } from './bulkheads';
 import type { GatewayContext } from './gateway-context';
 import type { VerifyToken } from './identity';
 
@@ -10,11 +14,23 @@ import type { VerifyToken } from './identity';
 // eslint-disable-next-line no-control-regex -- the NUL character is exactly what this looks for
 const HOLDS_NUL = /\u0000|\\u0000/i;
 
+/** The viewer's share of the gateway is full: try again in a second. */
+const overloaded = () =>
+  new DomainError(ErrorCode.Overloaded, 'Too many operations of this kind at once: try again shortly', {
+    http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) },
+  });
+
 /**
  * `/graphql` over HTTP: the body read within its limit, NUL refused, JSON parsed, then Apollo
- * runs the operation with the verified viewer (none: UNAUTHENTICATED) and a request id.
+ * runs the operation with the verified viewer (none: UNAUTHENTICATED) and a request id, once
+ * the viewer's share (bulkheads.ts) admits it; an answer over its bound is refused whole.
  */
-export function graphqlHandler(apollo: ApolloServer<GatewayContext>, verifyToken: VerifyToken, maxBodyBytes: number) {
+export function graphqlHandler(
+  apollo: ApolloServer<GatewayContext>,
+  verifyToken: VerifyToken,
+  maxBodyBytes: number,
+  limits: { maxResponseBytes: number; bulkheads: Bulkheads; logger: Logger },
+) {
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
     let body: unknown;
     if (req.method === 'POST') {
@@ -48,15 +64,37 @@ export function graphqlHandler(apollo: ApolloServer<GatewayContext>, verifyToken
       return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)'));
     }
     const requestId = randomUUID();
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search, body },
-      context: async () => {
-        const viewer = await verifyToken(req.headers.authorization);
-        if (!viewer) throw unauthenticated();
-        return { viewer, requestId };
-      },
-    });
+    let release: (() => void) | undefined;
+    let role: string | null = null;
+    let response;
+    try {
+      response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search, body },
+        context: async () => {
+          const viewer = await verifyToken(req.headers.authorization);
+          if (!viewer) throw unauthenticated();
+          role = viewer.role;
+          try {
+            release = await limits.bulkheads.admit(viewer.role);
+          } catch (error) {
+            if (!(error instanceof BulkheadFull)) throw error;
+            limits.logger.warn({ requestId, role }, 'refused: the share of the gateway is full');
+            throw overloaded();
+          }
+          return { viewer, requestId };
+        },
+      });
+    } finally {
+      release?.();
+    }
     res.setHeader('x-request-id', requestId);
+    const answer = response.body;
+    if (answer.kind === 'complete' && answer.string.length > limits.maxResponseBytes / 4) {
+      if (Buffer.byteLength(answer.string) > limits.maxResponseBytes) {
+        limits.logger.warn({ requestId, role, from: 'gateway' }, 'answer refused: larger than the limit');
+        return sendJson(res, 400, answerTooLargeBody(), { 'x-request-id': requestId });
+      }
+    }
     await sendGraphQLResponse(res, response);
   };
 }

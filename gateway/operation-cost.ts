@@ -1,8 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   getNamedType,
+  getNullableType,
   getVariableValues,
   isInterfaceType,
+  isListType,
   isObjectType,
   Kind,
   SchemaMetaFieldDef,
@@ -20,6 +22,7 @@ import {
 } from 'graphql';
 import { DomainError, ErrorCode } from '../platform/errors';
 import type { GatewayContext } from './gateway-context';
+import { fieldWeight } from './operation-weights';
 import { REQUEST_LIMITS } from './request-limits';
 
 type Variables = Record<string, unknown>;
@@ -37,25 +40,47 @@ function fieldDefinition(
 
 /** How many items a field may return: its `first` (written, from a variable, or the schema's default), else 1. */
 function pageSize(node: FieldNode, field: GraphQLField<unknown, unknown>, variables: Variables): number {
-  const argument = field.args.find((candidate) => candidate.name === 'first');
-  if (!argument) return 1;
-  const written = node.arguments?.find((candidate) => candidate.name.value === 'first');
-  const value: unknown = (written ? valueFromAST(written.value, argument.type, variables) : undefined) ?? argument.defaultValue;
+  const value = argumentValue(node, field, 'first', variables);
   // An invalid size (0, negative) is the subgraph's to refuse; it must not lower the cost of the rest.
   return typeof value === 'number' && value > 1 ? value : 1;
 }
 
+/** An argument's value as execution will see it: written, from a variable, or the schema's default. */
+function argumentValue(node: FieldNode, field: GraphQLField<unknown, unknown>, name: string, variables: Variables): unknown {
+  const argument = field.args.find((candidate) => candidate.name === name);
+  if (!argument) return undefined;
+  const written = node.arguments?.find((candidate) => candidate.name.value === name);
+  return (written ? valueFromAST(written.value, argument.type, variables) : undefined) ?? argument.defaultValue;
+}
+
+/** The longest list among a field's arguments (a wave of N practices is N), else 0. */
+function longestListArgument(node: FieldNode, field: GraphQLField<unknown, unknown>, variables: Variables): number {
+  let longest = 0;
+  for (const argument of field.args) {
+    if (!isListType(getNullableType(argument.type))) continue;
+    const value = argumentValue(node, field, argument.name, variables);
+    if (Array.isArray(value)) longest = Math.max(longest, value.length);
+  }
+  return longest;
+}
+
+const operationCostError = (cost: number, limit: number) =>
+  new DomainError(ErrorCode.BadUserInput, `Query cost ${cost} exceeds the limit of ${limit}`, { http: { status: 400 } });
+
 /**
  * What an operation may cost: every field counts once for each time it may be resolved, and a
  * field that takes `first` may return that many items, so everything selected beneath it counts
- * that many times. Lists without `first` count as one item: they are bounded by the data (42
- * ICBs) or by their own argument checks (a timeline of at most 1,000 points).
+ * that many times. Lists without `first` count what they can return given their arguments
+ * (operation-weights.ts): a timeline its points, grouped figures their groups. A list argument
+ * of N items makes its field count N (a wave is N practices' work). Text that may be large
+ * (an entry's body) weighs by its size.
  *
  *   practices(first: 200) { edges { node { icb { practices(first: 200) { edges { node { odsCode } } } } } } }
  *   = 1 + 200 × (4 + 200 × 3) = 120,801
  *
  * Fields are counted as written (a field repeated 500 times counts 500 times), through fragments;
- * each named fragment is costed once and reused, so nested spreads cannot make this walk explode.
+ * each named fragment is costed once per grouping it is spread under, so nested spreads cannot
+ * make this walk explode.
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -72,38 +97,47 @@ export function operationCost(
   const variables = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables).coerced ?? {};
   const fragmentCosts = new Map<string, number>();
 
-  const costOf = (selectionSet: SelectionSetNode, parent: GraphQLNamedType): number => {
+  // `groups`: how many groups the nearest grouped-figures field above returns per point.
+  const costOf = (selectionSet: SelectionSetNode, parent: GraphQLNamedType, groups: number): number => {
     let cost = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        cost += 1;
         const field = fieldDefinition(schema, parent, selection.name.value);
-        if (field && selection.selectionSet) {
-          cost += pageSize(selection, field, variables) * costOf(selection.selectionSet, getNamedType(field.type));
+        if (!field) {
+          cost += 1;
+          continue;
+        }
+        const args = (name: string) => argumentValue(selection, field, name, variables);
+        const weight = fieldWeight(parent.name, field.name, args, groups);
+        cost += Math.max(weight.self, longestListArgument(selection, field, variables));
+        if (selection.selectionSet) {
+          const items = Math.max(pageSize(selection, field, variables), weight.items);
+          cost += items * costOf(selection.selectionSet, getNamedType(field.type), weight.groups);
         }
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        if (type) cost += costOf(selection.selectionSet, type);
+        if (type) cost += costOf(selection.selectionSet, type, groups);
       } else {
-        cost += fragmentCost(selection.name.value);
+        cost += fragmentCost(selection.name.value, groups);
       }
     }
     return cost;
   };
-  const fragmentCost = (name: string): number => {
-    const known = fragmentCosts.get(name);
+  const fragmentCost = (name: string, groups: number): number => {
+    const key = `${name}/${groups}`;
+    const known = fragmentCosts.get(key);
     if (known !== undefined) return known;
     const fragment = fragments.get(name);
     const type = fragment && schema.getType(fragment.typeCondition.name.value);
     if (!fragment || !type) return 0;
-    fragmentCosts.set(name, 0); // A cycle (which validation refuses anyway) ends here.
-    const cost = costOf(fragment.selectionSet, type);
-    fragmentCosts.set(name, cost);
+    fragmentCosts.set(key, 0); // A cycle (which validation refuses anyway) ends here.
+    const cost = costOf(fragment.selectionSet, type, groups);
+    fragmentCosts.set(key, cost);
     return cost;
   };
 
   const root = schema.getRootType(operation.operation);
-  return root ? costOf(operation.selectionSet, root) : 0;
+  return root ? costOf(operation.selectionSet, root, 1) : 0;
 }
 
 /**
@@ -121,11 +155,7 @@ export function operationCostPlugin(limit: number = REQUEST_LIMITS.cost): Apollo
             ? [operation]
             : document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
           const cost = Math.max(0, ...operations.map((each) => operationCost(schema, document, each, request.variables)));
-          if (cost > limit) {
-            throw new DomainError(ErrorCode.BadUserInput, `Query cost ${cost} exceeds the limit of ${limit}`, {
-              http: { status: 400 },
-            });
-          }
+          if (cost > limit) throw operationCostError(cost, limit);
         },
       };
     },

@@ -7,6 +7,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { Logger } from '../platform/logger';
 import { nulInputPlugin } from '../platform/nul-input';
 import { requestLogPlugin } from '../platform/request-log';
+import { answerSizePlugin } from './answer-size';
 import { appOperationsPlugin } from './app-operations';
 import type { GatewayContext } from './gateway-context';
 import { operationChoicePlugin } from './operation-choice';
@@ -19,7 +20,7 @@ import { valueCompletionPlugin } from './value-completion';
  * The gateway's request lifecycle, one concern per plugin, in the order they run: no reporting
  * to Apollo, Sandbox's landing page, approved apps' operations, the operation chosen, no NUL in
  * any string input, who may introspect, the cost limit, field suggestions, Retry-After when
- * rate limited, fields a subgraph left empty, the request log.
+ * rate limited, answers over their bound, fields a subgraph left empty, the request log.
  */
 export function gatewayPlugins(
   logger: Logger,
@@ -36,6 +37,7 @@ export function gatewayPlugins(
     operationCostPlugin(),
     suggestions,
     retryAfterPlugin(),
+    answerSizePlugin(logger),
     valueCompletionPlugin((paths) => logger.error({ paths }, 'a subgraph left fields it was asked for empty, without an error')),
     requestLogPlugin<GatewayContext>(logger, (context) => ({
       requestId: context.requestId,

@@ -6,6 +6,8 @@ import { serveHttp, type ServiceHandle } from '../platform/http';
 import { createLogger, type Logger } from '../platform/logger';
 import { loggableError } from '../platform/safe-log';
 import { aliasShadowingRule } from './alias-shadowing';
+import { ANSWER_LIMITS } from './answer-size';
+import { Bulkheads, BULKHEAD_LIMITS } from './bulkheads';
 import type { GatewayConfig } from './config';
 import { createConnectionPool } from './connection-pool';
 import { maskGatewayError } from './error-masking';
@@ -36,7 +38,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const logger = options.logger ?? createLogger('gateway', config.logLevel);
   const verifyToken = await createTokenVerifier(config.jwt);
   const urls: Record<string, string> = config.subgraphUrls;
-  const pool = createConnectionPool();
+  const answerLimits = config.answerLimits ?? ANSWER_LIMITS;
+  const pool = createConnectionPool({ maxResponseBytes: answerLimits.subgraphResponseBytes });
+  const bulkheads = new Bulkheads(config.bulkheads ?? BULKHEAD_LIMITS);
 
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
@@ -88,7 +92,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     port: config.port,
     logger,
     readiness: () => subgraphsReady(urls, { secret: config.signingSecret, clock }),
-    graphql: graphqlHandler(apollo, verifyToken, config.maxBodyBytes),
+    graphql: graphqlHandler(apollo, verifyToken, config.maxBodyBytes, {
+      maxResponseBytes: answerLimits.responseBytes,
+      bulkheads,
+      logger,
+    }),
     onStop: async () => {
       await apollo.stop();
       pool.close();

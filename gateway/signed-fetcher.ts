@@ -2,7 +2,7 @@ import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils
 import type { Clock } from '../platform/clock';
 import { signedHeaders, VIEWER_HEADER } from '../platform/request-signature';
 import { CircuitBreaker, type BreakerPolicy } from './circuit-breaker';
-import type { ConnectionPool } from './connection-pool';
+import { ResponseTooLarge, type ConnectionPool } from './connection-pool';
 import { RetryBudget } from './retry-budget';
 
 /** How the gateway calls one subgraph when things go wrong. */
@@ -18,6 +18,13 @@ export const DEFAULT_CALL_POLICY: Omit<CallPolicy, 'timeoutMs'> = {
   retries: 1,
   breaker: { failureThreshold: 5, openMs: 10_000 },
 };
+
+/**
+ * Which share (bulkheads.ts) a call is for, set by SubgraphDataSource and never sent: each
+ * share has its own breaker and retry budget, so analysts' calls timing out on a saturated
+ * subgraph cannot open the circuit for patients' calls to it.
+ */
+export const SHARE_HEADER = 'x-gateway-share';
 
 /** The subgraph cannot be called now (its circuit is open); the gateway masks this like any failure. */
 export class SubgraphUnavailable extends Error {}
@@ -42,15 +49,23 @@ export const isQuery = (body: string): boolean => QUERY_BODY.test(body);
  * rules depend on can come from a mix of states.
  */
 export function signedFetcher(secret: string, clock: Clock, policy: CallPolicy, pool: ConnectionPool): Fetcher {
-  const breaker = new CircuitBreaker(policy.breaker, () => clock.now().getTime());
-  const budget = new RetryBudget();
-  const send = (url: string, init: FetcherRequestInit | undefined, body: string) => {
-    const given: Record<string, string> = { ...init?.headers };
+  const shares = new Map<string, { breaker: CircuitBreaker; budget: RetryBudget }>();
+  const shareOf = (name: string) => {
+    let share = shares.get(name);
+    if (!share) {
+      share = { breaker: new CircuitBreaker(policy.breaker, () => clock.now().getTime()), budget: new RetryBudget() };
+      shares.set(name, share);
+    }
+    return share;
+  };
+  const send = (url: string, given: Record<string, string>, method: string, body: string) => {
     const headers = { ...given, ...signedHeaders(secret, { viewer: given[VIEWER_HEADER] ?? '', body, at: clock.now() }) };
-    return pool.fetch(url, { method: init?.method ?? 'POST', headers, body }, policy.timeoutMs);
+    return pool.fetch(url, { method, headers, body }, policy.timeoutMs);
   };
   return async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
     const body = typeof init?.body === 'string' ? init.body : '';
+    const { [SHARE_HEADER]: shareName, ...given }: Record<string, string> = { ...init?.headers };
+    const { breaker, budget } = shareOf(shareName ?? 'none');
     const retryable = isQuery(body);
     budget.deposit();
     for (let attempt = 0; ; attempt += 1) {
@@ -58,8 +73,10 @@ export function signedFetcher(secret: string, clock: Clock, policy: CallPolicy, 
       const mayRetry = () => retryable && attempt < policy.retries && budget.withdraw();
       let response: FetcherResponse;
       try {
-        response = await send(url, init, body);
+        response = await send(url, given, init?.method ?? 'POST', body);
       } catch (error) {
+        // The subgraph answered, only more than any answer may hold: the request's fault, not its health.
+        if (error instanceof ResponseTooLarge) throw error;
         breaker.failed();
         if (mayRetry()) continue;
         throw error;

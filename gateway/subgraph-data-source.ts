@@ -6,9 +6,10 @@ import { withoutInputValues } from '../platform/input-echo';
 import type { Clock } from '../platform/clock';
 import { VIEWER_HEADER } from '../platform/request-signature';
 import { encodeViewer, type Viewer } from '../platform/viewer';
-import type { ConnectionPool } from './connection-pool';
+import { ResponseTooLarge, type ConnectionPool } from './connection-pool';
 import type { GatewayContext } from './gateway-context';
-import { signedFetcher, type CallPolicy } from './signed-fetcher';
+import { shareOf } from './bulkheads';
+import { SHARE_HEADER, signedFetcher, type CallPolicy } from './signed-fetcher';
 import { leanProcess } from '../patches/apollo-gateway-lean-process';
 
 type GatewayResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
@@ -38,9 +39,17 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // No viewer (only possible for the gateway's own health probes): the subgraph refuses.
     const { viewer, requestId } = options.context as Partial<GatewayContext>;
     const added: Record<string, string> = {};
-    if (viewer) added[VIEWER_HEADER] = viewerHeader(viewer);
+    if (viewer) {
+      added[VIEWER_HEADER] = viewerHeader(viewer);
+      added[SHARE_HEADER] = shareOf(viewer.role);
+    }
     if (requestId) added['x-request-id'] = requestId;
-    return leanProcess(this, options, added);
+    try {
+      return await leanProcess(this, options, added);
+    } catch (error) {
+      if (error instanceof ResponseTooLarge && options.context) (options.context as GatewayContext).answerTooLarge = true;
+      throw error;
+    }
   }
 
   /**

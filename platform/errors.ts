@@ -10,6 +10,10 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
   RateLimited: 'RATE_LIMITED',
+  /** The answer would be larger than the bound on any answer (gateway/answer-size.ts). */
+  ResponseTooLarge: 'RESPONSE_TOO_LARGE',
+  /** The viewer's share of the gateway is full (gateway/bulkheads.ts); try again shortly. */
+  Overloaded: 'OVERLOADED',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

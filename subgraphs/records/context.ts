@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../runtime/request-context';
+import { TextBudget } from '../runtime/text-budget';
 import { AccessLogStore } from './store/access-log-store';
 import { AppRegistry } from './store/app-registry';
 import { AttemptCounter } from './store/attempt-counter';
@@ -25,6 +26,8 @@ export interface RecordsContext extends RequestContext {
   /** How far the rollout and records clocks may disagree: entries this close to a boundary are not shown. */
   clockToleranceMs: number;
   metrics: RecordsMetrics;
+  /** The stored text this request may still return (titles and bodies). */
+  textBudget: TextBudget;
 }
 
 export interface RecordsOptions {
@@ -49,6 +52,7 @@ export const recordsContext = ({ appRateLimit, clockToleranceMs, metrics }: Reco
       attempts: new AttemptCounter(dataSource),
       clockToleranceMs,
       metrics,
+      textBudget: new TextBudget(),
       loaders: createRecordsLoaders(records, apps, accessLog, keptCounts),
     };
   };

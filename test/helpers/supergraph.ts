@@ -89,6 +89,8 @@ export async function startSupergraph(
     faultProxies?: SubgraphName[];
     subgraphTimeoutMs?: number;
     subgraphCalls?: GatewayConfig['subgraphCalls'];
+    answerLimits?: GatewayConfig['answerLimits'];
+    bulkheads?: GatewayConfig['bulkheads'];
   } = {},
 ): Promise<Supergraph> {
   const clock = new ManualClock(options.now ?? '2024-01-15T12:00:00.000Z');
@@ -154,6 +156,8 @@ export async function startSupergraph(
       signingSecret: secret,
       subgraphTimeoutMs: options.subgraphTimeoutMs ?? 5000,
       ...(options.subgraphCalls ? { subgraphCalls: options.subgraphCalls } : {}),
+      ...(options.answerLimits ? { answerLimits: options.answerLimits } : {}),
+      ...(options.bulkheads ? { bulkheads: options.bulkheads } : {}),
       maxBodyBytes: 1024 * 1024,
       jwt: { kind: 'dev', keysPath, issuer: DEV_ISSUER, audience: DEV_AUDIENCE },
       logLevel: 'silent',
