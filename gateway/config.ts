@@ -22,9 +22,16 @@ export interface GatewayConfig {
 
 /** Production: an identity provider's JWKS, issuer and audience. Development: keys generated
  *  on first start under data/ (never committed), used by `npm run token`. */
-export type JwtConfig =
+export type JwtConfig = (
   | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string }
-  | { kind: 'dev'; keysPath: string; issuer: string; audience: string };
+  | { kind: 'dev'; keysPath: string; issuer: string; audience: string }
+) & {
+  /** The longest a token may live (exp - iat, or exp - now without iat); default MAX_TOKEN_LIFETIME_SECONDS. */
+  maxLifetimeSeconds?: number;
+};
+
+/** A day: `npm run token` issues 12 hours by default; an identity provider's tokens live minutes. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
 export const DEV_ISSUER = 'urn:citizen-access:dev-issuer';
 export const DEV_AUDIENCE = 'urn:citizen-access:gateway';
@@ -58,6 +65,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       JWT_JWKS_URL: z.string().url().optional(),
       JWT_ISSUER: z.string().min(1).optional(),
       JWT_AUDIENCE: z.string().min(1).optional(),
+      JWT_MAX_LIFETIME_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(60)
+        .max(7 * 24 * 3600)
+        .default(MAX_TOKEN_LIFETIME_SECONDS),
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       NODE_ENV: z.string().optional(),
       GATEWAY_WORKERS: gatewayWorkers,
@@ -87,7 +100,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       breaker: { failureThreshold: parsed.SUBGRAPH_BREAKER_FAILURES, openMs: parsed.SUBGRAPH_BREAKER_OPEN_MS },
     },
     maxBodyBytes: 1024 * 1024,
-    jwt,
+    jwt: { ...jwt, maxLifetimeSeconds: parsed.JWT_MAX_LIFETIME_SECONDS },
     logLevel: parsed.LOG_LEVEL,
     workers: parsed.GATEWAY_WORKERS,
   };
