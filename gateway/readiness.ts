@@ -29,7 +29,7 @@ export async function subgraphsReady(
     Object.entries(urls).map(async ([name, url]): Promise<[string, Unreadiness | null]> => {
       try {
         const response = await fetch(url.replace(/\/graphql$/, '/readyz'), {
-          headers: probeHeaders(signing.secret, signing.clock.now()),
+          headers: probeHeaders(signing.secret, name, signing.clock.now()),
           signal: AbortSignal.timeout(timeoutMs),
         });
         if (response.ok) {

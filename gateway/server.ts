@@ -44,6 +44,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       const url = urls[name];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
       return new SubgraphDataSource(
+        name,
         url,
         config.signingSecret,
         clock,

@@ -1,6 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import type { Clock } from '../platform/clock';
-import { signedHeaders, VIEWER_HEADER } from '../platform/request-signature';
+import { signedHeaders, targetOf, VIEWER_HEADER } from '../platform/request-signature';
 import { CircuitBreaker, type BreakerPolicy } from './circuit-breaker';
 import type { ConnectionPool } from './connection-pool';
 import { RetryBudget } from './retry-budget';
@@ -41,12 +41,17 @@ export const isQuery = (body: string): boolean => QUERY_BODY.test(body);
  * failed one: a response is always one subgraph answer, never pieces of two, so no field the
  * rules depend on can come from a mix of states.
  */
-export function signedFetcher(secret: string, clock: Clock, policy: CallPolicy, pool: ConnectionPool): Fetcher {
+export function signedFetcher(subgraph: string, secret: string, clock: Clock, policy: CallPolicy, pool: ConnectionPool): Fetcher {
   const breaker = new CircuitBreaker(policy.breaker, () => clock.now().getTime());
   const budget = new RetryBudget();
   const send = (url: string, init: FetcherRequestInit | undefined, body: string) => {
     const given: Record<string, string> = { ...init?.headers };
-    const headers = { ...given, ...signedHeaders(secret, { viewer: given[VIEWER_HEADER] ?? '', body, at: clock.now() }) };
+    // Signed for this subgraph and path, with a fresh nonce each attempt: a retry is a new request, not a replay.
+    const target = targetOf(subgraph, url);
+    const headers = {
+      ...given,
+      ...signedHeaders(secret, { ...target, viewer: given[VIEWER_HEADER] ?? '', body, at: clock.now() }),
+    };
     return pool.fetch(url, { method: init?.method ?? 'POST', headers, body }, policy.timeoutMs);
   };
   return async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {

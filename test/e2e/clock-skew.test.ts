@@ -155,6 +155,7 @@ describe('a request straight to a subgraph whose clock is off', () => {
   it('authentic: refused with 503 and a GraphQL error that says the clocks disagree, and nothing secret', async () => {
     supergraph.skewClock('records', FIVE_MINUTES);
     const response = await signedPost(supergraph.subgraphs.records.url, {
+      audience: 'records',
       secret: supergraph.secret,
       viewer,
       body,
@@ -177,6 +178,7 @@ describe('a request straight to a subgraph whose clock is off', () => {
 
     supergraph.skewClock('records', 0);
     const agreeing = await signedPost(supergraph.subgraphs.records.url, {
+      audience: 'records',
       secret: supergraph.secret,
       viewer,
       body,
@@ -189,6 +191,7 @@ describe('a request straight to a subgraph whose clock is off', () => {
   it("from another subgraph: served within twice the limit, refused beyond it, and the callee's readiness untouched", async () => {
     const call = (offsetMs: number) =>
       signedPost(supergraph.subgraphs.practices.url, {
+        audience: 'practices',
         secret: supergraph.secret,
         viewer: { role: 'service', subject: 'rollout' },
         body,
@@ -206,6 +209,7 @@ describe('a request straight to a subgraph whose clock is off', () => {
 
   it('with a wrong signature: still 401, and no measurement, so readiness is untouched', async () => {
     const forged = await signedPost(supergraph.subgraphs.records.url, {
+      audience: 'records',
       secret: 'x'.repeat(43),
       viewer,
       body,

@@ -78,6 +78,7 @@ describe('the patient view fails closed', () => {
     it('correctly signed with the true access data, it shows the entry (so the refusals below can fail)', async () => {
       const truth = representation(truthful);
       const response = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
         secret: supergraph.secret,
         viewer: patientViewer,
         body: { query: ENTITIES_RECORD_QUERY, variables: { r: [truth] } },
@@ -89,6 +90,7 @@ describe('the patient view fails closed', () => {
 
     it('unsigned: refused with 401 before anything runs', async () => {
       const response = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
         secret: null,
         viewer: patientViewer,
         body: { query: ENTITIES_RECORD_QUERY, variables: { r: [invented] } },
@@ -99,9 +101,15 @@ describe('the patient view fails closed', () => {
 
     it('signed with the wrong secret, or with the identity changed after signing: 401', async () => {
       const body = { query: ENTITIES_RECORD_QUERY, variables: { r: [invented] } };
-      const wrong = await signedPost(supergraph.subgraphs.records.url, { secret: 'x'.repeat(43), viewer: patientViewer, body });
+      const wrong = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
+        secret: 'x'.repeat(43),
+        viewer: patientViewer,
+        body,
+      });
       expect(wrong.status).toBe(401);
       const tampered = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
         secret: supergraph.secret,
         viewer: { ...patientViewer, nhsNumber: '9990002746' },
         body,
@@ -114,6 +122,7 @@ describe('the patient view fails closed', () => {
 
     it('a captured request replayed more than a minute later: refused (503, as clock skew: the two cannot be told apart)', async () => {
       const response = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
         secret: supergraph.secret,
         viewer: patientViewer,
         body: { query: ENTITIES_RECORD_QUERY, variables: { r: [invented] } },
@@ -135,6 +144,7 @@ describe('the patient view fails closed', () => {
       ["another practice's code", { ...truthful, accessOdsCode: 'A81011' }],
     ])('even correctly signed, access data with %s shows nothing and raises an error', async (_case, registeredPractice) => {
       const response = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
         secret: supergraph.secret,
         viewer: patientViewer,
         body: { query: ENTITIES_RECORD_QUERY, variables: { r: [representation(registeredPractice)] } },
@@ -146,6 +156,7 @@ describe('the patient view fails closed', () => {
 
     it("a correctly signed representation of another patient's record is FORBIDDEN", async () => {
       const response = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
         secret: supergraph.secret,
         viewer: { ...patientViewer, nhsNumber: '9990004110' },
         body: { query: ENTITIES_RECORD_QUERY, variables: { r: [invented] } },
