@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { READINESS_INTERVAL_MS } from './readiness';
 import { DEFAULT_CALL_POLICY, type CallPolicy } from './signed-fetcher';
 import { dataDir, DEFAULT_PORTS, parseEnv, port, signingSecret } from '../platform/config';
 
@@ -15,6 +16,8 @@ export interface GatewayConfig {
   subgraphCalls?: Omit<CallPolicy, 'timeoutMs'>;
   maxBodyBytes: number;
   jwt: JwtConfig;
+  /** How often /readyz's state is refreshed (READINESS_INTERVAL_MS); default readiness.ts's. */
+  readinessIntervalMs?: number;
   logLevel: string;
   /** Gateway processes serving the port (GATEWAY_WORKERS: a number, or `auto` for one per core); default 1. */
   workers?: number;
@@ -74,6 +77,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       NODE_ENV: z.string().optional(),
       GATEWAY_WORKERS: gatewayWorkers,
+      READINESS_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(READINESS_INTERVAL_MS),
     },
     env,
   );
@@ -103,5 +107,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     jwt: { ...jwt, maxLifetimeSeconds: parsed.JWT_MAX_LIFETIME_SECONDS },
     logLevel: parsed.LOG_LEVEL,
     workers: parsed.GATEWAY_WORKERS,
+    readinessIntervalMs: parsed.READINESS_INTERVAL_MS,
   };
 }

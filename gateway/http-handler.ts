@@ -10,12 +10,39 @@ import type { VerifyToken } from './identity';
 // eslint-disable-next-line no-control-regex -- the NUL character is exactly what this looks for
 const HOLDS_NUL = /\u0000|\\u0000/i;
 
+/** What Apollo is handed in place of an unauthenticated client's request, whose body is never read. */
+const STAND_IN = { query: '{ __typename }' };
+
 /**
- * `/graphql` over HTTP: the body read within its limit, NUL refused, JSON parsed, then Apollo
- * runs the operation with the verified viewer (none: UNAUTHENTICATED) and a request id.
+ * Without a valid token nothing of the request is read or parsed: Apollo is handed a stand-in
+ * operation with the client's headers, so its CSRF prevention still answers first (400), and
+ * otherwise the context refuses as it always has (401 UNAUTHENTICATED, the same body). The
+ * connection is closed after the answer, so an unread body is not drained.
+ */
+async function refuseUnauthenticated(apollo: ApolloServer<GatewayContext>, req: IncomingMessage, res: ServerResponse) {
+  const method = req.method ?? 'GET';
+  const response = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: {
+      method,
+      headers: headerMapOf(req),
+      search: method === 'GET' ? `?query=${encodeURIComponent(STAND_IN.query)}` : '',
+      body: method === 'POST' ? STAND_IN : undefined,
+    },
+    context: () => Promise.reject(unauthenticated()),
+  });
+  if (method !== 'GET') response.headers.set('connection', 'close');
+  await sendGraphQLResponse(res, response);
+}
+
+/**
+ * `/graphql` over HTTP: the token verified first (none: UNAUTHENTICATED, before the body is
+ * read), then the body read within its limit, NUL refused, JSON parsed, and Apollo runs the
+ * operation with the verified viewer and a request id.
  */
 export function graphqlHandler(apollo: ApolloServer<GatewayContext>, verifyToken: VerifyToken, maxBodyBytes: number) {
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
+    const viewer = await verifyToken(req.headers.authorization);
+    if (!viewer) return refuseUnauthenticated(apollo, req, res);
     let body: unknown;
     if (req.method === 'POST') {
       let text: string;
@@ -50,11 +77,7 @@ export function graphqlHandler(apollo: ApolloServer<GatewayContext>, verifyToken
     const requestId = randomUUID();
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search, body },
-      context: async () => {
-        const viewer = await verifyToken(req.headers.authorization);
-        if (!viewer) throw unauthenticated();
-        return { viewer, requestId };
-      },
+      context: async () => ({ viewer, requestId }),
     });
     res.setHeader('x-request-id', requestId);
     await sendGraphQLResponse(res, response);

@@ -1,4 +1,5 @@
 import { codes, Scenario } from '../helpers/scenario';
+import { readinessBecomes } from '../helpers/eventually';
 import { ENTITIES_RECORD_QUERY, signedPost } from '../helpers/signed-request';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
@@ -176,7 +177,6 @@ describe('the patient view fails closed', () => {
     const state = await s.as(Scenario.patient(patient), '{ me { onlineAccess { state } } }');
     expect(JSON.stringify(state.body)).not.toContain('VISIBLE');
     expect(codes(state).length).toBeGreaterThan(0);
-    const ready = await fetch(supergraph.url.replace('/graphql', '/readyz'));
-    expect(ready.status).toBe(503);
+    expect((await readinessBecomes(supergraph.url, 503)).body).toMatchObject({ ready: false, subgraphs: { rollout: false } });
   });
 });

@@ -3,7 +3,7 @@ import type { SubgraphHandle } from '../../subgraphs/runtime/start-subgraph';
 import { silentLogger } from '../../platform/logger';
 import { startRecordsSubgraph } from '../../subgraphs/records/server';
 import { createTestDatabase, databaseKind, TEST_DATABASE_URL, type TestDatabase } from '../helpers/database';
-import { eventually, readiness } from '../helpers/eventually';
+import { eventually, readiness, readinessBecomes } from '../helpers/eventually';
 import { Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 import { TcpLink } from '../helpers/tcp-link';
@@ -39,7 +39,7 @@ describe('readiness, while a subgraph is stopped', () => {
       const port = supergraph.subgraphs.records.port;
 
       await supergraph.stopSubgraph('records');
-      expect(await readiness(supergraph.url)).toEqual({
+      expect(await readinessBecomes(supergraph.url, 503)).toEqual({
         status: 503,
         body: expect.objectContaining({ ready: false, subgraphs: { practices: true, rollout: true, records: false } }),
       });
@@ -123,7 +123,7 @@ onPostgres('readiness, while the records database is unreachable (PostgreSQL)', 
       return answer.status === 503 && answer;
     }, 3000);
     expect(unready.value.body).toMatchObject({ ready: false, service: 'records' });
-    expect(await readiness(supergraph.url)).toEqual({
+    expect(await readinessBecomes(supergraph.url, 503)).toEqual({
       status: 503,
       body: expect.objectContaining({ ready: false, subgraphs: { practices: true, rollout: true, records: false } }),
     });
@@ -147,7 +147,7 @@ onPostgres('readiness, while the records database is unreachable (PostgreSQL)', 
     const answer = await readiness(supergraph.subgraphs.records.url);
     expect(answer.status).toBe(503);
     expect(performance.now() - started).toBeLessThan(connectTimeoutMs + 1500);
-    expect((await readiness(supergraph.url)).body).toMatchObject({ ready: false, subgraphs: { records: false } });
+    expect((await readinessBecomes(supergraph.url, 503)).body).toMatchObject({ ready: false, subgraphs: { records: false } });
 
     await link.up();
     await eventually(async () => (await readiness(supergraph.url)).status === 200, 5000);

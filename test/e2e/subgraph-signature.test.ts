@@ -1,12 +1,10 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { request, type IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import { claimsFor } from '../../gateway/token-claims';
 import { viewerFromClaims } from '../../gateway/identity';
 import type { SubgraphName } from '../../platform/config';
 import { probeHeaders, signedHeaders, VIEWER_HEADER } from '../../platform/request-signature';
 import { encodeViewer } from '../../platform/viewer';
 import { SUBGRAPH_MAX_BODY_BYTES } from '../../subgraphs/runtime/subgraph-server';
+import { postHuge } from '../helpers/huge-body';
 import { codes, Scenario } from '../helpers/scenario';
 import { postGraphQL, startSupergraph, type Supergraph } from '../helpers/supergraph';
 
@@ -14,60 +12,6 @@ const MB = 1024 * 1024;
 const practice = 'A81001';
 const patient = '9990001375';
 const ADD_ENTRY = 'mutation($input: AddRecordEntryInput!) { addRecordEntry(input: $input) { id } }';
-
-interface Answered {
-  status: number;
-  text: string;
-  /** Bytes of the body the client had handed to its socket when the answer's head arrived. */
-  sentBeforeAnswer: number;
-  /** Bytes the server's socket had read off the wire by then (headers included). */
-  serverRead: number;
-}
-
-/**
- * POSTs a `total`-byte body to `url` in 64 KB chunks, and stops sending as soon as the answer
- * arrives. The server's socket is found through the diagnostics channel Node announces each
- * request on, so what it read is measured without touching the server.
- */
-function postHuge(url: string, headers: Record<string, string>, total: number): Promise<Answered> {
-  const { hostname, port, pathname } = new URL(url);
-  let serverSocket: Socket | undefined;
-  const onRequest = (message: unknown) => {
-    const req = (message as { request: IncomingMessage }).request;
-    if (req.socket.localPort === Number(port)) serverSocket = req.socket;
-  };
-  subscribe('http.server.request.start', onRequest);
-  return new Promise<Answered>((resolve, reject) => {
-    let sent = 0;
-    let answered = false;
-    const req = request(
-      { host: hostname, port, path: pathname, method: 'POST', agent: false, headers: { ...headers, 'content-length': total } },
-      (res) => {
-        answered = true;
-        const sentBeforeAnswer = sent;
-        const serverRead = serverSocket?.bytesRead ?? -1;
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, sentBeforeAnswer, serverRead }));
-        res.on('error', reject);
-      },
-    );
-    // Writing after the server has closed fails (EPIPE, reset): expected once it has answered.
-    req.on('error', (error) => {
-      if (!answered) reject(error);
-    });
-    const chunk = Buffer.alloc(64 * 1024, 'a');
-    const pump = () => {
-      while (!answered && sent < total) {
-        const piece = chunk.subarray(0, Math.min(chunk.length, total - sent));
-        sent += piece.length;
-        if (!req.write(piece)) return void req.once('drain', pump);
-      }
-      if (!answered) req.end();
-    };
-    pump();
-  }).finally(() => unsubscribe('http.server.request.start', onRequest));
-}
 
 describe("a subgraph's signed edge", () => {
   let supergraph: Supergraph;
