@@ -26,6 +26,7 @@ async function patientWithAnEntry(lines: Record<string, unknown>[]) {
     },
   });
   const supergraph = await startSupergraph({
+    readinessIntervalMs: 200,
     now: '2022-10-01T09:00:00.000Z',
     logger: pino({ level: 'warn' }, sink),
     // The gateway's circuit breaker runs on its clock, which stands still here: once open it would

@@ -40,6 +40,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 async function startWorld(databases: Record<SubgraphName, DatabaseConfig>, logged: Logged): Promise<Scenario> {
   const supergraph = await startSupergraph({
+    readinessIntervalMs: 200,
     logger: pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line) as Logged[number]) }),
     now: '2022-10-01T09:00:00.000Z',
     databases,

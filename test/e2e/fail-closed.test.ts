@@ -21,7 +21,7 @@ describe('the patient view fails closed', () => {
   const patientViewer = { role: 'patient' as const, subject: 'p', nhsNumber: patient, identityLevel: 'P9' as const };
 
   beforeAll(async () => {
-    supergraph = await startSupergraph({ now: '2023-01-01T09:00:00.000Z' });
+    supergraph = await startSupergraph({ now: '2023-01-01T09:00:00.000Z', readinessIntervalMs: 200 });
     s = new Scenario(supergraph);
     await s.createPractice(practice, 'TPP');
     await s.switchOn(practice, 'TPP');

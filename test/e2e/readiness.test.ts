@@ -31,7 +31,7 @@ async function patientWithAnEntry(supergraph: Supergraph): Promise<Scenario> {
 describe('readiness, while a subgraph is stopped', () => {
   it('the gateway says 503 (records: false) while records is stopped, and 200 once it restarts on the same port', async () => {
     const database = await createTestDatabase('records');
-    const supergraph = await startSupergraph({ databases: { records: database.config } });
+    const supergraph = await startSupergraph({ databases: { records: database.config }, readinessIntervalMs: 200 });
     let restarted: SubgraphHandle | undefined;
     try {
       const s = await patientWithAnEntry(supergraph);
@@ -96,6 +96,7 @@ onPostgres('readiness, while the records database is unreachable (PostgreSQL)', 
     database = await createTestDatabase('records');
     if (database.config.kind !== 'postgres') throw new Error('expected a PostgreSQL test database');
     supergraph = await startSupergraph({
+      readinessIntervalMs: 200,
       databases: {
         records: {
           ...database.config,
