@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { signedHeaders } from '../platform/request-signature';
+import { signedHeaders, type SignatureTarget } from '../platform/request-signature';
 import { encodeViewer, type Viewer } from '../platform/viewer';
 
 /**
@@ -165,9 +165,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
  * signature over a fresh timestamp and the exact body (a signature holds only as long as the
  * subgraphs' skew limit, so each request is signed as it is sent). For `LoadOptions.headersFor`.
  */
-export function subgraphSigner(secret: string, viewer: Viewer): (body: string) => Record<string, string> {
+export function subgraphSigner(
+  secret: string,
+  viewer: Viewer,
+  target: SignatureTarget,
+): (body: string) => Record<string, string> {
   const encoded = encodeViewer(viewer);
-  return (body) => signedHeaders(secret, { viewer: encoded, body, at: Date.now() });
+  return (body) => signedHeaders(secret, { ...target, viewer: encoded, body, at: Date.now() });
 }
 
 /** One line for a log: req/s, p50/p99, errors and wrong answers. */

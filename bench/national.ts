@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { signDevToken } from '../gateway/dev-keys';
 import { claimsFor, type TokenRequest } from '../gateway/token-claims';
 import { viewerFromClaims } from '../gateway/identity';
+import { targetOf } from '../platform/request-signature';
 import { benchSettings, type BenchSettings } from './bench-settings';
 import { ensureDataset, type Dataset, type DatasetOptions } from './dataset/dataset';
 import { describeLoad, runLoad, subgraphSigner, type LoadOptions, type LoadResult } from './load';
@@ -238,7 +239,7 @@ async function runOn(
           });
           // The viewer our gateway derives from the patient's token.
           const viewer = viewerFromClaims(claimsFor({ role: 'patient', nhsNumber: patient.nhsNumber }))!;
-          return { body, sign: subgraphSigner(services.signingSecret, viewer) };
+          return { body, sign: subgraphSigner(services.signingSecret, viewer, targetOf('records', services.urls.records)) };
         }),
       );
       const directLoad: Scenario['load'] = {

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import { signDevToken } from '../gateway/dev-keys';
 import { claimsFor } from '../gateway/token-claims';
+import { targetOf } from '../platform/request-signature';
 import { describeLoad, runLoad, subgraphSigner, type LoadOptions, type LoadResult } from './load';
 import { startOtherGateway } from './other-gateway';
 import { spawnService, startOurServices, type OurServices } from '../test/helpers/service-process';
@@ -310,7 +311,7 @@ async function main() {
       nhsNumber: NHS_NUMBER,
       identityLevel: 'P9' as const,
     };
-    const sign = subgraphSigner(services.signingSecret, viewer);
+    const sign = subgraphSigner(services.signingSecret, viewer, targetOf('records', services.urls.records));
     const directBody = { query: ENTITIES, variables: { r: [representation] } };
     const direct = await post(services.urls.records, directBody, sign(JSON.stringify(directBody)));
     if (!isDeepStrictEqual(direct.data, { _entities: [pageMe] }))

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { AnswerLimits } from './answer-size';
 import type { BulkheadLimits } from './bulkheads';
+import { READINESS_INTERVAL_MS } from './readiness';
 import { DEFAULT_CALL_POLICY, type CallPolicy } from './signed-fetcher';
 import { dataDir, DEFAULT_PORTS, parseEnv, port, signingSecret } from '../platform/config';
 
@@ -21,6 +22,8 @@ export interface GatewayConfig {
   /** Each share's concurrent operations and queue; default BULKHEAD_LIMITS (bulkheads.ts). */
   bulkheads?: BulkheadLimits;
   jwt: JwtConfig;
+  /** How often /readyz's state is refreshed (READINESS_INTERVAL_MS); default readiness.ts's. */
+  readinessIntervalMs?: number;
   logLevel: string;
   /** Gateway processes serving the port (GATEWAY_WORKERS: a number, or `auto` for one per core); default 1. */
   workers?: number;
@@ -28,9 +31,16 @@ export interface GatewayConfig {
 
 /** Production: an identity provider's JWKS, issuer and audience. Development: keys generated
  *  on first start under data/ (never committed), used by `npm run token`. */
-export type JwtConfig =
+export type JwtConfig = (
   | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string }
-  | { kind: 'dev'; keysPath: string; issuer: string; audience: string };
+  | { kind: 'dev'; keysPath: string; issuer: string; audience: string }
+) & {
+  /** The longest a token may live (exp - iat, or exp - now without iat); default MAX_TOKEN_LIFETIME_SECONDS. */
+  maxLifetimeSeconds?: number;
+};
+
+/** A day: `npm run token` issues 12 hours by default; an identity provider's tokens live minutes. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
 export const DEV_ISSUER = 'urn:citizen-access:dev-issuer';
 export const DEV_AUDIENCE = 'urn:citizen-access:gateway';
@@ -64,9 +74,16 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       JWT_JWKS_URL: z.string().url().optional(),
       JWT_ISSUER: z.string().min(1).optional(),
       JWT_AUDIENCE: z.string().min(1).optional(),
+      JWT_MAX_LIFETIME_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(60)
+        .max(7 * 24 * 3600)
+        .default(MAX_TOKEN_LIFETIME_SECONDS),
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       NODE_ENV: z.string().optional(),
       GATEWAY_WORKERS: gatewayWorkers,
+      READINESS_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(READINESS_INTERVAL_MS),
     },
     env,
   );
@@ -93,8 +110,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       breaker: { failureThreshold: parsed.SUBGRAPH_BREAKER_FAILURES, openMs: parsed.SUBGRAPH_BREAKER_OPEN_MS },
     },
     maxBodyBytes: 1024 * 1024,
-    jwt,
+    jwt: { ...jwt, maxLifetimeSeconds: parsed.JWT_MAX_LIFETIME_SECONDS },
     logLevel: parsed.LOG_LEVEL,
     workers: parsed.GATEWAY_WORKERS,
+    readinessIntervalMs: parsed.READINESS_INTERVAL_MS,
   };
 }

@@ -20,10 +20,35 @@ const overloaded = () =>
     http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) },
   });
 
+/** What Apollo is handed in place of an unauthenticated client's request, whose body is never read. */
+const STAND_IN = { query: '{ __typename }' };
+
 /**
- * `/graphql` over HTTP: the body read within its limit, NUL refused, JSON parsed, then Apollo
- * runs the operation with the verified viewer (none: UNAUTHENTICATED) and a request id, once
- * the viewer's share (bulkheads.ts) admits it; an answer over its bound is refused whole.
+ * Without a valid token nothing of the request is read or parsed: Apollo is handed a stand-in
+ * operation with the client's headers, so its CSRF prevention still answers first (400), and
+ * otherwise the context refuses as it always has (401 UNAUTHENTICATED, the same body). The
+ * connection is closed after the answer, so an unread body is not drained.
+ */
+async function refuseUnauthenticated(apollo: ApolloServer<GatewayContext>, req: IncomingMessage, res: ServerResponse) {
+  const method = req.method ?? 'GET';
+  const response = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: {
+      method,
+      headers: headerMapOf(req),
+      search: method === 'GET' ? `?query=${encodeURIComponent(STAND_IN.query)}` : '',
+      body: method === 'POST' ? STAND_IN : undefined,
+    },
+    context: () => Promise.reject(unauthenticated()),
+  });
+  if (method !== 'GET') response.headers.set('connection', 'close');
+  await sendGraphQLResponse(res, response);
+}
+
+/**
+ * `/graphql` over HTTP: the token verified first (none: UNAUTHENTICATED, before the body is
+ * read), then the body read within its limit, NUL refused, JSON parsed, and Apollo runs the
+ * operation with the verified viewer and a request id, once the viewer's share (bulkheads.ts)
+ * admits it; an answer over its bound is refused whole.
  */
 export function graphqlHandler(
   apollo: ApolloServer<GatewayContext>,
@@ -32,6 +57,8 @@ export function graphqlHandler(
   limits: { maxResponseBytes: number; bulkheads: Bulkheads; logger: Logger },
 ) {
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
+    const viewer = await verifyToken(req.headers.authorization);
+    if (!viewer) return refuseUnauthenticated(apollo, req, res);
     let body: unknown;
     if (req.method === 'POST') {
       let text: string;
@@ -65,17 +92,14 @@ export function graphqlHandler(
     }
     const requestId = randomUUID();
     let release: (() => void) | undefined;
-    let role: string | null = null;
+    const role = viewer.role;
     let response;
     try {
       response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search, body },
         context: async () => {
-          const viewer = await verifyToken(req.headers.authorization);
-          if (!viewer) throw unauthenticated();
-          role = viewer.role;
           try {
-            release = await limits.bulkheads.admit(viewer.role);
+            release = await limits.bulkheads.admit(role);
           } catch (error) {
             if (!(error instanceof BulkheadFull)) throw error;
             limits.logger.warn({ requestId, role }, 'refused: the share of the gateway is full');

@@ -7,7 +7,7 @@ import {
   type JWTPayload,
 } from 'jose';
 import { viewerSchema, type Viewer } from '../platform/viewer';
-import type { JwtConfig } from './config';
+import { MAX_TOKEN_LIFETIME_SECONDS, type JwtConfig } from './config';
 import { loadOrCreateDevKeys } from './dev-keys';
 import { VerifiedTokens } from './verified-tokens';
 
@@ -41,7 +41,18 @@ export interface KeySetTiming {
 const JWKS_TIMING: KeySetTiming = { cacheMaxAgeMs: 600_000, cooldownMs: 30_000 };
 
 /**
- * Verifies `Authorization: Bearer <JWT>` (signature, issuer, audience, expiry). A token
+ * A token must say when it expires, and not live longer than the limit: counted from its `iat`,
+ * or from now when it has none (so a token that would outlive the limit is never accepted).
+ */
+export function lifetimeAcceptable(payload: JWTPayload, maxLifetimeSeconds: number, nowSeconds: number): boolean {
+  if (typeof payload.exp !== 'number') return false;
+  const issued = typeof payload.iat === 'number' ? payload.iat : nowSeconds;
+  return payload.exp - issued <= maxLifetimeSeconds && payload.exp - nowSeconds <= maxLifetimeSeconds;
+}
+
+/**
+ * Verifies `Authorization: Bearer <JWT>` (signature, issuer, audience, expiry, which it must
+ * have, and lifetime within the limit). A token
  * verified once is remembered while it and the key that signed it still hold
  * (verified-tokens.ts), so a client's next requests skip the signature check.
  */
@@ -55,6 +66,7 @@ export async function createTokenVerifier(
       ? createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: timing.cooldownMs, cacheMaxAge: timing.cacheMaxAgeMs })
       : createLocalJWKSet({ keys: [(await loadOrCreateDevKeys(config.keysPath)).publicJwk] });
   const verified = options.cache ?? new VerifiedTokens();
+  const maxLifetimeSeconds = config.maxLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS;
   // jose reads the real clock (Date), so the cache does too: both judge a token's times alike.
   const now = () => Date.now();
   return async (authorization) => {
@@ -73,8 +85,10 @@ export async function createTokenVerifier(
           audience: config.audience,
           algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
           clockTolerance: 30,
+          requiredClaims: ['exp'],
         },
       );
+      if (!lifetimeAcceptable(payload, maxLifetimeSeconds, Math.floor(now() / 1000))) return null;
       const viewer = viewerFromClaims(payload);
       if (viewer) verified.remember(jwt, { viewer, key, protectedHeader, exp: payload.exp, nbf: payload.nbf }, now());
       return viewer;

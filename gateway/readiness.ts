@@ -15,6 +15,12 @@ async function reasonOf(response: Response): Promise<Unreadiness> {
   }
 }
 
+export type Readiness = {
+  ready: boolean;
+  subgraphs: Record<string, boolean>;
+  reasons: Record<string, Unreadiness>;
+};
+
 /**
  * /readyz: every subgraph answers its own /readyz (which checks its database and its clock).
  * Each probe carries a signed timestamp, so a subgraph measures its clock against the gateway's
@@ -24,12 +30,12 @@ export async function subgraphsReady(
   urls: Record<string, string>,
   signing: { secret: string; clock: Clock },
   timeoutMs = 2000,
-): Promise<{ ready: boolean; subgraphs: Record<string, boolean>; reasons: Record<string, Unreadiness> }> {
+): Promise<Readiness> {
   const entries = await Promise.all(
     Object.entries(urls).map(async ([name, url]): Promise<[string, Unreadiness | null]> => {
       try {
         const response = await fetch(url.replace(/\/graphql$/, '/readyz'), {
-          headers: probeHeaders(signing.secret, signing.clock.now()),
+          headers: probeHeaders(signing.secret, name, signing.clock.now()),
           signal: AbortSignal.timeout(timeoutMs),
         });
         if (response.ok) {
@@ -45,4 +51,45 @@ export async function subgraphsReady(
   const subgraphs = Object.fromEntries(entries.map(([name, reason]) => [name, reason === null]));
   const reasons = Object.fromEntries(entries.filter((entry): entry is [string, Unreadiness] => entry[1] !== null));
   return { ready: entries.every(([, reason]) => reason === null), subgraphs, reasons };
+}
+
+/** How often the gateway probes its subgraphs for /readyz, unless configured. */
+export const READINESS_INTERVAL_MS = 1000;
+
+export interface ReadinessMonitor {
+  /** The last state probed (the first probe's, awaited, if none has finished yet). */
+  current(): Promise<Readiness & { checkedAt: string }>;
+  stop(): void;
+}
+
+/**
+ * The gateway's readiness, refreshed in the background every `intervalMs` (one probe of each
+ * subgraph at a time, never overlapping): /readyz answers from it, so however often it is asked,
+ * and by whom (it needs no token), the subgraphs see one probe each per interval.
+ */
+export function readinessMonitor(
+  urls: Record<string, string>,
+  signing: { secret: string; clock: Clock },
+  intervalMs = READINESS_INTERVAL_MS,
+): ReadinessMonitor {
+  let latest: Promise<Readiness & { checkedAt: string }> | undefined;
+  let refreshing = false;
+  const refresh = () => {
+    if (refreshing) return;
+    refreshing = true;
+    const probe = subgraphsReady(urls, signing).then((state) => ({ ...state, checkedAt: signing.clock.now().toISOString() }));
+    // The first state is served while it is being probed; later ones replace the last only when complete.
+    if (!latest) latest = probe;
+    void probe.then((state) => {
+      latest = Promise.resolve(state);
+      refreshing = false;
+    });
+  };
+  refresh();
+  const timer = setInterval(refresh, intervalMs);
+  timer.unref();
+  return {
+    current: () => latest!,
+    stop: () => clearInterval(timer),
+  };
 }

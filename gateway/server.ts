@@ -15,7 +15,7 @@ import type { GatewayContext } from './gateway-context';
 import { graphqlHandler } from './http-handler';
 import { createTokenVerifier } from './identity';
 import { gatewayPlugins } from './plugins';
-import { subgraphsReady } from './readiness';
+import { readinessMonitor } from './readiness';
 import { LIMITED_PARSING, requestLimitRules } from './request-limits';
 import { fieldSuggestions } from './schema-discovery';
 import { DEFAULT_CALL_POLICY } from './signed-fetcher';
@@ -48,6 +48,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       const url = urls[name];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
       return new SubgraphDataSource(
+        name,
         url,
         config.signingSecret,
         clock,
@@ -85,19 +86,21 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     plugins: gatewayPlugins(logger, suggestions.plugin),
   });
   await apollo.start();
+  const readiness = readinessMonitor(urls, { secret: config.signingSecret, clock }, config.readinessIntervalMs);
 
   return serveHttp({
     name: 'gateway',
     host: config.host,
     port: config.port,
     logger,
-    readiness: () => subgraphsReady(urls, { secret: config.signingSecret, clock }),
+    readiness: () => readiness.current(),
     graphql: graphqlHandler(apollo, verifyToken, config.maxBodyBytes, {
       maxResponseBytes: answerLimits.responseBytes,
       bulkheads,
       logger,
     }),
     onStop: async () => {
+      readiness.stop();
       await apollo.stop();
       pool.close();
     },

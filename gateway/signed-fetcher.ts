@@ -1,6 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import type { Clock } from '../platform/clock';
-import { signedHeaders, VIEWER_HEADER } from '../platform/request-signature';
+import { signedHeaders, targetOf, VIEWER_HEADER } from '../platform/request-signature';
 import { CircuitBreaker, type BreakerPolicy } from './circuit-breaker';
 import { ResponseTooLarge, type ConnectionPool } from './connection-pool';
 import { RetryBudget } from './retry-budget';
@@ -48,7 +48,7 @@ export const isQuery = (body: string): boolean => QUERY_BODY.test(body);
  * failed one: a response is always one subgraph answer, never pieces of two, so no field the
  * rules depend on can come from a mix of states.
  */
-export function signedFetcher(secret: string, clock: Clock, policy: CallPolicy, pool: ConnectionPool): Fetcher {
+export function signedFetcher(subgraph: string, secret: string, clock: Clock, policy: CallPolicy, pool: ConnectionPool): Fetcher {
   const shares = new Map<string, { breaker: CircuitBreaker; budget: RetryBudget }>();
   const shareOf = (name: string) => {
     let share = shares.get(name);
@@ -59,7 +59,12 @@ export function signedFetcher(secret: string, clock: Clock, policy: CallPolicy, 
     return share;
   };
   const send = (url: string, given: Record<string, string>, method: string, body: string) => {
-    const headers = { ...given, ...signedHeaders(secret, { viewer: given[VIEWER_HEADER] ?? '', body, at: clock.now() }) };
+    // Signed for this subgraph and path, with a fresh nonce each attempt: a retry is a new request, not a replay.
+    const target = targetOf(subgraph, url);
+    const headers = {
+      ...given,
+      ...signedHeaders(secret, { ...target, viewer: given[VIEWER_HEADER] ?? '', body, at: clock.now() }),
+    };
     return pool.fetch(url, { method, headers, body }, policy.timeoutMs);
   };
   return async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {

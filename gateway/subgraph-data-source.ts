@@ -31,8 +31,8 @@ function viewerHeader(viewer: Viewer): string {
  * for us, without the objects it builds on every call and never sends.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, secret: string, clock: Clock, policy: CallPolicy, pool: ConnectionPool) {
-    super({ url, fetcher: signedFetcher(secret, clock, policy, pool) });
+  constructor(name: string, url: string, secret: string, clock: Clock, policy: CallPolicy, pool: ConnectionPool) {
+    super({ url, fetcher: signedFetcher(name, secret, clock, policy, pool) });
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {

@@ -15,7 +15,7 @@ const USAGE = `Usage: npm run --silent token -- --role ROLE [options]
   --role clinician --ods-code P
   --role supplier  --supplier EMIS|TPP|CEGEDIM|MICROTEST|OTHER
   --role nhse | --role analyst | --role registration
-  [--subject S] [--expires-in 12h]`;
+  [--subject S] [--expires-in 12h]   (the gateway refuses tokens that live longer than 24h)`;
 
 async function main() {
   const { values } = parseArgs({

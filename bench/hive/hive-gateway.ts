@@ -47,7 +47,7 @@ export async function startHiveGateway(config: GatewayConfig, options: HiveGatew
     upstreamTimeout: config.subgraphTimeoutMs,
     propagateHeaders: { fromClientToSubgraphs: ({ context }) => viewerHeaderFor(context) },
     // After Hive's own plugins, so the signature is computed over the request as it is sent.
-    plugins: () => [useVerifiedViewer(verifyToken), useSignedSubgraphRequests(config.signingSecret, clock)],
+    plugins: () => [useVerifiedViewer(verifyToken), useSignedSubgraphRequests(config.signingSecret, clock, config.subgraphUrls)],
   });
   const server = createServer((request, response) => void runtime(request, response));
   server.keepAliveTimeout = 65_000;

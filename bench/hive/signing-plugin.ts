@@ -1,6 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 import type { Clock } from '../../platform/clock';
-import { signedHeaders, VIEWER_HEADER } from '../../platform/request-signature';
+import { signedHeaders, targetOf, VIEWER_HEADER } from '../../platform/request-signature';
 
 /** A plain copy of fetch headers, whichever form they came in. */
 function headersOf(init: HeadersInit | undefined): Record<string, string> {
@@ -15,7 +15,8 @@ function headersOf(init: HeadersInit | undefined): Record<string, string> {
  * computes). It must be the last `onFetch` to run, so nothing changes the request after it is
  * signed; a body that is not a string (multipart, which is off) is refused rather than signed.
  */
-export function useSignedSubgraphRequests(secret: string, clock: Clock): GatewayPlugin {
+export function useSignedSubgraphRequests(secret: string, clock: Clock, urls: Record<string, string>): GatewayPlugin {
+  const names = new Map(Object.entries(urls).map(([name, url]) => [url, name]));
   return {
     onFetch(payload) {
       const { options } = payload;
@@ -23,9 +24,14 @@ export function useSignedSubgraphRequests(secret: string, clock: Clock): Gateway
       if (body !== undefined && body !== null && typeof body !== 'string') {
         throw new Error('Only string bodies can be signed');
       }
+      const name = names.get(payload.url);
+      if (name === undefined) throw new Error('Only subgraph requests can be signed');
       const given = headersOf(options.headers);
       const viewer = given[VIEWER_HEADER] ?? '';
-      const headers = { ...given, ...signedHeaders(secret, { viewer, body: body ?? '', at: clock.now() }) };
+      const headers = {
+        ...given,
+        ...signedHeaders(secret, { ...targetOf(name, payload.url), viewer, body: body ?? '', at: clock.now() }),
+      };
       payload.setOptions({ ...options, headers });
     },
   };

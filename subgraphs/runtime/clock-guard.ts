@@ -4,7 +4,17 @@ import { ClockCheck, describeSkew, type ClockStatus, type Signer } from './clock
 import { ErrorCode } from '../../platform/errors';
 import { errorBody, headerValue } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
-import { PROBE_VIEWER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../platform/request-signature';
+import {
+  BODY_DIGEST_HEADER,
+  bodyMatches,
+  NONCE_HEADER,
+  PROBE_PATH,
+  PROBE_VIEWER,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verifyHeaders,
+} from '../../platform/request-signature';
+import type { ReplayGuard } from './replay-guard';
 import type { Viewer } from '../../platform/viewer';
 
 export interface ClockGuard {
@@ -27,6 +37,8 @@ export function clockGuard(options: {
   signingSecret: string;
   clock: Clock;
   logger: Logger;
+  /** A probe is measured once: a replayed capture changes nothing. */
+  replays: ReplayGuard;
 }): ClockGuard {
   const { name, signingSecret, clock, logger } = options;
   const check = new ClockCheck(options.limitMs);
@@ -56,12 +68,25 @@ export function clockGuard(options: {
       return { status: 503, body: errorBody(ErrorCode.Internal, message) };
     },
     readiness(req) {
-      const timestamp = headerValue(req, TIMESTAMP_HEADER);
-      const signature = headerValue(req, SIGNATURE_HEADER);
-      if (timestamp && signature) {
-        const verification = verifyRequest(signingSecret, { timestamp, viewer: PROBE_VIEWER, signature, body: '' }, clock.now());
-        if (verification.ok) measure(verification.skewMs, 'gateway', 'gateway');
-      }
+      const now = clock.now();
+      const verification = verifyHeaders(
+        signingSecret,
+        { audience: name, path: PROBE_PATH },
+        {
+          timestamp: headerValue(req, TIMESTAMP_HEADER),
+          nonce: headerValue(req, NONCE_HEADER),
+          viewer: PROBE_VIEWER,
+          digest: headerValue(req, BODY_DIGEST_HEADER),
+          signature: headerValue(req, SIGNATURE_HEADER),
+        },
+        now,
+      );
+      if (
+        verification.ok &&
+        bodyMatches(verification.digest, '') &&
+        options.replays.firstUse(verification.signature, now.getTime() - verification.skewMs, now.getTime())
+      )
+        measure(verification.skewMs, 'gateway', 'gateway');
       return check.status();
     },
   };

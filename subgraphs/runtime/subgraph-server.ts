@@ -24,7 +24,16 @@ import {
 } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
 import type { RequestContext } from './request-context';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest, VIEWER_HEADER } from '../../platform/request-signature';
+import {
+  BODY_DIGEST_HEADER,
+  bodyMatches,
+  NONCE_HEADER,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verifyHeaders,
+  VIEWER_HEADER,
+} from '../../platform/request-signature';
+import { ReplayGuard } from './replay-guard';
 import { nulInputPlugin } from '../../platform/nul-input';
 import { requestLogPlugin } from '../../platform/request-log';
 import { loggableError } from '../../platform/safe-log';
@@ -42,11 +51,18 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   contextFor(base: RequestContext): C;
   /** Whether the subgraph's database answers, for /readyz. */
   isReady(): Promise<boolean>;
-  /** Representations for big `_entities` batches can be large; the gateway limits clients to 1 MB. */
+  /** Default SUBGRAPH_MAX_BODY_BYTES. */
   maxBodyBytes?: number;
   /** How far this clock may be from the gateway's before the service fails closed (clock-skew.ts). */
   maxClockSkewMs?: number;
 }
+
+/**
+ * Representations for big `_entities` batches make the gateway's bodies larger than a client's
+ * (1 MB): four times that, and only read once the signature in the headers has been checked.
+ */
+export const SUBGRAPH_MAX_BODY_BYTES = 4 * 1024 * 1024;
+const GRAPHQL_PATH = '/graphql';
 
 /**
  * The viewers of signed requests, by their exact header: the gateway sends the same header for
@@ -72,8 +88,9 @@ function viewerMemo(max = 10_000): (header: string) => Viewer | null {
 
 /**
  * Builds and starts one subgraph over HTTP. Every GraphQL request must carry the gateway's
- * signature: without a valid one it is refused with 401 before anything is parsed or run; with
- * one whose timestamp is too far from this clock, with 503 (clock-guard.ts).
+ * signature, for this subgraph and path: without a valid one, or with one already used, it is
+ * refused with 401 before its body is read; with one whose timestamp is too far from this clock,
+ * with 503 (clock-guard.ts); a body over the cap, 413; a body other than the one signed, 401.
  */
 export async function startSubgraphServer<C extends RequestContext>(
   options: SubgraphServerOptions<C>,
@@ -103,37 +120,56 @@ export async function startSubgraphServer<C extends RequestContext>(
   });
   await apollo.start();
   const viewerOf = viewerMemo();
+  const replays = new ReplayGuard();
   const clockCheck = clockGuard({
     name: options.name,
     limitMs: options.maxClockSkewMs,
     signingSecret: options.signingSecret,
     clock,
     logger,
+    replays,
   });
+  const maxBodyBytes = options.maxBodyBytes ?? SUBGRAPH_MAX_BODY_BYTES;
+  const refuse = (res: ServerResponse, reason: string) => {
+    logger.warn({ reason }, 'refused unsigned request');
+    // Closed after the answer: the body of a refused request is never read.
+    sendJson(res, 401, errorBody(ErrorCode.Unauthenticated, 'Requests are accepted from the gateway only'), {
+      connection: 'close',
+    });
+  };
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse) => {
-    let body: string;
-    try {
-      body = await readBody(req, options.maxBodyBytes ?? 20 * 1024 * 1024);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError)
-        return sendJson(res, 413, errorBody(ErrorCode.BadUserInput, 'Request body too large'));
-      throw error;
-    }
+    // Everything signed is in the headers: a request that is not the gateway's is refused before its body is read.
     const viewerHeader = header(req, VIEWER_HEADER);
-    const verification = verifyRequest(
+    const verification = verifyHeaders(
       options.signingSecret,
-      { timestamp: header(req, TIMESTAMP_HEADER), viewer: viewerHeader, signature: header(req, SIGNATURE_HEADER), body },
+      { audience: options.name, path: GRAPHQL_PATH },
+      {
+        timestamp: header(req, TIMESTAMP_HEADER),
+        nonce: header(req, NONCE_HEADER),
+        viewer: viewerHeader,
+        digest: header(req, BODY_DIGEST_HEADER),
+        signature: header(req, SIGNATURE_HEADER),
+      },
       clock.now(),
     );
-    const viewer = verification.ok && viewerHeader ? viewerOf(viewerHeader) : null;
-    if (!verification.ok || !viewer) {
-      logger.warn({ reason: verification.ok ? 'bad viewer' : verification.reason }, 'refused unsigned request');
-      return sendJson(res, 401, errorBody(ErrorCode.Unauthenticated, 'Requests are accepted from the gateway only'));
-    }
-    // Authentic, but is its timestamp near enough? This is also the replay protection.
+    if (!verification.ok) return refuse(res, verification.reason);
+    const viewer = viewerHeader ? viewerOf(viewerHeader) : null;
+    if (!viewer) return refuse(res, 'bad viewer');
+    // Authentic, but is its timestamp near enough? A stale capture is refused here.
     const refusal = clockCheck.admit(viewer, verification.skewMs);
-    if (refusal) return sendJson(res, refusal.status, refusal.body);
+    if (refusal) return sendJson(res, refusal.status, refusal.body, { connection: 'close' });
+    const now = clock.now().getTime();
+    if (!replays.firstUse(verification.signature, now - verification.skewMs, now)) return refuse(res, 'replayed request');
+    let body: string;
+    try {
+      body = await readBody(req, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError)
+        return sendJson(res, 413, errorBody(ErrorCode.BadUserInput, 'Request body too large'), { connection: 'close' });
+      throw error;
+    }
+    if (!bodyMatches(verification.digest, body)) return refuse(res, 'body does not match its signature');
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);

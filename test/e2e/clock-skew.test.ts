@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { DEFAULT_MAX_CLOCK_SKEW_MS } from '../../subgraphs/runtime/clock-skew';
 import type { SubgraphName } from '../../platform/config';
-import { readiness } from '../helpers/eventually';
+import { eventually, readiness, readinessBecomes } from '../helpers/eventually';
 import { codes, Scenario } from '../helpers/scenario';
 import { signedPost } from '../helpers/signed-request';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
@@ -26,6 +26,7 @@ async function patientWithAnEntry(lines: Record<string, unknown>[]) {
     },
   });
   const supergraph = await startSupergraph({
+    readinessIntervalMs: 200,
     now: '2022-10-01T09:00:00.000Z',
     logger: pino({ level: 'warn' }, sink),
     // The gateway's circuit breaker runs on its clock, which stands still here: once open it would
@@ -71,7 +72,7 @@ describe.each<Service>(['gateway', 'practices', 'rollout', 'records'])('the %s c
 
   it('agreeing with the others, the patient sees the entry and every service is ready (so the refusals below can fail)', async () => {
     expect((await sees()).shown).toBe(true);
-    expect(await readiness(supergraph.url)).toEqual({
+    expect(await readinessBecomes(supergraph.url, 200)).toEqual({
       status: 200,
       body: expect.objectContaining({ ready: true, subgraphs: { practices: true, rollout: true, records: true }, reasons: {} }),
     });
@@ -98,6 +99,7 @@ describe.each<Service>(['gateway', 'practices', 'rollout', 'records'])('the %s c
       reason: expect.stringMatching(/^clock skew: /),
     };
     const reasons = Object.fromEntries(off.map((name) => [name, { status: 503, database: true, clock }]));
+    await readinessBecomes(supergraph.url, 503);
     for (let probe = 0; probe < 2; probe += 1) {
       expect(await readiness(supergraph.url)).toEqual({
         status: 503,
@@ -121,7 +123,7 @@ describe.each<Service>(['gateway', 'practices', 'rollout', 'records'])('the %s c
     );
 
     supergraph.skewClock(service, 0);
-    expect((await readiness(supergraph.url)).status).toBe(200);
+    await readinessBecomes(supergraph.url, 200);
     expect((await sees()).shown).toBe(true);
     for (const name of off) expect((await readiness(supergraph.subgraphs[name].url)).status).toBe(200);
   });
@@ -129,13 +131,17 @@ describe.each<Service>(['gateway', 'practices', 'rollout', 'records'])('the %s c
   it('ten seconds off, within the 30 s limit: the patient sees the entry and every service is ready', async () => {
     supergraph.skewClock(service, 10_000);
     expect((await sees()).shown).toBe(true);
-    expect((await readiness(supergraph.url)).status).toBe(200);
+    await readinessBecomes(supergraph.url, 200);
+    const skewMs = service === 'gateway' ? -10_000 : 10_000;
     for (const name of off) {
-      expect(await readiness(supergraph.subgraphs[name].url)).toEqual({
+      // Measured by the next request or background probe from the gateway.
+      const measured = await eventually(async () => {
+        const answer = await readiness(supergraph.subgraphs[name].url);
+        return (answer.body.clock as { skewMs?: number } | undefined)?.skewMs === skewMs && answer;
+      }, 5000);
+      expect(measured.value).toEqual({
         status: 200,
-        body: expect.objectContaining({
-          clock: { ok: true, skewMs: service === 'gateway' ? -10_000 : 10_000, limitMs: LIMIT_MS },
-        }),
+        body: expect.objectContaining({ clock: { ok: true, skewMs, limitMs: LIMIT_MS } }),
       });
     }
   });
@@ -155,6 +161,7 @@ describe('a request straight to a subgraph whose clock is off', () => {
   it('authentic: refused with 503 and a GraphQL error that says the clocks disagree, and nothing secret', async () => {
     supergraph.skewClock('records', FIVE_MINUTES);
     const response = await signedPost(supergraph.subgraphs.records.url, {
+      audience: 'records',
       secret: supergraph.secret,
       viewer,
       body,
@@ -177,6 +184,7 @@ describe('a request straight to a subgraph whose clock is off', () => {
 
     supergraph.skewClock('records', 0);
     const agreeing = await signedPost(supergraph.subgraphs.records.url, {
+      audience: 'records',
       secret: supergraph.secret,
       viewer,
       body,
@@ -189,6 +197,7 @@ describe('a request straight to a subgraph whose clock is off', () => {
   it("from another subgraph: served within twice the limit, refused beyond it, and the callee's readiness untouched", async () => {
     const call = (offsetMs: number) =>
       signedPost(supergraph.subgraphs.practices.url, {
+        audience: 'practices',
         secret: supergraph.secret,
         viewer: { role: 'service', subject: 'rollout' },
         body,
@@ -206,6 +215,7 @@ describe('a request straight to a subgraph whose clock is off', () => {
 
   it('with a wrong signature: still 401, and no measurement, so readiness is untouched', async () => {
     const forged = await signedPost(supergraph.subgraphs.records.url, {
+      audience: 'records',
       secret: 'x'.repeat(43),
       viewer,
       body,

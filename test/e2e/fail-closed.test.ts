@@ -1,4 +1,5 @@
 import { codes, Scenario } from '../helpers/scenario';
+import { readinessBecomes } from '../helpers/eventually';
 import { ENTITIES_RECORD_QUERY, signedPost } from '../helpers/signed-request';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
@@ -20,7 +21,7 @@ describe('the patient view fails closed', () => {
   const patientViewer = { role: 'patient' as const, subject: 'p', nhsNumber: patient, identityLevel: 'P9' as const };
 
   beforeAll(async () => {
-    supergraph = await startSupergraph({ now: '2023-01-01T09:00:00.000Z' });
+    supergraph = await startSupergraph({ now: '2023-01-01T09:00:00.000Z', readinessIntervalMs: 200 });
     s = new Scenario(supergraph);
     await s.createPractice(practice, 'TPP');
     await s.switchOn(practice, 'TPP');
@@ -78,6 +79,7 @@ describe('the patient view fails closed', () => {
     it('correctly signed with the true access data, it shows the entry (so the refusals below can fail)', async () => {
       const truth = representation(truthful);
       const response = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
         secret: supergraph.secret,
         viewer: patientViewer,
         body: { query: ENTITIES_RECORD_QUERY, variables: { r: [truth] } },
@@ -89,6 +91,7 @@ describe('the patient view fails closed', () => {
 
     it('unsigned: refused with 401 before anything runs', async () => {
       const response = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
         secret: null,
         viewer: patientViewer,
         body: { query: ENTITIES_RECORD_QUERY, variables: { r: [invented] } },
@@ -99,9 +102,15 @@ describe('the patient view fails closed', () => {
 
     it('signed with the wrong secret, or with the identity changed after signing: 401', async () => {
       const body = { query: ENTITIES_RECORD_QUERY, variables: { r: [invented] } };
-      const wrong = await signedPost(supergraph.subgraphs.records.url, { secret: 'x'.repeat(43), viewer: patientViewer, body });
+      const wrong = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
+        secret: 'x'.repeat(43),
+        viewer: patientViewer,
+        body,
+      });
       expect(wrong.status).toBe(401);
       const tampered = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
         secret: supergraph.secret,
         viewer: { ...patientViewer, nhsNumber: '9990002746' },
         body,
@@ -114,6 +123,7 @@ describe('the patient view fails closed', () => {
 
     it('a captured request replayed more than a minute later: refused (503, as clock skew: the two cannot be told apart)', async () => {
       const response = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
         secret: supergraph.secret,
         viewer: patientViewer,
         body: { query: ENTITIES_RECORD_QUERY, variables: { r: [invented] } },
@@ -135,6 +145,7 @@ describe('the patient view fails closed', () => {
       ["another practice's code", { ...truthful, accessOdsCode: 'A81011' }],
     ])('even correctly signed, access data with %s shows nothing and raises an error', async (_case, registeredPractice) => {
       const response = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
         secret: supergraph.secret,
         viewer: patientViewer,
         body: { query: ENTITIES_RECORD_QUERY, variables: { r: [representation(registeredPractice)] } },
@@ -146,6 +157,7 @@ describe('the patient view fails closed', () => {
 
     it("a correctly signed representation of another patient's record is FORBIDDEN", async () => {
       const response = await signedPost(supergraph.subgraphs.records.url, {
+        audience: 'records',
         secret: supergraph.secret,
         viewer: { ...patientViewer, nhsNumber: '9990004110' },
         body: { query: ENTITIES_RECORD_QUERY, variables: { r: [invented] } },
@@ -165,7 +177,6 @@ describe('the patient view fails closed', () => {
     const state = await s.as(Scenario.patient(patient), '{ me { onlineAccess { state } } }');
     expect(JSON.stringify(state.body)).not.toContain('VISIBLE');
     expect(codes(state).length).toBeGreaterThan(0);
-    const ready = await fetch(supergraph.url.replace('/graphql', '/readyz'));
-    expect(ready.status).toBe(503);
+    expect((await readinessBecomes(supergraph.url, 503)).body).toMatchObject({ ready: false, subgraphs: { rollout: false } });
   });
 });

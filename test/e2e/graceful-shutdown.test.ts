@@ -69,7 +69,7 @@ describe('a service stopped with SIGTERM', () => {
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
-            ...signedHeaders(secret, { viewer, body, at: Date.now() }),
+            ...signedHeaders(secret, { audience: 'practices', path: '/graphql', viewer, body, at: Date.now() }),
           },
         },
         (res) => {

@@ -163,6 +163,7 @@ describe('NUL in any string input is refused, whatever its form', () => {
     const direct = (subgraph: 'records' | 'rollout', viewer: Viewer, query: string, variables: Record<string, unknown>) =>
       signedPost(supergraph.subgraphs[subgraph].url, {
         secret: supergraph.secret,
+        audience: subgraph,
         viewer,
         body: { query, variables },
         timestamp: supergraph.clock.now().getTime(),

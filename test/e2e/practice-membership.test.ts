@@ -23,6 +23,7 @@ describe('practice membership, for the rollout subgraph only', () => {
 
   const direct = (viewer: Viewer, variables: Record<string, unknown> = {}) =>
     signedPost(supergraph.subgraphs.practices.url, {
+      audience: 'practices',
       secret: supergraph.secret,
       viewer,
       body: { query: MEMBERSHIP, variables },
@@ -107,6 +108,7 @@ describe('practice membership, for the rollout subgraph only', () => {
   ])('the directory version, asked as %s, is FORBIDDEN; the service gets it', async (_label, viewer) => {
     const ask = (as: Viewer) =>
       signedPost(supergraph.subgraphs.practices.url, {
+        audience: 'practices',
         secret: supergraph.secret,
         viewer: as,
         body: { query: '{ practiceDirectoryVersion }' },

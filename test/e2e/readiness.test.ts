@@ -3,7 +3,7 @@ import type { SubgraphHandle } from '../../subgraphs/runtime/start-subgraph';
 import { silentLogger } from '../../platform/logger';
 import { startRecordsSubgraph } from '../../subgraphs/records/server';
 import { createTestDatabase, databaseKind, TEST_DATABASE_URL, type TestDatabase } from '../helpers/database';
-import { eventually, readiness } from '../helpers/eventually';
+import { eventually, readiness, readinessBecomes } from '../helpers/eventually';
 import { Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 import { TcpLink } from '../helpers/tcp-link';
@@ -31,7 +31,7 @@ async function patientWithAnEntry(supergraph: Supergraph): Promise<Scenario> {
 describe('readiness, while a subgraph is stopped', () => {
   it('the gateway says 503 (records: false) while records is stopped, and 200 once it restarts on the same port', async () => {
     const database = await createTestDatabase('records');
-    const supergraph = await startSupergraph({ databases: { records: database.config } });
+    const supergraph = await startSupergraph({ databases: { records: database.config }, readinessIntervalMs: 200 });
     let restarted: SubgraphHandle | undefined;
     try {
       const s = await patientWithAnEntry(supergraph);
@@ -39,7 +39,7 @@ describe('readiness, while a subgraph is stopped', () => {
       const port = supergraph.subgraphs.records.port;
 
       await supergraph.stopSubgraph('records');
-      expect(await readiness(supergraph.url)).toEqual({
+      expect(await readinessBecomes(supergraph.url, 503)).toEqual({
         status: 503,
         body: expect.objectContaining({ ready: false, subgraphs: { practices: true, rollout: true, records: false } }),
       });
@@ -96,6 +96,7 @@ onPostgres('readiness, while the records database is unreachable (PostgreSQL)', 
     database = await createTestDatabase('records');
     if (database.config.kind !== 'postgres') throw new Error('expected a PostgreSQL test database');
     supergraph = await startSupergraph({
+      readinessIntervalMs: 200,
       databases: {
         records: {
           ...database.config,
@@ -123,7 +124,7 @@ onPostgres('readiness, while the records database is unreachable (PostgreSQL)', 
       return answer.status === 503 && answer;
     }, 3000);
     expect(unready.value.body).toMatchObject({ ready: false, service: 'records' });
-    expect(await readiness(supergraph.url)).toEqual({
+    expect(await readinessBecomes(supergraph.url, 503)).toEqual({
       status: 503,
       body: expect.objectContaining({ ready: false, subgraphs: { practices: true, rollout: true, records: false } }),
     });
@@ -147,7 +148,7 @@ onPostgres('readiness, while the records database is unreachable (PostgreSQL)', 
     const answer = await readiness(supergraph.subgraphs.records.url);
     expect(answer.status).toBe(503);
     expect(performance.now() - started).toBeLessThan(connectTimeoutMs + 1500);
-    expect((await readiness(supergraph.url)).body).toMatchObject({ ready: false, subgraphs: { records: false } });
+    expect((await readinessBecomes(supergraph.url, 503)).body).toMatchObject({ ready: false, subgraphs: { records: false } });
 
     await link.up();
     await eventually(async () => (await readiness(supergraph.url)).status === 200, 5000);

@@ -29,3 +29,19 @@ export async function readiness(graphqlUrl: string): Promise<{ status: number; b
   const response = await fetch(graphqlUrl.replace(/\/graphql$/, '/readyz'), { signal: AbortSignal.timeout(10_000) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
+
+/**
+ * The gateway answers /readyz from a state it refreshes in the background: after a change, its
+ * /readyz once it says `status` (the subgraphs' own /readyz answer at once).
+ */
+export async function readinessBecomes(
+  graphqlUrl: string,
+  status: number,
+  withinMs = 5000,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const { value } = await eventually(async () => {
+    const answer = await readiness(graphqlUrl);
+    return answer.status === status && answer;
+  }, withinMs);
+  return value;
+}

@@ -1,4 +1,5 @@
 import { signedHeaders, TIMESTAMP_HEADER, VIEWER_HEADER } from '../../platform/request-signature';
+import type { SubgraphName } from '../../platform/config';
 import { encodeViewer, type Viewer } from '../../platform/viewer';
 import { postGraphQL } from './supergraph';
 
@@ -7,6 +8,8 @@ export function signedPost(
   url: string,
   options: {
     secret: string | null;
+    /** The subgraph the request is signed for (its name); it may differ from the one `url` reaches. */
+    audience: SubgraphName;
     viewer: Viewer;
     body: unknown;
     timestamp?: number;
@@ -17,7 +20,7 @@ export function signedPost(
   const viewer = encodeViewer(options.viewer);
   const at = options.timestamp ?? Date.now();
   const headers: Record<string, string> = options.secret
-    ? signedHeaders(options.secret, { viewer, body, at })
+    ? signedHeaders(options.secret, { audience: options.audience, path: new URL(url).pathname, viewer, body, at })
     : { [VIEWER_HEADER]: viewer, [TIMESTAMP_HEADER]: String(at) };
   options.tamper?.(headers);
   return postGraphQL<Record<string, unknown>>(url, headers, body);

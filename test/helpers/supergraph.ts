@@ -34,7 +34,7 @@ export interface Supergraph {
   subgraphs: Record<SubgraphName, SubgraphHandle>;
   /** The fault injectors asked for with `faultProxies`, by subgraph. */
   faults: Partial<Record<SubgraphName, FaultProxy>>;
-  /** HTTP requests each subgraph has received so far: unchanged across a request means none reached them. */
+  /** GraphQL requests (/graphql) each subgraph has received so far: unchanged across a request means none reached them. */
   subgraphRequests(): Record<SubgraphName, number>;
   /** Runs `send` and says which subgraphs received how many HTTP requests meanwhile (none: an empty object). */
   reachedDuring<T>(send: () => Promise<T>): Promise<{ response: T; reached: Record<string, number> }>;
@@ -91,6 +91,12 @@ export async function startSupergraph(
     subgraphCalls?: GatewayConfig['subgraphCalls'];
     answerLimits?: GatewayConfig['answerLimits'];
     bulkheads?: GatewayConfig['bulkheads'];
+    /**
+     * How often the gateway refreshes /readyz's state: by default once a minute here, so its
+     * probes (SQL in every subgraph) stay out of the counts other tests take; tests of readiness
+     * ask for a fast one.
+     */
+    readinessIntervalMs?: number;
   } = {},
 ): Promise<Supergraph> {
   const clock = new ManualClock(options.now ?? '2024-01-15T12:00:00.000Z');
@@ -161,10 +167,14 @@ export async function startSupergraph(
       maxBodyBytes: 1024 * 1024,
       jwt: { kind: 'dev', keysPath, issuer: DEV_ISSUER, audience: DEV_AUDIENCE },
       logLevel: 'silent',
+      readinessIntervalMs: options.readinessIntervalMs ?? 60_000,
     };
     const gateway = await startGateway(gatewayConfig, { clock: clockOf('gateway'), logger });
     const subgraphs = { practices, rollout, records };
-    const received = countReceivedRequests({ practices: practices.port, rollout: rollout.port, records: records.port });
+    const received = countReceivedRequests(
+      { practices: practices.port, rollout: rollout.port, records: records.port },
+      { paths: ['/graphql'] },
+    );
     const stopped = new Set<SubgraphName>();
     return {
       url: gateway.url,

@@ -528,6 +528,7 @@ describe('docker-compose.yml', () => {
         jwksUrl: HOST_ENVIRONMENT.JWT_JWKS_URL,
         issuer: HOST_ENVIRONMENT.JWT_ISSUER,
         audience: HOST_ENVIRONMENT.JWT_AUDIENCE,
+        maxLifetimeSeconds: 24 * 60 * 60,
       });
       expect(config.signingSecret).toBe(HOST_ENVIRONMENT.SUBGRAPH_SIGNING_SECRET);
       expect(config.signingSecret).toBe(loadSubgraph('records').signingSecret);

@@ -1,5 +1,5 @@
 import type { Clock } from '../../../platform/clock';
-import { signedHeaders } from '../../../platform/request-signature';
+import { signedHeaders, targetOf, type SignatureTarget } from '../../../platform/request-signature';
 import { isPracticeSupplier, type PracticeSupplier } from '../../runtime/suppliers';
 import { VersionedSnapshot } from '../../runtime/versioned-snapshot';
 import { encodeViewer } from '../../../platform/viewer';
@@ -61,6 +61,7 @@ export function membersMatching(
  */
 export class PracticeDirectory {
   private readonly viewer = encodeViewer({ role: 'service', subject: 'rollout' });
+  private readonly target: SignatureTarget;
   private readonly members = new VersionedSnapshot<readonly PracticeMember[]>();
   /** The last membership read (see `known`). */
   private lastRead: readonly PracticeMember[] | undefined;
@@ -70,7 +71,9 @@ export class PracticeDirectory {
     private readonly secret: string,
     private readonly clock: Clock,
     private readonly timeoutMs = 5000,
-  ) {}
+  ) {
+    this.target = targetOf('practices', url);
+  }
 
   /** Supplier of each known practice; codes absent from the map are unknown practices. */
   async suppliers(codes: readonly string[]): Promise<Map<string, PracticeSupplier>> {
@@ -144,7 +147,7 @@ export class PracticeDirectory {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        ...signedHeaders(this.secret, { viewer: this.viewer, body, at: this.clock.now() }),
+        ...signedHeaders(this.secret, { ...this.target, viewer: this.viewer, body, at: this.clock.now() }),
       },
       body,
       signal: AbortSignal.timeout(this.timeoutMs),

@@ -6,7 +6,16 @@ import {
   MAX_CLOCK_SKEW_LIMIT_MS,
   withinLimit,
 } from '../../../subgraphs/runtime/clock-skew';
-import { MAX_REQUEST_AGE_MS, signRequest, verifyRequest } from '../../../platform/request-signature';
+import {
+  BODY_DIGEST_HEADER,
+  MAX_REQUEST_AGE_MS,
+  NONCE_HEADER,
+  SIGNATURE_HEADER,
+  signedHeaders,
+  TIMESTAMP_HEADER,
+  verifyHeaders,
+  VIEWER_HEADER,
+} from '../../../platform/request-signature';
 
 const LIMIT = 30_000;
 
@@ -92,18 +101,28 @@ describe('verifying a signed request', () => {
   const viewer = 'v';
   const body = '{}';
   const now = new Date('2024-01-15T12:00:00.000Z');
-  const signedAt = (ms: number) => {
-    const timestamp = String(ms);
-    return { timestamp, viewer, body, signature: signRequest(secret, { timestamp, viewer, body }) };
+  const target = { audience: 'records', path: '/graphql' };
+  const signedAt = (ms: number, key = secret) => {
+    const headers = signedHeaders(key, { ...target, viewer, body, at: ms });
+    return {
+      timestamp: headers[TIMESTAMP_HEADER],
+      nonce: headers[NONCE_HEADER],
+      viewer: headers[VIEWER_HEADER],
+      digest: headers[BODY_DIGEST_HEADER],
+      signature: headers[SIGNATURE_HEADER],
+    };
   };
 
   it('measures an authentic request however far off it is, leaving the verdict to the clock check', () => {
-    expect(verifyRequest(secret, signedAt(now.getTime() - 5 * 60_000), now)).toEqual({ ok: true, skewMs: 300_000 });
-    expect(verifyRequest(secret, signedAt(now.getTime() + 5 * 60_000), now)).toEqual({ ok: true, skewMs: -300_000 });
+    expect(verifyHeaders(secret, target, signedAt(now.getTime() - 5 * 60_000), now)).toMatchObject({ ok: true, skewMs: 300_000 });
+    expect(verifyHeaders(secret, target, signedAt(now.getTime() + 5 * 60_000), now)).toMatchObject({
+      ok: true,
+      skewMs: -300_000,
+    });
   });
 
   it('checks the signature before the timestamp: a forged request far off is a bad signature, not skew', () => {
-    const forged = { ...signedAt(now.getTime() - 5 * 60_000), signature: signRequest('x'.repeat(32), signedAt(0)) };
-    expect(verifyRequest(secret, forged, now)).toEqual({ ok: false, reason: 'bad signature' });
+    const forged = { ...signedAt(now.getTime() - 5 * 60_000), signature: signedAt(0, 'x'.repeat(32)).signature };
+    expect(verifyHeaders(secret, target, forged, now)).toEqual({ ok: false, reason: 'bad signature' });
   });
 });
