@@ -35,7 +35,7 @@ describe('readiness, while a subgraph is stopped', () => {
     let restarted: SubgraphHandle | undefined;
     try {
       const s = await patientWithAnEntry(supergraph);
-      expect((await readiness(supergraph.url)).status).toBe(200);
+      expect((await readinessBecomes(supergraph.url, 200)).status).toBe(200);
       const port = supergraph.subgraphs.records.port;
 
       await supergraph.stopSubgraph('records');
