@@ -117,6 +117,8 @@ onPostgres('readiness, while the records database is unreachable (PostgreSQL)', 
 
   it('records and the gateway answer 503 while its connections are reset and refused, and 200 again when it is back, without a restart', async () => {
     expect((await readiness(supergraph.subgraphs.records.url)).status).toBe(200);
+    // The gateway's state is refreshed in the background: wait until it has seen the scenario's clock.
+    expect((await readinessBecomes(supergraph.url, 200)).status).toBe(200);
     await link.down();
 
     const unready = await eventually(async () => {
