@@ -1,26 +1,19 @@
-import pino from 'pino';
-import { Writable } from 'node:stream';
 import { Scenario } from '../helpers/scenario';
+import { capturedLogger } from '../helpers/captured-logger';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
 /** Structured JSON logs, and no patient data in them, even at debug level and on errors. */
 describe('logs', () => {
   let supergraph: Supergraph;
   let s: Scenario;
-  const lines: string[] = [];
+  const { logger, lines } = capturedLogger('debug');
   const practice = 'A83001';
   const nhsNumber = '9990001375';
   const TITLE = 'Confidential referral to sexual health clinic';
   const BODY = 'Patient disclosed a sensitive history';
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        done();
-      },
-    });
-    supergraph = await startSupergraph({ now: '2023-01-01T09:00:00.000Z', logger: pino({ level: 'debug' }, sink) });
+    supergraph = await startSupergraph({ now: '2023-01-01T09:00:00.000Z', logger });
     s = new Scenario(supergraph);
     await s.createPractice(practice, 'EMIS');
     await s.switchOn(practice);

@@ -1,9 +1,8 @@
-import pino from 'pino';
-import { Writable } from 'node:stream';
 import type { TokenRequest } from '../../gateway/token-claims';
 import { AccessLogEntity, type AccessLogRow } from '../../subgraphs/records/entities/access-log';
 import { ChangeLogEntity } from '../../subgraphs/records/entities/change-log';
 import { PatientEntity } from '../../subgraphs/records/entities/patient';
+import { capturedLogger } from '../helpers/captured-logger';
 import { testNhsNumbers } from '../helpers/bulk-records';
 import { Scenario, codes } from '../helpers/scenario';
 import { startSupergraph, type GraphQLResponse, type Supergraph } from '../helpers/supergraph';
@@ -18,7 +17,7 @@ import { startSupergraph, type GraphQLResponse, type Supergraph } from '../helpe
 describe('registration and audit, through the gateway', () => {
   let supergraph: Supergraph;
   let s: Scenario;
-  const logLines: string[] = [];
+  const { logger, lines: logLines } = capturedLogger('info');
   const HOME = 'A85001';
   const OTHER = 'A85002';
   const DOB = '1971-06-15';
@@ -67,13 +66,7 @@ describe('registration and audit, through the gateway', () => {
   });
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        done();
-      },
-    });
-    supergraph = await startSupergraph({ now: '2024-03-01T09:00:00.000Z', logger: pino({ level: 'info' }, sink) });
+    supergraph = await startSupergraph({ now: '2024-03-01T09:00:00.000Z', logger });
     s = new Scenario(supergraph);
     for (const ods of [HOME, OTHER]) {
       await s.createPractice(ods);
