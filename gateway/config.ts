@@ -5,6 +5,7 @@ import type { AnswerLimits } from './answer-size';
 import type { BulkheadLimits } from './bulkheads';
 import { READINESS_INTERVAL_MS } from './readiness';
 import { DEFAULT_CALL_POLICY, type CallPolicy } from './signed-fetcher';
+import { TRUSTED_OPERATION_CACHE_MS } from './trusted-operations';
 import { dataDir, DEFAULT_PORTS, parseEnv, port, signingSecret } from '../platform/config';
 
 export interface GatewayConfig {
@@ -25,6 +26,8 @@ export interface GatewayConfig {
   /** How often /readyz's state is refreshed (READINESS_INTERVAL_MS); default readiness.ts's. */
   readinessIntervalMs?: number;
   logLevel: string;
+  /** How long an app's trusted operation is kept once found (TRUSTED_OPERATION_CACHE_MS); default trusted-operations.ts's. */
+  trustedOperationCacheMs?: number;
   /** Gateway processes serving the port (GATEWAY_WORKERS: a number, or `auto` for one per core); default 1. */
   workers?: number;
 }
@@ -84,6 +87,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       NODE_ENV: z.string().optional(),
       GATEWAY_WORKERS: gatewayWorkers,
       READINESS_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(READINESS_INTERVAL_MS),
+      TRUSTED_OPERATION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(TRUSTED_OPERATION_CACHE_MS),
     },
     env,
   );
@@ -114,5 +118,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     logLevel: parsed.LOG_LEVEL,
     workers: parsed.GATEWAY_WORKERS,
     readinessIntervalMs: parsed.READINESS_INTERVAL_MS,
+    trustedOperationCacheMs: parsed.TRUSTED_OPERATION_CACHE_MS,
   };
 }

@@ -9,6 +9,7 @@ import { answerTooLargeBody } from './answer-size';
 import type { Bulkheads } from './bulkheads';
 import type { GatewayContext } from './gateway-context';
 import type { VerifyToken } from './identity';
+import type { TrustedOperationGate } from './trusted-operations';
 
 /** A NUL character, raw or as a JSON or GraphQL \\u escape. */
 // eslint-disable-next-line no-control-regex -- the NUL character is exactly what this looks for
@@ -54,7 +55,7 @@ export function graphqlHandler(
   apollo: ApolloServer<GatewayContext>,
   verifyToken: VerifyToken,
   maxBodyBytes: number,
-  limits: { maxResponseBytes: number; bulkheads: Bulkheads; logger: Logger },
+  limits: { maxResponseBytes: number; bulkheads: Bulkheads; logger: Logger; trustedOperations: TrustedOperationGate },
 ) {
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
     const viewer = await verifyToken(req.headers.authorization);
@@ -94,9 +95,10 @@ export function graphqlHandler(
     let release: (() => void) | undefined;
     const role = viewer.role;
     let response;
+    const httpGraphQLRequest = { method: req.method ?? 'GET', headers: headerMapOf(req), search, body };
     try {
       response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search, body },
+        httpGraphQLRequest,
         context: async () => {
           try {
             release = await limits.bulkheads.admit(role);
@@ -105,6 +107,8 @@ export function graphqlHandler(
             limits.logger.warn({ requestId, role }, 'refused: the share of the gateway is full');
             throw overloaded();
           }
+          // An app runs only its trusted operations, by id (trusted-operations.ts): refused here, or its body put in.
+          if (viewer.role === 'app') await limits.trustedOperations(httpGraphQLRequest, viewer, requestId);
           return { viewer, requestId };
         },
       });
