@@ -140,8 +140,14 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
 
   it('everything the service does works through the gateway, as that role', async () => {
     // The demo data, which the owner loaded: the README's app token reads the demo patient.
-    const demo = await s.ok<{ me: { record: { totalCount: number } } }>(Scenario.app('demo-app', '9990001375'), READ);
-    expect(demo.me.record.totalCount).toBeGreaterThan(0);
+    // The demo app runs its ready operations (schema/operations/app), loaded with the demo data: the first page.
+    const demo = await s.byId<{ me: { record: { totalCount: number } } }>(
+      Scenario.app('demo-app', '9990001375'),
+      Scenario.operation(
+        readFileSync(join(__dirname, '..', '..', 'schema', 'operations', 'app', 'record-first-page.graphql'), 'utf8'),
+      ).id,
+    );
+    expect(demo.body.data?.me.record.totalCount).toBeGreaterThan(0);
 
     s.at('2024-01-15T09:00:00.000Z');
     await s.createPractice(HOME);
@@ -160,7 +166,7 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
     s.at('2024-01-15T10:30:00.000Z');
     await s.fileEntry(HOME, result);
     await s.hideEntry(HOME, letter);
-    await s.approveApp(APP);
+    await s.approveApp(APP, ['record:read'], `App ${APP}`, [READ]);
 
     s.at('2024-01-15T11:00:00.000Z');
     const expected = ['Full blood count', 'Asthma review'];
