@@ -127,7 +127,7 @@ describe('app rate limits: per patient within an app-wide ceiling', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await s.token(Scenario.patient(A))}` },
         // As Apollo Client's persisted-query link sends a trusted operation: its id alone.
-      body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: Scenario.operation(OWN).id } } }),
+        body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: Scenario.operation(OWN).id } } }),
       });
       expect(response.status).toBe(200);
       expect(response.headers.get('retry-after')).toBeNull();
