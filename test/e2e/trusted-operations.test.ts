@@ -124,6 +124,15 @@ describe('trusted operations for approved apps, through the gateway', () => {
       expect(await operationsOf(APP)).toEqual(MANIFEST.operations);
     });
 
+    it('the lookup is not in the public API: not even nhse can ask it through the gateway', async () => {
+      const { response, reached } = await supergraph.reachedDuring(() =>
+        s.as(Scenario.nhse, `{ trustedOperation(clientId: "${APP}", id: "${FIRST_PAGE.id}") }`),
+      );
+      expect(response.status).toBe(400);
+      expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+      expect(reached).toEqual({});
+    });
+
     it('only nhse registers, and only nhse reads the list', async () => {
       for (const role of [Scenario.analyst, Scenario.clinician(PRACTICE), Scenario.patient(NHS)]) {
         expect(codes(await s.as(role, APPROVE, { c: APP, o: [] }))).toEqual(['FORBIDDEN']);
