@@ -1,21 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { OperationTypeNode, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { appMayRun } from '../platform/app-reads';
 import { DomainError, ErrorCode } from '../platform/errors';
 import type { GatewayContext } from './gateway-context';
-import { rootFieldNames } from './root-fields';
-
-/** An app acts for one patient: it reads the patient view and nothing else (the contract's role table). */
-const APP_ROOT_FIELDS = new Set(['me', '__typename']);
 
 export const APP_REFUSAL = 'An app token may only read `me` (the patient view)';
-
-/** A query whose root fields, every one written, are `me` or `__typename`: no mutation, no introspection. */
-export function appMayRun(document: DocumentNode, operation: OperationDefinitionNode): boolean {
-  return (
-    operation.operation === OperationTypeNode.QUERY &&
-    rootFieldNames(document, operation).every((name) => APP_ROOT_FIELDS.has(name))
-  );
-}
 
 /**
  * Refuses anything but `me` to an app token before the query is planned, so no subgraph is

@@ -6,6 +6,7 @@ import type { BulkheadLimits } from './bulkheads';
 import { developmentOrigins, originProblem } from './cors';
 import { READINESS_INTERVAL_MS } from './readiness';
 import { DEFAULT_CALL_POLICY, type CallPolicy } from './signed-fetcher';
+import { TRUSTED_OPERATION_CACHE_MS } from './trusted-operations';
 import { dataDir, DEFAULT_PORTS, parseEnv, port, signingSecret } from '../platform/config';
 
 export interface GatewayConfig {
@@ -28,6 +29,8 @@ export interface GatewayConfig {
   logLevel: string;
   /** The exact web origins whose browsers may call /graphql (cors.ts); none when absent. */
   corsAllowedOrigins?: readonly string[];
+  /** How long an app's trusted operation is kept once found (TRUSTED_OPERATION_CACHE_MS); default trusted-operations.ts's. */
+  trustedOperationCacheMs?: number;
   /** Gateway processes serving the port (GATEWAY_WORKERS: a number, or `auto` for one per core); default 1. */
   workers?: number;
 }
@@ -105,6 +108,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       GATEWAY_WORKERS: gatewayWorkers,
       CORS_ALLOWED_ORIGINS: allowedOrigins,
       READINESS_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(READINESS_INTERVAL_MS),
+      TRUSTED_OPERATION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(TRUSTED_OPERATION_CACHE_MS),
     },
     env,
   );
@@ -138,5 +142,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     // Production serves no browser origin unless told; development, Sandbox and the example web client.
     corsAllowedOrigins:
       parsed.CORS_ALLOWED_ORIGINS ?? (parsed.NODE_ENV === 'production' ? [] : developmentOrigins(parsed.GATEWAY_PORT)),
+    trustedOperationCacheMs: parsed.TRUSTED_OPERATION_CACHE_MS,
   };
 }

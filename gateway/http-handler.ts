@@ -19,6 +19,7 @@ import { corsDecision, ORIGIN_REFUSED_MESSAGE } from './cors';
 import type { GatewayContext } from './gateway-context';
 import type { VerifyToken } from './identity';
 import { inRequest } from './request-id';
+import type { TrustedOperationGate } from './trusted-operations';
 
 /** A NUL character, raw or as a JSON or GraphQL \\u escape. */
 // eslint-disable-next-line no-control-regex -- the NUL character is exactly what this looks for
@@ -65,7 +66,13 @@ export function graphqlHandler(
   apollo: ApolloServer<GatewayContext>,
   verifyToken: VerifyToken,
   maxBodyBytes: number,
-  limits: { maxResponseBytes: number; bulkheads: Bulkheads; logger: Logger; corsAllowedOrigins?: readonly string[] },
+  limits: {
+    maxResponseBytes: number;
+    bulkheads: Bulkheads;
+    logger: Logger;
+    trustedOperations: TrustedOperationGate;
+    corsAllowedOrigins?: readonly string[];
+  },
 ) {
   const allowedOrigins = new Set(limits.corsAllowedOrigins ?? []);
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
@@ -125,9 +132,10 @@ export function graphqlHandler(
     let release: (() => void) | undefined;
     const role = viewer.role;
     let response;
+    const httpGraphQLRequest = { method: req.method ?? 'GET', headers: headerMapOf(req), search, body };
     try {
       response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search, body },
+        httpGraphQLRequest,
         context: async () => {
           try {
             release = await limits.bulkheads.admit(role);
@@ -136,6 +144,8 @@ export function graphqlHandler(
             limits.logger.warn({ requestId, role }, 'refused: the share of the gateway is full');
             throw overloaded();
           }
+          // An app runs only its trusted operations, by id (trusted-operations.ts): refused here, or its body put in.
+          if (viewer.role === 'app') await limits.trustedOperations(httpGraphQLRequest, viewer, requestId);
           return { viewer, requestId };
         },
       });

@@ -12,7 +12,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { rootFieldNames } from './root-fields';
+import { rootFieldNames } from '../platform/root-fields';
 import { introspectionOnly } from './schema-discovery';
 
 /**

@@ -3,7 +3,7 @@ import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { DomainError, ErrorCode } from '../platform/errors';
 import type { Role } from '../platform/viewer';
 import type { GatewayContext } from './gateway-context';
-import { rootFieldNames } from './root-fields';
+import { rootFieldNames } from '../platform/root-fields';
 
 /**
  * Who may discover the schema: introspection and graphql-js's "Did you mean …?" are for the

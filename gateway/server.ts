@@ -19,8 +19,9 @@ import { readinessMonitor } from './readiness';
 import { currentRequestId, withRequestId } from './request-id';
 import { LIMITED_PARSING, requestLimitRules } from './request-limits';
 import { fieldSuggestions } from './schema-discovery';
-import { DEFAULT_CALL_POLICY } from './signed-fetcher';
+import { DEFAULT_CALL_POLICY, signedFetcher } from './signed-fetcher';
 import { SubgraphDataSource } from './subgraph-data-source';
+import { trustedOperationGate, TrustedOperationLookup } from './trusted-operations';
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -48,21 +49,19 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     buildService: ({ name }) => {
       const url = urls[name];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new SubgraphDataSource(
-        name,
-        url,
-        config.signingSecret,
-        clock,
-        {
-          timeoutMs: config.subgraphTimeoutMs,
-          ...(config.subgraphCalls ?? DEFAULT_CALL_POLICY),
-        },
-        pool,
-      );
+      return new SubgraphDataSource(name, url, config.signingSecret, clock, callPolicy, pool);
     },
     logger: logger.child({ component: 'apollo-gateway' }),
   });
 
+  const callPolicy = { timeoutMs: config.subgraphTimeoutMs, ...(config.subgraphCalls ?? DEFAULT_CALL_POLICY) };
+  // Apps' trusted operations are kept by records, with their approval; asked for each app request (trusted-operations.ts).
+  const trustedOperations = new TrustedOperationLookup(
+    config.subgraphUrls.records,
+    signedFetcher('records', config.signingSecret, clock, callPolicy, pool),
+    clock,
+    config.trustedOperationCacheMs,
+  );
   const suggestions = fieldSuggestions();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -107,6 +106,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       bulkheads,
       logger,
       corsAllowedOrigins: config.corsAllowedOrigins ?? [],
+      trustedOperations: trustedOperationGate(trustedOperations, logger),
     }),
     onStop: async () => {
       readiness.stop();

@@ -14,6 +14,10 @@ export const ErrorCode = {
   ResponseTooLarge: 'RESPONSE_TOO_LARGE',
   /** The viewer's share of the gateway is full (gateway/bulkheads.ts); try again shortly. */
   Overloaded: 'OVERLOADED',
+  /** An app token sent a document, not the id of one of its app's trusted operations (gateway/trusted-operations.ts). */
+  PersistedQueryIdRequired: 'PERSISTED_QUERY_ID_REQUIRED',
+  /** An app token sent an id that is not among its app's trusted operations now. */
+  PersistedQueryNotInList: 'PERSISTED_QUERY_NOT_IN_LIST',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -24,8 +24,9 @@ $$;
 -- from; a refused-attempt counter starts a window or counts on.
 GRANT SELECT, INSERT, UPDATE ON patient, record_entry, approved_app, app_rate_limit, app_patient_rate_limit, attempt_counter TO records_service;
 
--- Append-only, and the sequences their ids come from.
-GRANT SELECT, INSERT ON exclusion_event, access_log, change_log TO records_service;
+-- Append-only, and the sequences their ids come from. An app's trusted operations are replaced
+-- by a new list beside the old (approved_app.operation_list names the one in force).
+GRANT SELECT, INSERT ON exclusion_event, access_log, change_log, trusted_operation TO records_service;
 GRANT USAGE ON SEQUENCE exclusion_event_id_seq, access_log_id_seq, change_log_id_seq TO records_service;
 
 -- TypeORM reads which migrations have run when the service starts without a migration URL

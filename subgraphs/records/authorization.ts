@@ -41,6 +41,19 @@ export function mayReadAccessLog(viewer: Viewer, patient: PatientRow): boolean {
   }
 }
 
+/**
+ * Who may look up an app's trusted operation by id: the service role, which only a signed
+ * internal request carries (the gateway, before it runs an app's request). Nobody else.
+ */
+export function mayLookUpTrustedOperations(viewer: Viewer): boolean {
+  switch (viewer.role) {
+    case 'service':
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** How the logs name the viewer: role, who, and the app if one acts. */
 export function actorOf(viewer: Viewer): { actorRole: string; actorId: string; clientId: string | null } {
   switch (viewer.role) {

@@ -38,6 +38,8 @@ describe('the access log, through the gateway', () => {
   }
   const patientOf = (i: number) => nhsNumbers[i]!;
 
+  const LOG = `accessLog(first: 50) { totalCount edges { node { at actorRole actor appName view entryCount outcome } } pageInfo { hasNextPage endCursor } }`;
+
   beforeAll(async () => {
     supergraph = await startSupergraph({ now: NOW, appRateLimit: { perSecond: 1000, burst: 1000 } });
     s = new Scenario(supergraph);
@@ -50,7 +52,12 @@ describe('the access log, through the gateway', () => {
     nhsNumbers = ['9990001375', '9990002746', '9990004110', '9990005486', '9990006857', '9990008221'];
     for (const nhs of nhsNumbers) await s.registerPatient(ODS, nhs);
     for (let i = 0; i < 5; i += 1) await s.addEntry(ODS, patientOf(0), `Entry ${i}`);
-    await s.approveApp('log-app', ['record:read'], 'Log Reader App');
+    // Its trusted operations: what the tests below have it send (the access log too, which records refuses it).
+    await s.approveApp('log-app', ['record:read'], 'Log Reader App', [
+      '{ me { record { totalCount } } }',
+      '{ me { record { edges { node { title body } } } } }',
+      `{ me { ${LOG} } }`,
+    ]);
     s.at(NOW);
   });
   afterAll(() => supergraph.stop());
@@ -159,7 +166,7 @@ describe('the access log, through the gateway', () => {
         'CLINICAL',
       ],
     ])('%s: FORBIDDEN and a REFUSED row', async (_name, role, query, actorRole, view) => {
-      await s.approveApp('revoked-app');
+      await s.approveApp('revoked-app', ['record:read'], 'App revoked-app', ['{ me { record { totalCount } } }']);
       await s.ok(Scenario.nhse, `mutation { revokeApp(clientId: "revoked-app") { clientId } }`);
       let response: Awaited<ReturnType<typeof s.as>> | undefined;
       const rows = await rowsAddedBy('9990002746', async () => {
@@ -248,8 +255,6 @@ describe('the access log, through the gateway', () => {
   });
 
   describe('Patient.accessLog', () => {
-    const LOG = `accessLog(first: 50) { totalCount edges { node { at actorRole actor appName view entryCount outcome } } pageInfo { hasNextPage endCursor } }`;
-
     it('the patient sees who has read their record, newest first, apps by name', async () => {
       const { me } = await s.ok<{
         me: { accessLog: { totalCount: number; edges: { node: { at: string; actorRole: string; appName: string | null } }[] } };

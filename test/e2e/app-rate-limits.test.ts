@@ -16,6 +16,8 @@ describe('app rate limits: per patient within an app-wide ceiling', () => {
   const [A, B, C] = ['9990001375', '9990002746', '9990003637'];
   // A patient: 4 at once, one every 4 s. The app: 6 at once, one a second.
   const LIMITS = { perSecond: 1, burst: 6, perPatient: { perSecond: 0.25, burst: 4 } };
+  const OWN = '{ me { nhsNumber } }';
+  const approve = (clientId: string) => s.approveApp(clientId, ['record:read'], `App ${clientId}`, [OWN]);
 
   interface Answer {
     status: number;
@@ -31,7 +33,8 @@ describe('app rate limits: per patient within an app-wide ceiling', () => {
     const response = await fetch(supergraph.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ me { nhsNumber } }' }),
+      // As Apollo Client's persisted-query link sends a trusted operation: its id alone.
+      body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: Scenario.operation(OWN).id } } }),
     });
     const body = (await response.json()) as {
       data?: { me: { nhsNumber: string } | null } | null;
@@ -78,7 +81,7 @@ describe('app rate limits: per patient within an app-wide ceiling', () => {
   afterAll(() => supergraph.stop());
 
   it('patient A using up their own bucket does not limit patient B of the same app', async () => {
-    await s.approveApp('shared-app');
+    await approve('shared-app');
     const fromA = await reads('shared-app', A, 6);
     expect(outcomes(fromA)).toEqual(['OK', 'OK', 'OK', 'OK', 'RATE_LIMITED', 'RATE_LIMITED']);
     expect(fromA[0]).toMatchObject(ok(A));
@@ -90,7 +93,7 @@ describe('app rate limits: per patient within an app-wide ceiling', () => {
   });
 
   it('the app-wide bucket is still the ceiling over all its patients', async () => {
-    await s.approveApp('ceiling-app');
+    await approve('ceiling-app');
     expect(outcomes(await reads('ceiling-app', A, 4))).toEqual(['OK', 'OK', 'OK', 'OK']);
     const fromB = await reads('ceiling-app', B, 3);
     expect(outcomes(fromB)).toEqual(['OK', 'OK', 'RATE_LIMITED']);
@@ -102,12 +105,12 @@ describe('app rate limits: per patient within an app-wide ceiling', () => {
     expect(await read('ceiling-app', C)).toMatchObject(ok(C));
     expect(await read('ceiling-app', C)).toEqual(limited('app', 1));
     // Another app has buckets of its own.
-    await s.approveApp('other-app');
+    await approve('other-app');
     expect(await read('other-app', C)).toMatchObject(ok(C));
   });
 
   it('Retry-After is sensible: a retry sooner is refused again, a retry after it is answered', async () => {
-    await s.approveApp('patient-app');
+    await approve('patient-app');
     const answers = await reads('patient-app', A, 5);
     expect(answers[4]).toEqual(limited('patient', 4));
     // Three seconds on: three quarters of a token; one more second to wait.
@@ -123,7 +126,8 @@ describe('app rate limits: per patient within an app-wide ceiling', () => {
       const response = await fetch(supergraph.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await s.token(Scenario.patient(A))}` },
-        body: JSON.stringify({ query: '{ me { nhsNumber } }' }),
+        // As Apollo Client's persisted-query link sends a trusted operation: its id alone.
+        body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: Scenario.operation(OWN).id } } }),
       });
       expect(response.status).toBe(200);
       expect(response.headers.get('retry-after')).toBeNull();

@@ -1,5 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PersistedQueryManifest } from '../../platform/trusted-operations';
 import { postGraphQL, startSupergraph, type Supergraph } from '../helpers/supergraph';
 import { Scenario, codes } from '../helpers/scenario';
+
+/** What Apollo Client's persisted-query link posts for a document: its id alone. */
+const byId = (document: string) => ({
+  extensions: { persistedQuery: { version: 1, sha256Hash: Scenario.operation(document).id } },
+});
 
 /**
  * Approved third-party apps (docs/api.md "Patients and approved apps"), through the
@@ -18,15 +26,14 @@ describe('approved apps, through the gateway', () => {
     clientId name scopes approvedAt revokedAt } }`;
   const REVOKE = `mutation($c: ID!) { revokeApp(clientId: $c) { clientId revokedAt } }`;
   const APPS = `{ apps { clientId name scopes approvedAt revokedAt } }`;
+  const OWN = '{ me { nhsNumber } }';
+  /** nhse approves an app with the operations these tests send as its trusted operations. */
+  const approve = (t: Scenario, clientId: string) => t.approveApp(clientId, ['record:read'], `App ${clientId}`, [READ, OWN]);
 
   const reads = async (clientId: string, scope = 'record:read', url?: string) => {
     if (!url) return s.as<{ me: { record: { totalCount: number } } | null }>(Scenario.app(clientId, NHS, scope), READ);
     const token = await s.token(Scenario.app(clientId, NHS, scope));
-    return postGraphQL<{ me: { record: { totalCount: number } } | null }>(
-      url,
-      { authorization: `Bearer ${token}` },
-      { query: READ },
-    );
+    return postGraphQL<{ me: { record: { totalCount: number } } | null }>(url, { authorization: `Bearer ${token}` }, byId(READ));
   };
 
   beforeAll(async () => {
@@ -86,7 +93,7 @@ describe('approved apps, through the gateway', () => {
 
   describe('an app token', () => {
     it('approve, use, revoke, use again: FORBIDDEN at once; approve again: it works again', async () => {
-      await s.approveApp('lifecycle-app');
+      await approve(s, 'lifecycle-app');
       expect((await reads('lifecycle-app')).body).toEqual({
         data: { me: { nhsNumber: NHS, record: { totalCount: 1, edges: [{ node: { title: 'Blood pressure review' } }] } } },
       });
@@ -104,7 +111,7 @@ describe('approved apps, through the gateway', () => {
     });
 
     it('revocation bites on every gateway process at once: no cache outlives it', async () => {
-      await s.approveApp('two-gateways-app');
+      await approve(s, 'two-gateways-app');
       const other = await supergraph.anotherGateway();
       expect((await reads('two-gateways-app', 'record:read', other.url)).body.data?.me?.record.totalCount).toBe(1);
       await s.ok(Scenario.nhse, REVOKE, { c: 'two-gateways-app' });
@@ -112,28 +119,41 @@ describe('approved apps, through the gateway', () => {
       expect(codes(await reads('two-gateways-app'))).toEqual(['FORBIDDEN']);
     });
 
-    it('an app never approved is FORBIDDEN', async () => {
-      expect(codes(await reads('unknown-app'))).toEqual(['FORBIDDEN']);
+    it('an app never approved has no operations: PERSISTED_QUERY_NOT_IN_LIST', async () => {
+      expect(codes(await reads('unknown-app'))).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
     });
 
     it('a token without record:read is FORBIDDEN, even for an approved app', async () => {
-      await s.approveApp('scoped-app');
+      await approve(s, 'scoped-app');
       const response = await reads('scoped-app', 'record.appointments:read');
       expect(codes(response)).toEqual(['FORBIDDEN']);
       expect(response.body.errors![0]!.message).toBe("The app's token lacks the record:read scope");
     });
 
     it.each([
-      ['another patient', `{ patient(nhsNumber: "${NHS}") { nhsNumber } }`],
       ['the clinical view', `{ me { clinicalRecord { totalCount } } }`],
       ['the access log', `{ me { accessLog { totalCount } } }`],
-      ['analytics', `{ rolloutSummary { total } }`],
       ['the rollout history', `{ me { registeredPractice { rolloutHistory { kind } } } }`],
-    ])('an approved app asking for %s is FORBIDDEN', async (_name, query) => {
-      await s.approveApp('curious-app');
+    ])('an approved app asking for %s, even as a registered operation, is FORBIDDEN', async (_name, query) => {
+      await s.approveApp('curious-app', ['record:read'], 'Curious', [query]);
       const response = await s.as(Scenario.app('curious-app', NHS), query);
       expect(codes(response)).toContain('FORBIDDEN');
       expect(JSON.stringify(response.body.data ?? {})).not.toMatch(/Blood pressure/);
+    });
+
+    it.each([
+      ['another patient', `query P { patient(nhsNumber: "${NHS}") { nhsNumber } }`],
+      ['analytics', `query R { rolloutSummary { total } }`],
+    ])('an operation for %s cannot be registered, and as a document it is not run', async (_name, query) => {
+      const registering = await s.as(
+        Scenario.nhse,
+        `mutation($o: [TrustedOperationInput!]) {
+          approveApp(clientId: "curious-app", name: "Curious", scopes: ["record:read"], operations: $o) { clientId } }`,
+        { o: [Scenario.operation(query)] },
+      );
+      expect(codes(registering)).toEqual(['BAD_USER_INPUT']);
+      const token = await s.token(Scenario.app('curious-app', NHS));
+      expect(codes(await supergraph.graphql(token, query))).toEqual(['PERSISTED_QUERY_ID_REQUIRED']);
     });
   });
 
@@ -144,17 +164,13 @@ describe('approved apps, through the gateway', () => {
         const t = new Scenario(limited);
         await t.createPractice(ODS);
         await t.registerPatient(ODS, NHS);
-        await t.approveApp('busy-app');
+        await approve(t, 'busy-app');
         const token = await t.token(Scenario.app('busy-app', NHS));
         const other = await limited.anotherGateway();
         const burst = (n: number) =>
           Promise.all(
             Array.from({ length: n }, (_, i) =>
-              postGraphQL(
-                i % 2 ? other.url : limited.url,
-                { authorization: `Bearer ${token}` },
-                { query: '{ me { nhsNumber } }' },
-              ),
+              postGraphQL(i % 2 ? other.url : limited.url, { authorization: `Bearer ${token}` }, byId(OWN)),
             ),
           ).then((responses) => responses.map((response) => codes(response)[0] ?? 'OK'));
         const tally = (results: string[]) =>
@@ -169,8 +185,8 @@ describe('approved apps, through the gateway', () => {
         limited.clock.set('2024-01-15T12:00:01.500Z');
         expect(tally(await burst(3))).toEqual({ OK: 1, RATE_LIMITED: 2 });
         // Another app has a bucket of its own.
-        await t.approveApp('quiet-app');
-        expect(codes(await t.as(Scenario.app('quiet-app', NHS), '{ me { nhsNumber } }'))).toEqual([]);
+        await approve(t, 'quiet-app');
+        expect(codes(await t.as(Scenario.app('quiet-app', NHS), OWN))).toEqual([]);
       } finally {
         await limited.stop();
       }
@@ -181,10 +197,14 @@ describe('approved apps, through the gateway', () => {
     });
   });
 
-  it("the README's app token (demo-app) reads the demo patient's record in the demo world", async () => {
+  it("the README's app token (demo-app) reads the demo patient's record in the demo world, by its ready operation", async () => {
     const demo = await startSupergraph({ now: NOW, demoData: true });
+    const manifest = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'schema', 'operations', 'app', 'persisted-query-manifest.json'), 'utf8'),
+    ) as PersistedQueryManifest;
+    const firstPage = manifest.operations.find((operation) => operation.name === 'AppRecordFirstPage')!;
     try {
-      const response = await new Scenario(demo).as(Scenario.app('demo-app', '9990001375'), '{ me { record { totalCount } } }');
+      const response = await new Scenario(demo).byId(Scenario.app('demo-app', '9990001375'), firstPage.id);
       expect(codes(response)).toEqual([]);
       expect((response.body.data as { me: { record: { totalCount: number } } }).me.record.totalCount).toBeGreaterThan(0);
     } finally {

@@ -267,11 +267,18 @@ describe('hostile requests are refused at the gateway, before any subgraph is ca
     it.each<[string, TokenRequest]>([
       ['a clinician', Scenario.clinician(practice)],
       ['a supplier', Scenario.supplier('EMIS')],
-      ['an app', Scenario.app('some-app', nhsNumber)],
     ])('%s is refused too', async (_who, who) => {
       const { response, reached } = await sent(who, '{ __schema { queryType { name } } }');
       expect(response.status).toBe(403);
       expect(codesOf(response)).toEqual(['FORBIDDEN']);
+      expect(reached).toEqual({});
+    });
+
+    it('an app is refused too: sent as a document it is not run (it runs registered operations only)', async () => {
+      const token = await s.token(Scenario.app('some-app', nhsNumber));
+      const { response, reached } = await reachedDuring(() => supergraph.graphql(token, '{ __schema { queryType { name } } }'));
+      expect(response.status).toBe(400);
+      expect(codesOf(response)).toEqual(['PERSISTED_QUERY_ID_REQUIRED']);
       expect(reached).toEqual({});
     });
 
@@ -322,6 +329,8 @@ describe('hostile requests are refused at the gateway, before any subgraph is ca
       ['a clinician', Scenario.clinician(practice)],
       ['a supplier', Scenario.supplier('EMIS')],
     ])('%s who misspells a field is told which field, and nothing more', async (_who, who) => {
+      // An app's operation is registered first (registration does not know the schema), then sent by id.
+      if (who.role === 'app') await s.approveApp('some-app', ['record:read'], 'Some App', ['{ me { nhsNumbr } }']);
       const { response, reached } = await sent(who, '{ me { nhsNumbr } }');
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([
@@ -330,7 +339,8 @@ describe('hostile requests are refused at the gateway, before any subgraph is ca
           extensions: { code: 'BAD_USER_INPUT', requestId: response.requestId },
         }),
       ]);
-      expect(reached).toEqual({});
+      // Nothing planned: only an app's lookup of its operation reaches records.
+      expect(reached).toEqual(who.role === 'app' ? { records: 1 } : {});
     });
 
     it.each([

@@ -11,6 +11,8 @@ import { ApprovedAppEntity, type ApprovedAppRow } from '../../subgraphs/records/
 import { ExclusionEventEntity, type ExclusionEventRow } from '../../subgraphs/records/entities/exclusion-event';
 import { PatientEntity, type PatientRow } from '../../subgraphs/records/entities/patient';
 import { RecordEntryEntity, type RecordEntryRow } from '../../subgraphs/records/entities/record-entry';
+import { TrustedOperationEntity } from '../../subgraphs/records/entities/trusted-operation';
+import { checkTrustedOperations } from '../../platform/trusted-operations';
 import { deriveRolloutState, type RolloutState } from '../../subgraphs/rollout/domain/rollout-state';
 import { RolloutStore } from '../../subgraphs/rollout/store/rollout-store';
 import pino from 'pino';
@@ -571,6 +573,9 @@ const PUBLIC_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'INTERNAL_SERVER_ERROR',
+  // An app sends its registered operations by id: a fuzzed document from an app is refused with these.
+  'PERSISTED_QUERY_ID_REQUIRED',
+  'PERSISTED_QUERY_NOT_IN_LIST',
 ];
 const INTERNALS: [string, RegExp][] = [
   ['a stack trace', /\n\s+at |\bat [\w.<>]+ \(.*:\d+:\d+\)|\.[jt]s:\d+/],
@@ -747,9 +752,46 @@ describe('a schema-driven fuzzer against the gateway, for every role', () => {
   async function send(role: Role, request: FuzzRequest): Promise<GraphQLResponse> {
     const token = tokens.get(role.name);
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-    return request.kind === 'raw'
-      ? postGraphQL(supergraph.url, headers, request.body)
-      : postGraphQL(supergraph.url, headers, { query: request.query, variables: request.variables });
+    if (request.kind === 'raw') return postGraphQL(supergraph.url, headers, request.body);
+    const id = await demoAppOperation(role, request.query);
+    if (id) {
+      const persistedQuery = { version: 1, sha256Hash: id };
+      return postGraphQL(supergraph.url, headers, { variables: request.variables, extensions: { persistedQuery } });
+    }
+    return postGraphQL(supergraph.url, headers, { query: request.query, variables: request.variables });
+  }
+
+  /**
+   * The demo app runs its trusted operations by id: a fuzzed document that registration would
+   * accept (a named query of `me`) is put into its list in force, and sent by id as the app's
+   * client would. Anything else, and every other app's document, is sent as text (and refused).
+   */
+  const registered = new Set<string>();
+  async function demoAppOperation(role: Role, query: string): Promise<string | null> {
+    if (
+      role.token === null ||
+      typeof role.token === 'string' ||
+      role.token.role !== 'app' ||
+      role.token.clientId !== 'demo-app'
+    ) {
+      return null;
+    }
+    let operation;
+    try {
+      operation = Scenario.operation(query);
+    } catch {
+      return null;
+    }
+    if (checkTrustedOperations([operation]) !== null) return null;
+    if (!registered.has(operation.id)) {
+      const records = supergraph.subgraphs.records.database.dataSource;
+      const app = await records.getRepository(ApprovedAppEntity).findOneByOrFail({ clientId: 'demo-app' });
+      await records
+        .getRepository(TrustedOperationEntity)
+        .insert({ ...operation, clientId: 'demo-app', listNumber: app.operationList, position: 1000 + registered.size });
+      registered.add(operation.id);
+    }
+    return operation.id;
   }
 
   async function world(): Promise<World> {

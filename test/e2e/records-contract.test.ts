@@ -167,7 +167,11 @@ describe('the records contract, through the gateway', () => {
       clockToleranceMs: 0,
     });
     s = new Scenario(supergraph);
-    await s.approveApp('approved-app-test');
+    // Its trusted operations: the documents the cases below have it send.
+    await s.approveApp('approved-app-test', ['record:read'], 'App approved-app-test', [
+      `{ me { nhsNumber record { totalCount edges { node { title } } } } }`,
+      `{ me { record { totalCount } } }`,
+    ]);
   }, 60_000);
 
   afterAll(() => supergraph?.stop());

@@ -30,6 +30,7 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
   exclusion_event: ['INSERT', 'SELECT'],
   access_log: ['INSERT', 'SELECT'],
   change_log: ['INSERT', 'SELECT'],
+  trusted_operation: ['INSERT', 'SELECT'],
   exclusion_event_id_seq: ['USAGE'],
   access_log_id_seq: ['USAGE'],
   change_log_id_seq: ['USAGE'],
@@ -139,8 +140,14 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
 
   it('everything the service does works through the gateway, as that role', async () => {
     // The demo data, which the owner loaded: the README's app token reads the demo patient.
-    const demo = await s.ok<{ me: { record: { totalCount: number } } }>(Scenario.app('demo-app', '9990001375'), READ);
-    expect(demo.me.record.totalCount).toBeGreaterThan(0);
+    // The demo app runs its ready operations (schema/operations/app), loaded with the demo data: the first page.
+    const demo = await s.byId<{ me: { record: { totalCount: number } } }>(
+      Scenario.app('demo-app', '9990001375'),
+      Scenario.operation(
+        readFileSync(join(__dirname, '..', '..', 'schema', 'operations', 'app', 'record-first-page.graphql'), 'utf8'),
+      ).id,
+    );
+    expect(demo.body.data?.me.record.totalCount).toBeGreaterThan(0);
 
     s.at('2024-01-15T09:00:00.000Z');
     await s.createPractice(HOME);
@@ -159,7 +166,7 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
     s.at('2024-01-15T10:30:00.000Z');
     await s.fileEntry(HOME, result);
     await s.hideEntry(HOME, letter);
-    await s.approveApp(APP);
+    await s.approveApp(APP, ['record:read'], `App ${APP}`, [READ]);
 
     s.at('2024-01-15T11:00:00.000Z');
     const expected = ['Full blood count', 'Asthma review'];
@@ -201,6 +208,8 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
     'DELETE FROM record_entry',
     'DELETE FROM patient',
     'DELETE FROM approved_app',
+    'DELETE FROM trusted_operation',
+    "UPDATE trusted_operation SET body = 'query X { me { nhsNumber } }'",
     'DELETE FROM app_rate_limit',
     'DELETE FROM app_patient_rate_limit',
     'DELETE FROM attempt_counter',

@@ -1,5 +1,25 @@
+import { createHash } from 'node:crypto';
+import { Kind, parse, print, type DocumentNode } from 'graphql';
 import type { TokenRequest } from '../../gateway/token-claims';
-import type { GraphQLResponse, Supergraph } from './supergraph';
+import { manifestEntry, type TrustedOperation } from '../../platform/trusted-operations';
+import { postGraphQL, type GraphQLResponse, type Supergraph } from './supergraph';
+
+/** A test's document as one operation of a manifest: an anonymous operation is given a name from its text. */
+function namedOperation(document: string): TrustedOperation {
+  const parsed = parse(document);
+  const named: DocumentNode = {
+    ...parsed,
+    definitions: parsed.definitions.map((definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION && !definition.name
+        ? {
+            ...definition,
+            name: { kind: Kind.NAME, value: `Op${createHash('sha256').update(document).digest('hex').slice(0, 12)}` },
+          }
+        : definition,
+    ),
+  };
+  return manifestEntry(print(named));
+}
 
 /** Drives the system the way its users do: through the gateway, with their tokens. */
 export class Scenario {
@@ -12,12 +32,33 @@ export class Scenario {
     return this.tokens.get(key)!;
   }
 
+  /** Sends the document as the role would; an app sends it as Apollo Client's persisted-query link does, by id alone. */
   async as<T = Record<string, unknown>>(
     request: TokenRequest,
     query: string,
     variables?: Record<string, unknown>,
   ): Promise<GraphQLResponse<T>> {
+    if (request.role === 'app') return this.byId<T>(request, Scenario.operation(query).id, variables);
     return this.supergraph.graphql<T>(await this.token(request), query, variables);
+  }
+
+  /** An app's request by operation id: `extensions.persistedQuery`, no query text (unless `query` is given too). */
+  async byId<T = Record<string, unknown>>(
+    request: TokenRequest,
+    id: string,
+    variables?: Record<string, unknown>,
+    query?: string,
+  ): Promise<GraphQLResponse<T>> {
+    return postGraphQL<T>(
+      this.supergraph.url,
+      { authorization: `Bearer ${await this.token(request)}` },
+      { ...(query !== undefined && { query }), variables, extensions: { persistedQuery: { version: 1, sha256Hash: id } } },
+    );
+  }
+
+  /** The manifest entry nhse registers for a test's document (an anonymous one named from its text). */
+  static operation(document: string): TrustedOperation {
+    return namedOperation(document);
   }
 
   /** Like `as`, but fails the test on any error. */
@@ -48,12 +89,16 @@ export class Scenario {
     return { role: 'patient', nhsNumber, identityLevel };
   }
 
-  /** nhse approves an app (record:read unless told otherwise), as IM1 would. */
-  approveApp(clientId: string, scopes: string[] = ['record:read'], name = `App ${clientId}`) {
+  /**
+   * nhse approves an app (record:read unless told otherwise), as IM1 would, with the documents
+   * it may run as its trusted operations (given: they replace its list; left out: the list stays).
+   */
+  approveApp(clientId: string, scopes: string[] = ['record:read'], name = `App ${clientId}`, documents?: string[]) {
     return this.ok(
       Scenario.nhse,
-      `mutation($c: ID!, $n: String!, $s: [String!]!) { approveApp(clientId: $c, name: $n, scopes: $s) { clientId } }`,
-      { c: clientId, n: name, s: scopes },
+      `mutation($c: ID!, $n: String!, $s: [String!]!, $o: [TrustedOperationInput!]) {
+        approveApp(clientId: $c, name: $n, scopes: $s, operations: $o) { clientId } }`,
+      { c: clientId, n: name, s: scopes, o: documents?.map((document) => Scenario.operation(document)) ?? null },
     );
   }
 

@@ -11,6 +11,8 @@ export interface ApprovedAppRow {
   approvedBy: string;
   revokedAt: Date | null;
   revokedBy: string | null;
+  /** The number of the app's trusted-operation list in force (trusted-operation.ts); 0: none, it runs nothing. */
+  operationList: number;
 }
 
 export const ApprovedAppEntity = new EntitySchema<ApprovedAppRow>({
@@ -24,5 +26,6 @@ export const ApprovedAppEntity = new EntitySchema<ApprovedAppRow>({
     approvedBy: { name: 'approved_by', type: 'varchar', length: 200 },
     revokedAt: { name: 'revoked_at', ...nullableInstantColumn },
     revokedBy: { name: 'revoked_by', type: 'varchar', length: 200, nullable: true },
+    operationList: { name: 'operation_list', type: 'integer', default: 0 },
   },
 });

@@ -119,6 +119,11 @@ export type ApprovedApp = {
   clientId: Scalars['ID']['output'];
   /** The app's name, as shown to patients in their access log. */
   name: Scalars['String']['output'];
+  /**
+   * The operations the app may run, by id, and nothing else (its trusted operations, in the
+   * order registered; empty: it runs nothing). NHS England (nhse) only, as every app field.
+   */
+  operations: Array<TrustedOperation>;
   /** When it was revoked; null while approved. */
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
   /** What the app may do: record:read (read the patient view). */
@@ -264,6 +269,7 @@ export type MutationAddRecordEntryArgs = {
 export type MutationApproveAppArgs = {
   clientId: Scalars['ID']['input'];
   name: Scalars['String']['input'];
+  operations?: InputMaybe<Array<TrustedOperationInput>>;
   scopes: Array<Scalars['String']['input']>;
 };
 
@@ -492,6 +498,12 @@ export type Query = {
   patient?: Maybe<Patient>;
   /** The patients registered at the signed-in clinician's practice, ordered by NHS number. */
   patients: PatientConnection;
+  /**
+   * The body of the app's trusted operation with this id, or null if its list in force has no
+   * such operation (an unknown app included). Not in the gateway's API: the gateway asks it,
+   * as the service role, before it runs an app's request.
+   */
+  trustedOperation?: Maybe<Scalars['String']['output']>;
 };
 
 
@@ -503,6 +515,12 @@ export type QueryPatientArgs = {
 export type QueryPatientsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTrustedOperationArgs = {
+  clientId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
 };
 
 /** An entry of a patient's GP record, as the patient sees it. */
@@ -574,6 +592,38 @@ export type RegisterPatientInput = {
   nhsNumber: Scalars['ID']['input'];
   /** ODS code of the practice: for registerPatient, the clinician's own. */
   odsCode: Scalars['ID']['input'];
+};
+
+/**
+ * One operation an approved app may run, as Apollo's persisted-query manifest writes it
+ * (`apollo-persisted-query-manifest`, version 1). The app sends the id, never the body.
+ */
+export type TrustedOperation = {
+  __typename?: 'TrustedOperation';
+  /** The operation's text: one named query of `me`. */
+  body: Scalars['String']['output'];
+  /** The SHA-256 of `body`, lowercase hex: what Apollo Client's persisted-query link sends. */
+  id: Scalars['ID']['output'];
+  /** The operation's name, as in its body. */
+  name: Scalars['String']['output'];
+  /** The kind of operation: always query (an app only reads). */
+  type: Scalars['String']['output'];
+};
+
+/**
+ * One operation of an app's list, as an entry of Apollo's persisted-query manifest: each is one
+ * named query whose root fields are `me` (or `__typename`), and `id` is the SHA-256 (lowercase
+ * hex) of `body`. Anything else is BAD_USER_INPUT and nothing changes.
+ */
+export type TrustedOperationInput = {
+  /** The operation's text. */
+  body: Scalars['String']['input'];
+  /** The SHA-256 of `body`, lowercase hex. */
+  id: Scalars['ID']['input'];
+  /** The operation's name, as in its body. */
+  name: Scalars['String']['input'];
+  /** The kind of operation: query. */
+  type: Scalars['String']['input'];
 };
 
 /**
@@ -730,6 +780,8 @@ export type ResolversTypes = {
   RecordEntryType: RecordEntryType;
   RecordView: RecordView;
   RegisterPatientInput: RegisterPatientInput;
+  TrustedOperation: ResolverTypeWrapper<TrustedOperation>;
+  TrustedOperationInput: TrustedOperationInput;
   VisiblePeriod: ResolverTypeWrapper<VisiblePeriod>;
 };
 
@@ -763,6 +815,8 @@ export type ResolversParentTypes = {
   RecordEntryConnection: RecordEntryConnectionModel;
   RecordEntryEdge: Omit<RecordEntryEdge, 'node'> & { node: ResolversParentTypes['RecordEntry'] };
   RegisterPatientInput: RegisterPatientInput;
+  TrustedOperation: TrustedOperation;
+  TrustedOperationInput: TrustedOperationInput;
   VisiblePeriod: VisiblePeriod;
 };
 
@@ -796,6 +850,7 @@ export type ApprovedAppResolvers<ContextType = RecordsContext, ParentType extend
   approvedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   clientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operations?: Resolver<Array<ResolversTypes['TrustedOperation']>, ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -904,6 +959,7 @@ export type QueryResolvers<ContextType = RecordsContext, ParentType extends Reso
   me?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
   patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'nhsNumber'>>;
   patients?: Resolver<ResolversTypes['PatientConnection'], ParentType, ContextType, RequireFields<QueryPatientsArgs, 'first'>>;
+  trustedOperation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<QueryTrustedOperationArgs, 'clientId' | 'id'>>;
 };
 
 export type RecordEntryResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['RecordEntry'] = ResolversParentTypes['RecordEntry']> = {
@@ -925,6 +981,13 @@ export type RecordEntryConnectionResolvers<ContextType = RecordsContext, ParentT
 export type RecordEntryEdgeResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['RecordEntryEdge'] = ResolversParentTypes['RecordEntryEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['RecordEntry'], ParentType, ContextType>;
+};
+
+export type TrustedOperationResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['TrustedOperation'] = ResolversParentTypes['TrustedOperation']> = {
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type VisiblePeriodResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['VisiblePeriod'] = ResolversParentTypes['VisiblePeriod']> = {
@@ -955,6 +1018,7 @@ export type Resolvers<ContextType = RecordsContext> = {
   RecordEntry?: RecordEntryResolvers<ContextType>;
   RecordEntryConnection?: RecordEntryConnectionResolvers<ContextType>;
   RecordEntryEdge?: RecordEntryEdgeResolvers<ContextType>;
+  TrustedOperation?: TrustedOperationResolvers<ContextType>;
   VisiblePeriod?: VisiblePeriodResolvers<ContextType>;
 };
 

@@ -3,8 +3,8 @@ import { changeBy } from './change-row';
 import { registerPatient, transferRegistration } from './registration';
 import { logAccess, refuse } from './record-access';
 import { checkScopes, storeScopes } from '../domain/app-access';
-import type { ApprovedAppRow } from '../entities/approved-app';
-import { appChange, checkClientId, nhseOnly, toAppModel } from './app-approval';
+import { appChange, checkClientId, checkOperations, nhseOnly, toAppModel } from './app-approval';
+import type { Approval } from '../store/app-registry';
 import type { Viewer, ViewerOf } from '../../../platform/viewer';
 import { actorOf, NOT_YOUR_PATIENT } from '../authorization';
 import type { ChangeAction } from '../entities/change-log';
@@ -176,14 +176,15 @@ export const Mutation: MutationResolvers = {
     return patient;
   },
 
-  approveApp: async (_parent, { clientId, name, scopes }, context) => {
+  approveApp: async (_parent, { clientId, name, scopes, operations }, context) => {
     const viewer = nhseOnly(context);
     const id = checkClientId(clientId);
     const trimmed = name.trim();
     if (trimmed.length < 1 || trimmed.length > 200) throw invalidInput('name must be 1 to 200 characters', 'name');
     const problem = checkScopes(scopes);
     if (problem) throw invalidInput(problem, 'scopes');
-    const row: ApprovedAppRow = {
+    const trusted = operations ? checkOperations(operations) : undefined;
+    const row: Approval = {
       clientId: id,
       name: trimmed,
       scopes: storeScopes(scopes),
@@ -192,7 +193,7 @@ export const Mutation: MutationResolvers = {
       revokedAt: null,
       revokedBy: null,
     };
-    return toAppModel(await context.apps.approve(row, appChange(context, 'APP_APPROVED', id)));
+    return toAppModel(await context.apps.approve(row, appChange(context, 'APP_APPROVED', id), trusted));
   },
   revokeApp: async (_parent, { clientId }, context) => {
     const viewer = nhseOnly(context);

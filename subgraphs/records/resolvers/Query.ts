@@ -1,7 +1,9 @@
 import { forbidden } from '../../../platform/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../../runtime/pagination';
-import { NOT_YOUR_PATIENT } from '../authorization';
+import { mayLookUpTrustedOperations, NOT_YOUR_PATIENT } from '../authorization';
 import type { QueryResolvers } from '../generated/graphql';
+import { OPERATION_ID } from '../../../platform/trusted-operations';
+import { CLIENT_ID } from '../domain/app-access';
 import { nhseOnly, toAppModel } from './app-approval';
 import { checkNhsNumber } from './nhs-number-input';
 import { refuse, selfReader } from './record-access';
@@ -37,5 +39,11 @@ export const Query: QueryResolvers = {
   apps: async (_parent, _args, context) => {
     nhseOnly(context);
     return (await context.apps.all()).map(toAppModel);
+  },
+  trustedOperation: async (_parent, { clientId, id }, context) => {
+    if (!mayLookUpTrustedOperations(context.viewer)) throw forbidden('Only the gateway looks up trusted operations');
+    // Ids are SHA-256 hex and client ids are short: anything else names no operation, and costs no query.
+    if (!OPERATION_ID.test(id) || !CLIENT_ID.test(clientId)) return null;
+    return context.apps.trustedBody(clientId, id);
   },
 };

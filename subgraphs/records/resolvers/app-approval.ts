@@ -1,4 +1,5 @@
 import { forbidden, invalidInput } from '../../../platform/errors';
+import { checkTrustedOperations, type OperationCandidate, type TrustedOperation } from '../../../platform/trusted-operations';
 import { viewerAs } from '../../../platform/viewer';
 import { actorOf } from '../authorization';
 import type { RecordsContext } from '../context';
@@ -17,6 +18,13 @@ export function checkClientId(clientId: string): string {
   if (!CLIENT_ID.test(clientId))
     throw invalidInput('clientId must be 1 to 100 letters, digits, dots, dashes or underscores', 'clientId');
   return clientId;
+}
+
+/** The operations nhse registers for an app, checked whole (platform/trusted-operations.ts), or BAD_USER_INPUT. */
+export function checkOperations(operations: readonly OperationCandidate[]): TrustedOperation[] {
+  const problem = checkTrustedOperations(operations);
+  if (problem) throw invalidInput(problem, 'operations');
+  return operations.map(({ id, name, body }) => ({ id, name, type: 'query', body }));
 }
 
 export const toAppModel = (row: ApprovedAppRow): ApprovedAppModel => ({ ...row, scopes: parseScopes(row.scopes) });

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated/graphql';
 import { AccessLogEntry } from './AccessLogEntry';
+import { ApprovedApp } from './ApprovedApp';
 import { ClinicalEntry } from './ClinicalEntry';
 import { ExclusionEvent } from './ExclusionEvent';
 import { Mutation } from './Mutation';
@@ -8,4 +9,13 @@ import { Query } from './Query';
 import { RecordEntry } from './RecordEntry';
 
 /** The records subgraph's resolvers: one file per GraphQL type, thin over the pure rules in domain/. */
-export const resolvers: Resolvers = { Query, Mutation, Patient, RecordEntry, ClinicalEntry, AccessLogEntry, ExclusionEvent };
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Patient,
+  RecordEntry,
+  ClinicalEntry,
+  AccessLogEntry,
+  ExclusionEvent,
+  ApprovedApp,
+};

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../../platform/clock';
 import { DEMO_PATIENTS } from '../../demo-world/patients';
@@ -7,10 +9,15 @@ import { availableAt } from '../domain/visibility';
 import { ApprovedAppEntity } from '../entities/approved-app';
 import { ExclusionEventEntity } from '../entities/exclusion-event';
 import { PatientEntity } from '../entities/patient';
+import { TrustedOperationEntity } from '../entities/trusted-operation';
+import type { PersistedQueryManifest } from '../../../platform/trusted-operations';
 import { RecordEntryEntity, type RecordEntryRow } from '../entities/record-entry';
 
 /** The demo world's approved app. */
 export const DEMO_APP = { clientId: 'demo-app', name: 'Demo Health App' } as const;
+
+/** The app's ready operations (schema/operations/app), registered for the demo app as nhse would. */
+const APP_MANIFEST = join(__dirname, '..', '..', '..', 'schema', 'operations', 'app', 'persisted-query-manifest.json');
 
 /** Loads the demo patients, entries, exclusions and approved app into an empty database. */
 export async function seedRecords(dataSource: DataSource, clock: Clock): Promise<void> {
@@ -25,7 +32,20 @@ export async function seedRecords(dataSource: DataSource, clock: Clock): Promise
       approvedBy: 'demo-nhse',
       revokedAt: null,
       revokedBy: null,
+      operationList: 1,
     });
+    const manifest = JSON.parse(readFileSync(APP_MANIFEST, 'utf8')) as PersistedQueryManifest;
+    await manager.getRepository(TrustedOperationEntity).insert(
+      manifest.operations.map(({ id, name, type, body }, position) => ({
+        clientId: DEMO_APP.clientId,
+        listNumber: 1,
+        position,
+        id,
+        name,
+        type,
+        body,
+      })),
+    );
     for (const patient of DEMO_PATIENTS) {
       await manager.getRepository(PatientEntity).insert({
         nhsNumber: patient.nhsNumber,

@@ -1,5 +1,5 @@
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { rootFieldNames } from '../../../gateway/root-fields';
+import { rootFieldNames } from '../../../platform/root-fields';
 
 /** Parses without validating, as a hostile client may send anything. */
 function rootsOf(source: string, operationName?: string): string[] {

@@ -1,5 +1,5 @@
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { appMayRun } from '../../../gateway/app-operations';
+import { appMayRun } from '../../../platform/app-reads';
 
 function mayRun(source: string): boolean {
   const document = parse(source);
