@@ -31,7 +31,10 @@ export function viewerForIssuer(issuer: IssuerConfig, payload: JWTPayload): View
  * The viewer that claims (not their signature) make under the issuer their `iss` names among
  * `issuers` (default: the development issuers): what `npm run token` checks before printing.
  */
-export function viewerFromClaims(payload: JWTPayload, issuers: IssuerConfig[] = devIssuerConfigs(() => ({ kind: 'local', keysPath: '' }))): Viewer | null {
+export function viewerFromClaims(
+  payload: JWTPayload,
+  issuers: IssuerConfig[] = devIssuerConfigs(() => ({ kind: 'local', keysPath: '' })),
+): Viewer | null {
   const issuer = issuers.find((candidate) => candidate.issuer === payload.iss);
   return issuer ? viewerForIssuer(issuer, payload) : null;
 }

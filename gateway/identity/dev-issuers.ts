@@ -28,7 +28,9 @@ export function devIssuerConfigs(keys: (name: IssuerName) => KeySource): IssuerC
     issuer: DEV_ISSUERS[name],
     audiences: [DEV_AUDIENCE],
     keys: keys(name),
-    ...(name === 'nhs-login' ? { patientClientIds: [DEV_PATIENT_CLIENT_ID], trustmark: nhsLoginTrustmark(DEV_ISSUERS[name]) } : {}),
+    ...(name === 'nhs-login'
+      ? { patientClientIds: [DEV_PATIENT_CLIENT_ID], trustmark: nhsLoginTrustmark(DEV_ISSUERS[name]) }
+      : {}),
   }));
 }
 
@@ -40,5 +42,7 @@ export function devJwtConfig(keysPath: string): JwtConfig {
 /** `npm start`: the development issuers, their keys fetched from the local provider's discovery documents. */
 export function discoveredDevJwtConfig(providerUrl: string): JwtConfig {
   const base = providerUrl.replace(/\/$/, '');
-  return { issuers: devIssuerConfigs((name) => ({ kind: 'discovery', url: `${base}/${name}/.well-known/openid-configuration` })) };
+  return {
+    issuers: devIssuerConfigs((name) => ({ kind: 'discovery', url: `${base}/${name}/.well-known/openid-configuration` })),
+  };
 }

@@ -8,7 +8,12 @@ export const ISSUER_PREFIXES: Record<IssuerName, string> = { 'nhs-login': 'NHS_L
 
 const list = z
   .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string()).min(1, { error: 'at least one value, comma-separated' }));
 
 const shapeFor = (prefix: string) => ({

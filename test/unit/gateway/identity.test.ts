@@ -143,7 +143,9 @@ describe('the gateway verifies bearer tokens', () => {
 
     it("accepts a token signed by the provider's key, with its issuer and audience", async () => {
       const verify = await createTokenVerifier({
-        issuers: [{ name: 'staff', keys: { kind: 'jwks', url: jwksUrl }, issuer: 'https://login.example', audiences: ['citizen-access'] }],
+        issuers: [
+          { name: 'staff', keys: { kind: 'jwks', url: jwksUrl }, issuer: 'https://login.example', audiences: ['citizen-access'] },
+        ],
       });
       expect(await verify(`Bearer ${await sign(claimsFor({ role: 'analyst' }))}`)).toMatchObject({ role: 'analyst' });
       expect(await verify(`Bearer ${await sign(claimsFor({ role: 'analyst' }), 'https://elsewhere.example')}`)).toBeNull();

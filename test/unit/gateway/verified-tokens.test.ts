@@ -191,7 +191,16 @@ describe('the gateway’s token verifier with the cache', () => {
       const keys = [...published];
       const cache = new VerifiedTokens();
       const verify = await createTokenVerifier(
-        { issuers: [{ name: 'staff', keys: { kind: 'jwks', url: jwksUrl }, issuer: 'https://login.example', audiences: ['citizen-access'] }] },
+        {
+          issuers: [
+            {
+              name: 'staff',
+              keys: { kind: 'jwks', url: jwksUrl },
+              issuer: 'https://login.example',
+              audiences: ['citizen-access'],
+            },
+          ],
+        },
         { timing: { cacheMaxAgeMs: 300, cooldownMs: 100 }, cache },
       );
       const withK1 = await sign('k1');
