@@ -25,8 +25,11 @@ describe('token lifetime at the gateway', () => {
   /** A token for an NHS England user, signed with the trusted key, with exactly these times (seconds). */
   const signed = async (times: { iat?: number; exp?: number }) => {
     const keys = (await loadOrCreateDevKeys(join(supergraph.dataDir, 'dev-jwt-keys.json'))).staff;
-    const jwt = new SignJWT({ ...claimsFor({ role: 'nhse' }), ...times })
-      .setProtectedHeader({ alg: 'ES256', kid: keys.kid, typ: 'JWT' });
+    const jwt = new SignJWT({ ...claimsFor({ role: 'nhse' }), ...times }).setProtectedHeader({
+      alg: 'ES256',
+      kid: keys.kid,
+      typ: 'JWT',
+    });
     return jwt.sign(await importJWK(keys.privateJwk, 'ES256'));
   };
   const nowSeconds = () => Math.floor(Date.now() / 1000);
