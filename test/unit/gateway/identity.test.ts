@@ -73,6 +73,14 @@ describe('the gateway verifies bearer tokens', () => {
       expect(await verify(bearer(await signDevToken(keysPath, claimsFor(request))))).not.toBeNull();
     });
 
+    it("judges each token by its own issuer's keys, whatever the cache remembers of another issuer's", async () => {
+      const patient = await signDevToken(keysPath, claimsFor({ role: 'patient', nhsNumber: '9990001375' }));
+      expect(await verify(bearer(patient))).toMatchObject({ role: 'patient' });
+      expect(await verify(bearer(patient))).toMatchObject({ role: 'patient' }); // now remembered
+      // NHS login's key (the one just remembered) signing a staff-issuer token: the staff keys do not have it.
+      expect(await verify(bearer(await signDevToken(keysPath, claimsFor({ role: 'nhse' }), { signAs: 'nhs-login' })))).toBeNull();
+    });
+
     it("refuses one issuer's claims under another issuer's name, even signed with that issuer's key", async () => {
       // NHS login's shape presented as CIS2's or the staff issuer's: neither grants a patient.
       const patient = claimsFor({ role: 'patient', nhsNumber: '9990001375' });
