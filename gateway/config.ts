@@ -37,7 +37,6 @@ export type { JwtConfig } from './identity/issuers';
 /** A day: `npm run token` issues 12 hours by default; an identity provider's tokens live minutes. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
-
 /** GATEWAY_WORKERS: how many gateway processes share the port; `auto` is one per core the process may use. */
 const gatewayWorkers = z
   .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)], { error: 'a number from 1 to 64, or auto' })
