@@ -3,7 +3,18 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const OURS = ['platform', 'patches', 'gateway', 'subgraphs', 'clients', 'schema', 'scripts', 'bench', 'test'];
+const OURS = [
+  'platform',
+  'patches',
+  'gateway',
+  'subgraphs',
+  'clients',
+  'schema',
+  'scripts',
+  'bench',
+  'test',
+  'identity-provider',
+];
 const SUBGRAPHS = ['practices', 'rollout', 'records'];
 
 /** One no-restricted-imports rule per [files, forbidden import regex, why]. */
@@ -54,20 +65,29 @@ export default tseslint.config(
     ['schema/**/*.ts', `(^|/)(${OURS.join('|')})/`, 'schema/ composes SDL files and imports none of our code'],
     [
       'gateway/**/*.ts',
-      '(^|/)(subgraphs|clients|scripts|bench|test)/',
-      'the gateway imports nothing from subgraphs/: shared code lives in platform/',
+      '(^|/)(subgraphs|clients|scripts|bench|test|identity-provider)/',
+      'the gateway imports nothing from subgraphs/ or the development identity provider: shared code lives in platform/',
     ],
     ...SUBGRAPHS.map((name) => [
       `subgraphs/${name}/**/*.ts`,
-      `(^|/)(gateway|clients|scripts|bench|test)/|(^|/)\\.\\./(${SUBGRAPHS.filter((other) => other !== name).join('|')})/`,
+      `(^|/)(gateway|clients|scripts|bench|test|identity-provider)/|(^|/)\\.\\./(${SUBGRAPHS.filter((other) => other !== name).join('|')})/`,
       'a subgraph imports nothing from the gateway, clients, scripts, bench, tests or another subgraph',
     ]),
     [
       'subgraphs/{runtime,demo-world}/**/*.ts',
-      `(^|/)(gateway|clients|scripts|bench|test|${SUBGRAPHS.join('|')})/`,
+      `(^|/)(gateway|clients|scripts|bench|test|identity-provider|${SUBGRAPHS.join('|')})/`,
       'subgraphs/runtime/ and the demo world serve every subgraph and import none',
     ],
-    ['clients/**/*.ts', '(^|/)(scripts|bench|test)/', 'a client of the gateway is product code: no scripts, bench or tests'],
+    [
+      'clients/**/*.ts',
+      '(^|/)(scripts|bench|test|identity-provider)/',
+      'a client of the gateway is product code: no scripts, bench, tests or the development identity provider',
+    ],
+    [
+      'identity-provider/**/*.ts',
+      '(^|/)(subgraphs|clients|scripts|bench|test)/',
+      "the development identity provider uses the gateway's development keys and platform/, nothing else",
+    ],
     ['test/**/*.ts', '(^|/)(scripts|bench)/', 'tests import the product and test/helpers, never scripts/ or bench/'],
     [
       'scripts/**/*.ts',

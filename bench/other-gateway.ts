@@ -7,7 +7,7 @@ export const OTHER_GATEWAYS = ['hive'] as const;
 
 /**
  * Hive Gateway (hive/hive-gateway-main.ts) over the same subgraph processes as our gateway, with
- * the same JWT keys and signing secret and as many processes, on a free port.
+ * the same identity provider and signing secret and as many processes, on a free port.
  */
 export function startOtherGateway(
   name: (typeof OTHER_GATEWAYS)[number],
@@ -23,6 +23,7 @@ export function startOtherGateway(
       PRACTICES_URL: ours.urls.practices,
       ROLLOUT_URL: ours.urls.rollout,
       RECORDS_URL: ours.urls.records,
+      IDENTITY_PROVIDER_URL: ours.identityProvider.url,
       HIVE_GATEWAY_PORT: '0',
       GATEWAY_WORKERS: String(workers),
       APOLLO_TELEMETRY_DISABLED: '1',

@@ -7,7 +7,9 @@ import { developmentOrigins, originProblem } from './cors';
 import { READINESS_INTERVAL_MS } from './readiness';
 import { DEFAULT_CALL_POLICY, type CallPolicy } from './signed-fetcher';
 import { TRUSTED_OPERATION_CACHE_MS } from './trusted-operations';
-import { dataDir, DEFAULT_PORTS, parseEnv, port, signingSecret } from '../platform/config';
+import { loadIssuers } from './identity/issuer-config';
+import type { JwtConfig } from './identity/issuers';
+import { DEFAULT_PORTS, parseEnv, port, signingSecret } from '../platform/config';
 
 export interface GatewayConfig {
   host: string;
@@ -35,21 +37,11 @@ export interface GatewayConfig {
   workers?: number;
 }
 
-/** Production: an identity provider's JWKS, issuer and audience. Development: keys generated
- *  on first start under data/ (never committed), used by `npm run token`. */
-export type JwtConfig = (
-  | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string }
-  | { kind: 'dev'; keysPath: string; issuer: string; audience: string }
-) & {
-  /** The longest a token may live (exp - iat, or exp - now without iat); default MAX_TOKEN_LIFETIME_SECONDS. */
-  maxLifetimeSeconds?: number;
-};
+/** The identity providers the gateway trusts (gateway/identity/, docs/identity.md). */
+export type { JwtConfig } from './identity/issuers';
 
 /** A day: `npm run token` issues 12 hours by default; an identity provider's tokens live minutes. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
-
-export const DEV_ISSUER = 'urn:citizen-access:dev-issuer';
-export const DEV_AUDIENCE = 'urn:citizen-access:gateway';
 
 /** GATEWAY_WORKERS: how many gateway processes share the port; `auto` is one per core the process may use. */
 const gatewayWorkers = z
@@ -94,9 +86,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(3).default(DEFAULT_CALL_POLICY.retries),
       SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(DEFAULT_CALL_POLICY.breaker.failureThreshold),
       SUBGRAPH_BREAKER_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_CALL_POLICY.breaker.openMs),
-      JWT_JWKS_URL: z.string().url().optional(),
-      JWT_ISSUER: z.string().min(1).optional(),
-      JWT_AUDIENCE: z.string().min(1).optional(),
       JWT_MAX_LIFETIME_SECONDS: z.coerce
         .number()
         .int()
@@ -112,17 +101,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     },
     env,
   );
-  let jwt: JwtConfig;
-  if (parsed.JWT_JWKS_URL) {
-    if (!parsed.JWT_ISSUER || !parsed.JWT_AUDIENCE) {
-      throw new Error('Invalid configuration:\n  JWT_ISSUER and JWT_AUDIENCE are required with JWT_JWKS_URL');
-    }
-    jwt = { kind: 'jwks', jwksUrl: parsed.JWT_JWKS_URL, issuer: parsed.JWT_ISSUER, audience: parsed.JWT_AUDIENCE };
-  } else if (parsed.NODE_ENV === 'production') {
-    throw new Error('Invalid configuration:\n  JWT_JWKS_URL: required in production (development keys are for local use only)');
-  } else {
-    jwt = { kind: 'dev', keysPath: join(dataDir(env), 'dev-jwt-keys.json'), issuer: DEV_ISSUER, audience: DEV_AUDIENCE };
-  }
+  const issuers = loadIssuers(env, parsed.NODE_ENV === 'production');
   return {
     host: parsed.HOST,
     port: parsed.GATEWAY_PORT,
@@ -135,7 +114,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       breaker: { failureThreshold: parsed.SUBGRAPH_BREAKER_FAILURES, openMs: parsed.SUBGRAPH_BREAKER_OPEN_MS },
     },
     maxBodyBytes: 1024 * 1024,
-    jwt: { ...jwt, maxLifetimeSeconds: parsed.JWT_MAX_LIFETIME_SECONDS },
+    jwt: { issuers, maxLifetimeSeconds: parsed.JWT_MAX_LIFETIME_SECONDS },
     logLevel: parsed.LOG_LEVEL,
     workers: parsed.GATEWAY_WORKERS,
     readinessIntervalMs: parsed.READINESS_INTERVAL_MS,

@@ -28,7 +28,9 @@ if (cluster.isWorker) {
     // so the workers find them made and never race to make them.
     const config = (async () => {
       const loaded = loadGatewayConfig();
-      if (loaded.jwt.kind === 'dev') await loadOrCreateDevKeys(loaded.jwt.keysPath);
+      for (const issuer of loaded.jwt.issuers) {
+        if (issuer.keys.kind === 'local') await loadOrCreateDevKeys(issuer.keys.keysPath);
+      }
     })();
     config.then(
       () => runGatewayPrimary(workers),

@@ -1,5 +1,8 @@
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
+import { join } from 'node:path';
 import { loadGatewayConfig } from '../gateway/config';
+import { startIdentityProvider } from '../identity-provider/server';
+import { dataDir, parseEnv, port } from '../platform/config';
 import { startGateway } from '../gateway/server';
 import { loadSubgraphConfig } from '../subgraphs/runtime/config';
 import { DEMO_PATIENTS } from '../subgraphs/demo-world/patients';
@@ -11,11 +14,13 @@ import { startRolloutSubgraph } from '../subgraphs/rollout/server';
 
 /**
  * `npm start`: all four services in one process, each on its own port with its own SQLite
- * database under data/, migrated and loaded with demo data on first start. Ctrl-C stops
+ * database under data/, migrated and loaded with demo data on first start; before them the
+ * local identity provider (IDENTITY_PROVIDER_PORT, default 4005), whose discovery documents
+ * the gateway reads its keys from, as it reads the real issuers' in production. Ctrl-C stops
  * everything cleanly. (`npm run start:<service>` runs one alone, as docker-compose does.)
  */
 async function main() {
-  const env = { ...process.env, DEMO_DATA: process.env.DEMO_DATA ?? '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DEMO_DATA: process.env.DEMO_DATA ?? '1' };
   const handles: ServiceHandle[] = [];
   const stopAll = async () => {
     for (const handle of handles.reverse()) await handle.stop().catch(() => undefined);
@@ -32,6 +37,14 @@ async function main() {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   try {
+    const { IDENTITY_PROVIDER_PORT } = parseEnv({ IDENTITY_PROVIDER_PORT: port(4005) }, env);
+    const identityProvider = await startIdentityProvider({
+      host: '127.0.0.1',
+      port: IDENTITY_PROVIDER_PORT,
+      keysPath: join(dataDir(env), 'dev-jwt-keys.json'),
+    });
+    handles.push(identityProvider);
+    env.IDENTITY_PROVIDER_URL = identityProvider.url;
     handles.push(await startPracticesSubgraph(loadSubgraphConfig('practices', env)));
     handles.push(await startRolloutSubgraph(loadSubgraphConfig('rollout', env)));
     handles.push(await startRecordsSubgraph(loadSubgraphConfig('records', env)));
@@ -43,8 +56,9 @@ Citizen Access Supergraph is running.
 
   Gateway (Apollo Sandbox in a browser):  ${gateway.url.replace('127.0.0.1', 'localhost')}
   Subgraphs: practices :4001, rollout :4002, records :4003 (they accept signed gateway requests only)
+  Identity provider (NHS login, CIS2, staff; development only): ${identityProvider.url}
 
-Get a token (development keys under data/), then send it as "Authorization: Bearer <token>":
+Get a token (signed with the identity provider's keys under data/), then send it as "Authorization: Bearer <token>":
   npm run --silent token -- --role patient --nhs-number ${patient.nhsNumber}
   npm run --silent token -- --role clinician --ods-code ${DEMO_PAUSE_RESUME.odsCode}
   npm run --silent token -- --role supplier --supplier EMIS

@@ -7,7 +7,9 @@ import { viewerFromClaims } from '../gateway/identity';
 
 /**
  * `npm run --silent token -- --role ROLE [options]`: prints a token the locally started
- * system accepts (development keys under data/, created on first use).
+ * system accepts, in the shape of the issuer that grants the role (NHS login for patient and
+ * app, CIS2 for clinician, the staff issuer for the rest; docs/identity.md), signed with that
+ * issuer's key of the local identity provider (under data/, created on first use).
  */
 const USAGE = `Usage: npm run --silent token -- --role ROLE [options]
   --role patient   --nhs-number N [--identity-level P9|P5|P0]

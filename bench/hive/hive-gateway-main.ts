@@ -39,9 +39,8 @@ if (cluster.isWorker) {
 } else if (loadGatewayWorkers() > 1) {
   // As ours: the development keys made once, before the workers start.
   const loaded = config();
-  void (loaded.jwt.kind === 'dev' ? loadOrCreateDevKeys(loaded.jwt.keysPath) : Promise.resolve()).then(() =>
-    runGatewayPrimary(loadGatewayWorkers()),
-  );
+  const local = loaded.jwt.issuers.flatMap((issuer) => (issuer.keys.kind === 'local' ? [issuer.keys.keysPath] : []));
+  void Promise.all(local.map((path) => loadOrCreateDevKeys(path))).then(() => runGatewayPrimary(loadGatewayWorkers()));
 } else {
   runUntilSignalled('hive gateway', serve);
 }

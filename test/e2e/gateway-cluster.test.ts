@@ -46,6 +46,7 @@ function post(url: string, token: string, body: string, options: { holdBack?: nu
 describe('the gateway with GATEWAY_WORKERS=2', () => {
   let supergraph: Supergraph;
   let gateway: ServiceProcess | undefined;
+  let identityProvider: ServiceProcess | undefined;
   let token: string;
   const QUERY = JSON.stringify({ query: '{ practices(first: 1) { totalCount } }' });
 
@@ -53,6 +54,12 @@ describe('the gateway with GATEWAY_WORKERS=2', () => {
     // The subgraphs' clock stands at the real time: the gateway process signs with the real clock.
     supergraph = await startSupergraph({ now: new Date().toISOString() });
     token = await new Scenario(supergraph).token(Scenario.analyst);
+    // The gateway reads its keys from the identity provider's discovery documents, as under `npm start`.
+    identityProvider = await spawnService({
+      name: 'identity-provider',
+      entry: 'identity-provider/main.ts',
+      env: { DATA_DIR: supergraph.dataDir, IDENTITY_PROVIDER_PORT: '0' },
+    });
     gateway = await spawnService({
       name: 'gateway',
       entry: 'gateway/main.ts',
@@ -64,12 +71,14 @@ describe('the gateway with GATEWAY_WORKERS=2', () => {
         PRACTICES_URL: supergraph.subgraphs.practices.url,
         ROLLOUT_URL: supergraph.subgraphs.rollout.url,
         RECORDS_URL: supergraph.subgraphs.records.url,
+        IDENTITY_PROVIDER_URL: identityProvider.url,
         LOG_LEVEL: 'info',
       },
     });
   }, 60_000);
   afterAll(async () => {
     await gateway?.stop(2000);
+    await identityProvider?.stop();
     await supergraph.stop();
   });
 

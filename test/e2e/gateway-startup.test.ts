@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_AUDIENCE, DEV_ISSUER } from '../../gateway/config';
 import { signDevToken } from '../../gateway/dev-keys';
+import { devJwtConfig } from '../../gateway/identity/dev-issuers';
 import { startGateway } from '../../gateway/server';
 import { claimsFor } from '../../gateway/token-claims';
 import { silentLogger } from '../../platform/logger';
@@ -22,7 +22,7 @@ describe('the gateway starts without its subgraphs', () => {
         signingSecret: 's'.repeat(40),
         subgraphTimeoutMs: 1000,
         maxBodyBytes: 1024 * 1024,
-        jwt: { kind: 'dev', keysPath, issuer: DEV_ISSUER, audience: DEV_AUDIENCE },
+        jwt: devJwtConfig(keysPath),
         logLevel: 'silent',
       },
       { logger: silentLogger() },

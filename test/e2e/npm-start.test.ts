@@ -42,7 +42,13 @@ function stop(child: ChildProcess): Promise<number | null> {
 describe('npm start', () => {
   it('starts all four services on first start with demo data, answers a patient, stops cleanly on Ctrl-C, and restarts without seeding twice', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cas-npm-start-'));
-    const [gateway, practices, rollout, records] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [gateway, practices, rollout, records, identityProvider] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATA_DIR: dataDir,
@@ -51,6 +57,7 @@ describe('npm start', () => {
       PRACTICES_PORT: String(practices),
       ROLLOUT_PORT: String(rollout),
       RECORDS_PORT: String(records),
+      IDENTITY_PROVIDER_PORT: String(identityProvider),
       PRACTICES_URL: `http://127.0.0.1:${practices}/graphql`,
       ROLLOUT_URL: `http://127.0.0.1:${rollout}/graphql`,
       RECORDS_URL: `http://127.0.0.1:${records}/graphql`,
@@ -100,6 +107,7 @@ describe('npm start', () => {
       practices: await freePort(),
       rollout: await freePort(),
       records: await freePort(),
+      'identity-provider': await freePort(),
     };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -114,6 +122,8 @@ describe('npm start', () => {
       PRACTICES_URL: `http://127.0.0.1:${ports.practices}/graphql`,
       ROLLOUT_URL: `http://127.0.0.1:${ports.rollout}/graphql`,
       RECORDS_URL: `http://127.0.0.1:${ports.records}/graphql`,
+      IDENTITY_PROVIDER_PORT: String(ports['identity-provider']),
+      IDENTITY_PROVIDER_URL: `http://127.0.0.1:${ports['identity-provider']}`,
     };
     delete env.PRACTICES_DATABASE_URL;
     delete env.ROLLOUT_DATABASE_URL;
@@ -122,7 +132,8 @@ describe('npm start', () => {
     const launch = (service: keyof typeof ports) =>
       new Promise<ChildProcess>((resolve, reject) => {
         // What `npm run start:<service>` runs.
-        const main = service === 'gateway' ? 'gateway/main.ts' : `subgraphs/${service}/main.ts`;
+        const main =
+          service === 'gateway' || service === 'identity-provider' ? `${service}/main.ts` : `subgraphs/${service}/main.ts`;
         const child = spawn(process.execPath, ['--import', 'tsx', main], { cwd: root, env });
         children.push(child);
         let output = '';
@@ -134,7 +145,7 @@ describe('npm start', () => {
         child.on('exit', (code) => reject(new Error(`${service} exited with ${code}: ${output}`)));
       });
     try {
-      for (const service of ['practices', 'rollout', 'records', 'gateway'] as const) await launch(service);
+      for (const service of ['identity-provider', 'practices', 'rollout', 'records', 'gateway'] as const) await launch(service);
       const token = await signDevToken(
         join(dataDir, 'dev-jwt-keys.json'),
         claimsFor({ role: 'patient', nhsNumber: DEMO_PATIENTS[0]!.nhsNumber }),
@@ -155,7 +166,7 @@ describe('npm start', () => {
             }),
         ),
       );
-      expect(codes).toEqual([0, 0, 0, 0]);
+      expect(codes).toEqual([0, 0, 0, 0, 0]);
     } finally {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { importJWK, SignJWT } from 'jose';
-import { DEV_AUDIENCE, DEV_ISSUER } from '../../gateway/config';
 import { loadOrCreateDevKeys } from '../../gateway/dev-keys';
 import { claimsFor } from '../../gateway/token-claims';
 import { codes } from '../helpers/scenario';
@@ -25,11 +24,12 @@ describe('token lifetime at the gateway', () => {
 
   /** A token for an NHS England user, signed with the trusted key, with exactly these times (seconds). */
   const signed = async (times: { iat?: number; exp?: number }) => {
-    const keys = await loadOrCreateDevKeys(join(supergraph.dataDir, 'dev-jwt-keys.json'));
-    const jwt = new SignJWT({ ...claimsFor({ role: 'nhse' }), ...times })
-      .setProtectedHeader({ alg: 'ES256', kid: keys.kid, typ: 'JWT' })
-      .setIssuer(DEV_ISSUER)
-      .setAudience(DEV_AUDIENCE);
+    const keys = (await loadOrCreateDevKeys(join(supergraph.dataDir, 'dev-jwt-keys.json'))).staff;
+    const jwt = new SignJWT({ ...claimsFor({ role: 'nhse' }), ...times }).setProtectedHeader({
+      alg: 'ES256',
+      kid: keys.kid,
+      typ: 'JWT',
+    });
     return jwt.sign(await importJWK(keys.privateJwk, 'ES256'));
   };
   const nowSeconds = () => Math.floor(Date.now() / 1000);

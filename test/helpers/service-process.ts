@@ -188,8 +188,10 @@ export interface OurServices {
   urls: { gateway: string; practices: string; rollout: string; records: string };
   /** The secret the gateway signs subgraph requests with (to call a subgraph directly, signed). */
   signingSecret: string;
-  /** The development JWT keys the gateway trusts (signDevToken(keysPath, ...) mints accepted tokens). */
+  /** The development keys the identity provider publishes (signDevToken(keysPath, ...) mints accepted tokens). */
   keysPath: string;
+  /** The local identity provider the gateway reads its keys from (discovery, then JWKS). */
+  identityProvider: ServiceProcess;
   stop(): Promise<void>;
 }
 
@@ -241,6 +243,7 @@ export async function startOurServices(options: {
   };
   try {
     const nodeArgs = options.subgraphNodeArgs;
+    const identityProvider = await start('identity-provider', 'identity-provider/main.ts', { IDENTITY_PROVIDER_PORT: '0' });
     const practices = await start('practices', 'subgraphs/practices/main.ts', { PRACTICES_PORT: '0' }, nodeArgs);
     const rollout = await start(
       'rollout',
@@ -258,6 +261,7 @@ export async function startOurServices(options: {
         PRACTICES_URL: practices.url,
         ROLLOUT_URL: rollout.url,
         RECORDS_URL: records.url,
+        IDENTITY_PROVIDER_URL: identityProvider.url,
         ...options.gatewayEnv,
       },
       options.gatewayNodeArgs,
@@ -270,6 +274,7 @@ export async function startOurServices(options: {
       urls: { gateway: gateway.url, practices: practices.url, rollout: rollout.url, records: records.url },
       signingSecret,
       keysPath: join(options.dataDir, 'dev-jwt-keys.json'),
+      identityProvider,
       stop: stopAll,
     };
   } catch (error) {

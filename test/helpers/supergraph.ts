@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DEV_AUDIENCE, DEV_ISSUER, type GatewayConfig } from '../../gateway/config';
+import type { GatewayConfig } from '../../gateway/config';
+import { devJwtConfig } from '../../gateway/identity/dev-issuers';
 import { signDevToken } from '../../gateway/dev-keys';
 import { startGateway } from '../../gateway/server';
 import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
@@ -178,7 +179,7 @@ export async function startSupergraph(
       ...(options.bulkheads ? { bulkheads: options.bulkheads } : {}),
       ...(options.corsAllowedOrigins ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
       maxBodyBytes: 1024 * 1024,
-      jwt: { kind: 'dev', keysPath, issuer: DEV_ISSUER, audience: DEV_AUDIENCE },
+      jwt: devJwtConfig(keysPath),
       logLevel: 'silent',
       readinessIntervalMs: options.readinessIntervalMs ?? 60_000,
     };

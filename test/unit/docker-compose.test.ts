@@ -55,9 +55,13 @@ const HOST_ENVIRONMENT: Record<string, string> = {
   SUBGRAPH_SIGNING_SECRET: 'compose-test-signing-secret-not-a-real-one-0123456789',
   POSTGRES_PASSWORD: 'compose-test-password',
   RECORDS_SERVICE_PASSWORD: 'compose-test-records-service-password',
-  JWT_JWKS_URL: 'https://login.example.test/.well-known/jwks.json',
-  JWT_ISSUER: 'https://login.example.test',
-  JWT_AUDIENCE: 'urn:citizen-access:gateway',
+  NHS_LOGIN_ISSUER: 'https://auth.login.example.test',
+  NHS_LOGIN_AUDIENCE: 'urn:citizen-access:gateway',
+  NHS_LOGIN_PATIENT_CLIENT_IDS: 'nhs-app',
+  CIS2_ISSUER: 'https://cis2.example.test/openam/oauth2/realms/root/realms/oidc',
+  CIS2_AUDIENCE: 'urn:citizen-access:gateway',
+  STAFF_ISSUER: 'https://staff.example.test/v2.0',
+  STAFF_AUDIENCE: 'urn:citizen-access:gateway',
 };
 /** Variables that hold secrets (or name the identity provider): always from the environment. */
 const SECRET_VARIABLES = Object.keys(HOST_ENVIRONMENT);
@@ -301,7 +305,7 @@ describe('docker-compose.yml', () => {
   });
 
   describe('secrets', () => {
-    it('SUBGRAPH_SIGNING_SECRET, the database passwords and the JWT settings are always ${VAR:?message}, never a literal', () => {
+    it('SUBGRAPH_SIGNING_SECRET, the database passwords and the issuer settings are always ${VAR:?message}, never a literal', () => {
       let checked = 0;
       for (const service of Object.keys(compose.services)) {
         for (const [key, value] of Object.entries(rawEnvironment(service))) {
@@ -315,8 +319,8 @@ describe('docker-compose.yml', () => {
         }
       }
       // The gateway and three subgraphs get the signing secret; PostgreSQL its password and the records
-      // service user's (for the init script); the gateway the JWT settings.
-      expect(checked).toBe(NODE_SERVICES.length + 2 + 3);
+      // service user's (for the init script); the gateway its three issuers' settings.
+      expect(checked).toBe(NODE_SERVICES.length + 2 + 7);
     });
 
     it.each([
@@ -523,13 +527,18 @@ describe('docker-compose.yml', () => {
       expect(env.NODE_ENV).toBe('production');
       const config = loadGateway();
       expect(config.host).toBe('0.0.0.0');
-      expect(config.jwt).toEqual({
-        kind: 'jwks',
-        jwksUrl: HOST_ENVIRONMENT.JWT_JWKS_URL,
-        issuer: HOST_ENVIRONMENT.JWT_ISSUER,
-        audience: HOST_ENVIRONMENT.JWT_AUDIENCE,
-        maxLifetimeSeconds: 24 * 60 * 60,
-      });
+      expect(config.jwt.maxLifetimeSeconds).toBe(24 * 60 * 60);
+      expect(config.jwt.issuers).toEqual([
+        expect.objectContaining({
+          name: 'nhs-login',
+          issuer: HOST_ENVIRONMENT.NHS_LOGIN_ISSUER,
+          audiences: [HOST_ENVIRONMENT.NHS_LOGIN_AUDIENCE],
+          keys: { kind: 'discovery', url: `${HOST_ENVIRONMENT.NHS_LOGIN_ISSUER}/.well-known/openid-configuration` },
+          patientClientIds: ['nhs-app'],
+        }),
+        expect.objectContaining({ name: 'cis2', issuer: HOST_ENVIRONMENT.CIS2_ISSUER }),
+        expect.objectContaining({ name: 'staff', issuer: HOST_ENVIRONMENT.STAFF_ISSUER }),
+      ]);
       expect(config.signingSecret).toBe(HOST_ENVIRONMENT.SUBGRAPH_SIGNING_SECRET);
       expect(config.signingSecret).toBe(loadSubgraph('records').signingSecret);
     });
@@ -547,9 +556,9 @@ describe('docker-compose.yml', () => {
       expect(Object.keys(env).filter((key) => !readVariables.has(key))).toEqual([]);
     });
 
-    it('the gateway, being in production mode, would refuse to start without the JWKS URL or the signing secret', () => {
+    it('the gateway, being in production mode, would refuse to start without an issuer or the signing secret', () => {
       const env = containerEnvironment('gateway');
-      expect(() => loadGatewayConfig(without(env, 'JWT_JWKS_URL'))).toThrow(/JWT_JWKS_URL: required in production/);
+      expect(() => loadGatewayConfig(without(env, 'CIS2_ISSUER'))).toThrow(/CIS2_ISSUER: required in production/);
       expect(() => loadGatewayConfig(without(env, 'SUBGRAPH_SIGNING_SECRET'))).toThrow(/required in production/);
     });
 

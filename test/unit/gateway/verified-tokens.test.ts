@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { DEV_AUDIENCE, DEV_ISSUER } from '../../../gateway/config';
 import { signDevToken } from '../../../gateway/dev-keys';
 import { createTokenVerifier } from '../../../gateway/identity';
+import { devJwtConfig } from '../../../gateway/identity/dev-issuers';
 import { claimsFor } from '../../../gateway/token-claims';
 import { VerifiedTokens, type KeyResolver } from '../../../gateway/verified-tokens';
 import type { Viewer } from '../../../platform/viewer';
@@ -114,7 +114,7 @@ describe('the gateway’s token verifier with the cache', () => {
 
     const verifier = async () => {
       const cache = new VerifiedTokens();
-      const verify = await createTokenVerifier({ kind: 'dev', keysPath, issuer: DEV_ISSUER, audience: DEV_AUDIENCE }, { cache });
+      const verify = await createTokenVerifier(devJwtConfig(keysPath), { cache });
       return { cache, verify };
     };
 
@@ -191,7 +191,16 @@ describe('the gateway’s token verifier with the cache', () => {
       const keys = [...published];
       const cache = new VerifiedTokens();
       const verify = await createTokenVerifier(
-        { kind: 'jwks', jwksUrl, issuer: 'https://login.example', audience: 'citizen-access' },
+        {
+          issuers: [
+            {
+              name: 'staff',
+              keys: { kind: 'jwks', url: jwksUrl },
+              issuer: 'https://login.example',
+              audiences: ['citizen-access'],
+            },
+          ],
+        },
         { timing: { cacheMaxAgeMs: 300, cooldownMs: 100 }, cache },
       );
       const withK1 = await sign('k1');
