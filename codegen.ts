@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Supergraph } from '@apollo/federation-internals';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { printSchema } from 'graphql';
 
 /**
  * Resolver types generated from each subgraph's SDL (`npm run codegen`), so schema and code
@@ -26,6 +30,33 @@ const subgraph = (name: string, mappers: Record<string, string>) => ({
     config: { ...common, contextType: `../context#${name[0]!.toUpperCase()}${name.slice(1)}Context`, mappers },
   },
 });
+
+/** The public API as clients see it: the composed supergraph without federation's machinery or @inaccessible. */
+const apiSchema = printSchema(
+  Supergraph.build(readFileSync(join(__dirname, 'schema', 'supergraph.graphql'), 'utf8'))
+    .apiSchema()
+    .toGraphQLJSSchema(),
+);
+
+/**
+ * The client kit's typed documents: one TypedDocumentNode per ready operation of every role
+ * (schema/operations/<role>/), typed against the public API, for Apollo Client and the web client.
+ */
+const clientKit = {
+  'clients/kit/generated/': {
+    schema: apiSchema,
+    documents: ['schema/operations/**/*.graphql'],
+    preset: 'client' as const,
+    presetConfig: { fragmentMasking: false },
+    config: {
+      useTypeImports: true,
+      enumsAsTypes: true,
+      strictScalars: true,
+      scalars: { DateTime: 'string', Date: 'string' },
+      skipTypename: true,
+    },
+  },
+};
 
 const config: CodegenConfig = {
   overwrite: true,
@@ -60,6 +91,7 @@ const config: CodegenConfig = {
       AccessLogEntry: '../models#AccessLogEntryModel',
       AccessLogConnection: '../models#AccessLogConnectionModel',
     }),
+    ...clientKit,
   },
 };
 export default config;
