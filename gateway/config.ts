@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { AnswerLimits } from './answer-size';
 import type { BulkheadLimits } from './bulkheads';
+import { developmentOrigins, originProblem } from './cors';
 import { READINESS_INTERVAL_MS } from './readiness';
 import { DEFAULT_CALL_POLICY, type CallPolicy } from './signed-fetcher';
 import { dataDir, DEFAULT_PORTS, parseEnv, port, signingSecret } from '../platform/config';
@@ -25,6 +26,8 @@ export interface GatewayConfig {
   /** How often /readyz's state is refreshed (READINESS_INTERVAL_MS); default readiness.ts's. */
   readinessIntervalMs?: number;
   logLevel: string;
+  /** The exact web origins whose browsers may call /graphql (cors.ts); none when absent. */
+  corsAllowedOrigins?: readonly string[];
   /** Gateway processes serving the port (GATEWAY_WORKERS: a number, or `auto` for one per core); default 1. */
   workers?: number;
 }
@@ -56,6 +59,23 @@ export function loadGatewayWorkers(env: NodeJS.ProcessEnv = process.env): number
   return parseEnv({ GATEWAY_WORKERS: gatewayWorkers }, env).GATEWAY_WORKERS;
 }
 
+/** CORS_ALLOWED_ORIGINS: comma-separated exact origins; unset means the environment's default (cors.ts). */
+const allowedOrigins = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined) return undefined;
+    const origins = value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '');
+    for (const origin of origins) {
+      const problem = originProblem(origin);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }
+    return origins;
+  });
+
 const url = (fallbackPort: number) => z.string().url().default(`http://127.0.0.1:${fallbackPort}/graphql`);
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -83,6 +103,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       NODE_ENV: z.string().optional(),
       GATEWAY_WORKERS: gatewayWorkers,
+      CORS_ALLOWED_ORIGINS: allowedOrigins,
       READINESS_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(READINESS_INTERVAL_MS),
     },
     env,
@@ -114,5 +135,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     logLevel: parsed.LOG_LEVEL,
     workers: parsed.GATEWAY_WORKERS,
     readinessIntervalMs: parsed.READINESS_INTERVAL_MS,
+    // Production serves no browser origin unless told; development, Sandbox and the example web client.
+    corsAllowedOrigins:
+      parsed.CORS_ALLOWED_ORIGINS ?? (parsed.NODE_ENV === 'production' ? [] : developmentOrigins(parsed.GATEWAY_PORT)),
   };
 }

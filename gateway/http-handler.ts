@@ -3,10 +3,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { BulkheadFull } from '../platform/bulkhead';
 import { DomainError, ErrorCode, unauthenticated } from '../platform/errors';
-import { BodyTooLargeError, errorBody, headerMapOf, readBody, sendGraphQLResponse, sendJson } from '../platform/http';
+import {
+  BodyTooLargeError,
+  errorBody,
+  headerMapOf,
+  headerValue,
+  readBody,
+  sendGraphQLResponse,
+  sendJson,
+} from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { answerTooLargeBody } from './answer-size';
 import type { Bulkheads } from './bulkheads';
+import { corsDecision, ORIGIN_REFUSED_MESSAGE } from './cors';
 import type { GatewayContext } from './gateway-context';
 import type { VerifyToken } from './identity';
 
@@ -45,8 +54,9 @@ async function refuseUnauthenticated(apollo: ApolloServer<GatewayContext>, req: 
 }
 
 /**
- * `/graphql` over HTTP: the token verified first (none: UNAUTHENTICATED, before the body is
- * read), then the body read within its limit, NUL refused, JSON parsed, and Apollo runs the
+ * `/graphql` over HTTP: a request id given, the origin checked (cors.ts: an allowed origin's
+ * preflight answered, an unknown origin refused), the token verified (none: UNAUTHENTICATED,
+ * before the body is read), then the body read within its limit, NUL refused, JSON parsed, and Apollo runs the
  * operation with the verified viewer and a request id, once the viewer's share (bulkheads.ts)
  * admits it; an answer over its bound is refused whole.
  */
@@ -54,9 +64,24 @@ export function graphqlHandler(
   apollo: ApolloServer<GatewayContext>,
   verifyToken: VerifyToken,
   maxBodyBytes: number,
-  limits: { maxResponseBytes: number; bulkheads: Bulkheads; logger: Logger },
+  limits: { maxResponseBytes: number; bulkheads: Bulkheads; logger: Logger; corsAllowedOrigins?: readonly string[] },
 ) {
+  const allowedOrigins = new Set(limits.corsAllowedOrigins ?? []);
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
+    // Cross-origin rules first: an origin not on the list is refused before the token or body is read.
+    const cors = corsDecision(req.method, headerValue(req, 'origin'), allowedOrigins);
+    for (const [name, value] of Object.entries(cors.headers)) res.setHeader(name, value);
+    if (cors.kind === 'preflight') return void res.writeHead(204).end();
+    if (cors.kind === 'refused') {
+      limits.logger.warn({ requestId, method: req.method }, 'refused: an origin not on the allow-list');
+      return sendJson(res, 403, errorBody(ErrorCode.Forbidden, ORIGIN_REFUSED_MESSAGE, requestId), { connection: 'close' });
+    }
+    return serve(req, res, search, requestId);
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse, search: string, requestId: string): Promise<void> {
     const viewer = await verifyToken(req.headers.authorization);
     if (!viewer) return refuseUnauthenticated(apollo, req, res);
     let body: unknown;
@@ -90,7 +115,6 @@ export function graphqlHandler(
     if (/%00/.test(search) || HOLDS_NUL.test(search.replace(/%5c/gi, '\\'))) {
       return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)'));
     }
-    const requestId = randomUUID();
     let release: (() => void) | undefined;
     const role = viewer.role;
     let response;
@@ -111,14 +135,13 @@ export function graphqlHandler(
     } finally {
       release?.();
     }
-    res.setHeader('x-request-id', requestId);
     const answer = response.body;
     if (answer.kind === 'complete' && answer.string.length > limits.maxResponseBytes / 4) {
       if (Buffer.byteLength(answer.string) > limits.maxResponseBytes) {
         limits.logger.warn({ requestId, role, from: 'gateway' }, 'answer refused: larger than the limit');
-        return sendJson(res, 400, answerTooLargeBody(), { 'x-request-id': requestId });
+        return sendJson(res, 400, answerTooLargeBody());
       }
     }
     await sendGraphQLResponse(res, response);
-  };
+  }
 }

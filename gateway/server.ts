@@ -98,6 +98,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       maxResponseBytes: answerLimits.responseBytes,
       bulkheads,
       logger,
+      corsAllowedOrigins: config.corsAllowedOrigins ?? [],
     }),
     onStop: async () => {
       readiness.stop();

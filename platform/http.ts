@@ -57,9 +57,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** A GraphQL-shaped error body for refusals made before GraphQL runs (401, 413, ...). */
-export function errorBody(code: string, message: string) {
-  return { errors: [{ message, extensions: { code } }] };
+/**
+ * A GraphQL-shaped error body for refusals made before GraphQL runs (401, 413, ...), with the
+ * request's id when the service gives one (the gateway's x-request-id).
+ */
+export function errorBody(code: string, message: string, requestId?: string) {
+  return { errors: [{ message, extensions: { code, ...(requestId === undefined ? {} : { requestId }) } }] };
 }
 
 export async function sendGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {

@@ -91,6 +91,8 @@ export async function startSupergraph(
     subgraphCalls?: GatewayConfig['subgraphCalls'];
     answerLimits?: GatewayConfig['answerLimits'];
     bulkheads?: GatewayConfig['bulkheads'];
+    /** The web origins the gateway serves browsers from (none unless given, as in production). */
+    corsAllowedOrigins?: GatewayConfig['corsAllowedOrigins'];
     /**
      * How often the gateway refreshes /readyz's state: by default once a minute here, so its
      * probes (SQL in every subgraph) stay out of the counts other tests take; tests of readiness
@@ -164,6 +166,7 @@ export async function startSupergraph(
       ...(options.subgraphCalls ? { subgraphCalls: options.subgraphCalls } : {}),
       ...(options.answerLimits ? { answerLimits: options.answerLimits } : {}),
       ...(options.bulkheads ? { bulkheads: options.bulkheads } : {}),
+      ...(options.corsAllowedOrigins ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
       maxBodyBytes: 1024 * 1024,
       jwt: { kind: 'dev', keysPath, issuer: DEV_ISSUER, audience: DEV_AUDIENCE },
       logLevel: 'silent',
