@@ -32,7 +32,8 @@ function fromWire(error: WireError, headerRequestId: string | null, headerRetryA
     message: text(error.message) ?? 'Unknown error',
     requestId: text(extensions.requestId) ?? headerRequestId,
     path: Array.isArray(error.path) ? (error.path as (string | number)[]) : null,
-    retryAfterSeconds: retryAfter === undefined || retryAfter === null || Number.isNaN(Number(retryAfter)) ? null : Number(retryAfter),
+    retryAfterSeconds:
+      retryAfter === undefined || retryAfter === null || Number.isNaN(Number(retryAfter)) ? null : Number(retryAfter),
   };
 }
 

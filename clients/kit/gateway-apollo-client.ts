@@ -22,7 +22,8 @@ export interface GatewayClientOptions {
 export function createGatewayClient(options: GatewayClientOptions): ApolloClient {
   const auth = new SetContextLink((prevContext) => {
     const token = options.token();
-    return token ? { headers: { ...prevContext.headers, authorization: `Bearer ${token}` } } : {};
+    const headers = prevContext.headers as Record<string, string> | undefined;
+    return token ? { headers: { ...headers, authorization: `Bearer ${token}` } } : {};
   });
   const http = new HttpLink({
     uri: options.url,

@@ -1,4 +1,4 @@
-import type { KeyFieldsFunction, TypePolicies } from '@apollo/client';
+import type { TypePolicies } from '@apollo/client';
 import { relayStylePagination } from '@apollo/client/utilities';
 
 /**
@@ -6,9 +6,11 @@ import { relayStylePagination } from '@apollo/client/utilities';
  * an answer that did not ask for the key (`icb { name }`) is kept inline under its parent.
  */
 const keyedBy =
-  (field: string): KeyFieldsFunction =>
-  (object) =>
-    typeof object[field] === 'string' ? `${object.__typename}:${object[field]}` : false;
+  (field: string) =>
+  (object: Readonly<Record<string, unknown>>): string | false => {
+    const key = object[field];
+    return typeof key === 'string' ? `${String(object.__typename)}:${key}` : false;
+  };
 
 /**
  * How Apollo Client's cache stores our API, so that `fetchMore` with a page's `endCursor`

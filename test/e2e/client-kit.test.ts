@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'graphql';
+import { Kind, OperationTypeNode, parse } from 'graphql';
 import type { ApolloClient } from '@apollo/client';
 import { apiErrors } from '../../clients/kit/api-errors';
 import { createGatewayClient } from '../../clients/kit/gateway-apollo-client';
@@ -39,9 +39,13 @@ describe('the client kit against the gateway', () => {
 
   it('a first page then fetchMore leaves both pages, in order, in the one cached list', async () => {
     const client = await clientFor(Scenario.patient(PATIENT));
-    const all = await s.ok<PatientRecordQuery>(Scenario.patient(PATIENT), readFileSync(operation('patient', 'my-record'), 'utf8'), {
-      first: 100,
-    });
+    const all = await s.ok<PatientRecordQuery>(
+      Scenario.patient(PATIENT),
+      readFileSync(operation('patient', 'my-record'), 'utf8'),
+      {
+        first: 100,
+      },
+    );
     expect(all.me!.record.totalCount).toBeGreaterThanOrEqual(4);
 
     const first = await client.query({ query: PatientRecordDocument, variables: { first: 2 } });
@@ -104,14 +108,16 @@ describe('the client kit against the gateway', () => {
     const entries = cached!.patient!.clinicalRecord.edges.map((edge) => edge.node);
     expect(entries).toHaveLength(cached!.patient!.clinicalRecord.totalCount);
     expect(entries.some((entry) => entry.visibleToPatient && entry.hiddenReason === null)).toBe(true);
-    expect(entries.filter((entry) => !entry.visibleToPatient).every((entry) => entry.hiddenReason && entry.notVisibleBecause.length)).toBe(
-      true,
-    );
+    expect(
+      entries.filter((entry) => !entry.visibleToPatient).every((entry) => entry.hiddenReason && entry.notVisibleBecause.length),
+    ).toBe(true);
   });
 
   it('an error comes back with its code and the request id', async () => {
     const otherPractice = await clientFor(Scenario.clinician('B84001'));
-    const refused = await otherPractice.query({ query: ClinicianPreviewDocument, variables: { nhsNumber: PATIENT } }).catch((e) => e);
+    const refused = await otherPractice
+      .query({ query: ClinicianPreviewDocument, variables: { nhsNumber: PATIENT } })
+      .catch((e) => e);
     const [forbidden] = apiErrors(refused instanceof Error ? refused : refused.error);
     expect(forbidden).toMatchObject({ code: 'FORBIDDEN' });
     expect(forbidden!.requestId).toMatch(/\S/);
@@ -139,8 +145,14 @@ describe('the client kit against the gateway', () => {
   const QUERIES = ROLES.flatMap(([role, as]) =>
     readdirSync(join(__dirname, '..', '..', 'schema', 'operations', role))
       .filter((file) => file.endsWith('.graphql'))
-      .map((file) => ({ path: `${role}/${file}`, as, text: readFileSync(join(__dirname, '..', '..', 'schema', 'operations', role, file), 'utf8') }))
-      .filter(({ text }) => parse(text).definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'query')),
+      .map((file) => ({
+        path: `${role}/${file}`,
+        as,
+        text: readFileSync(join(__dirname, '..', '..', 'schema', 'operations', role, file), 'utf8'),
+      }))
+      .filter(({ text }) =>
+        parse(text).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === OperationTypeNode.QUERY),
+      ),
   );
 
   it.each(QUERIES)('$path is read and cached through the kit', async ({ as, text }) => {
