@@ -20,8 +20,8 @@ export const ANSWER_LIMITS: AnswerLimits = {
 export const ANSWER_TOO_LARGE_MESSAGE = 'The answer is larger than the limit: ask for fewer items or fields';
 
 /** The whole answer when any part of it was over a bound: no partial data, one error, HTTP 400. */
-export const answerTooLargeBody = () => ({
-  errors: [{ message: ANSWER_TOO_LARGE_MESSAGE, extensions: { code: ErrorCode.ResponseTooLarge } }],
+export const answerTooLargeBody = (requestId: string) => ({
+  errors: [{ message: ANSWER_TOO_LARGE_MESSAGE, extensions: { code: ErrorCode.ResponseTooLarge, requestId } }],
 });
 
 export const answerTooLarge = () =>
@@ -46,7 +46,7 @@ export function answerSizePlugin(logger: Logger): ApolloServerPlugin<GatewayCont
             { requestId: contextValue.requestId, role: contextValue.viewer?.role ?? null, from: 'subgraph' },
             'answer refused: larger than the limit',
           );
-          response.body.singleResult = answerTooLargeBody();
+          response.body.singleResult = answerTooLargeBody(contextValue.requestId);
           response.http.status = 400;
         },
       };

@@ -18,6 +18,7 @@ import type { Bulkheads } from './bulkheads';
 import { corsDecision, ORIGIN_REFUSED_MESSAGE } from './cors';
 import type { GatewayContext } from './gateway-context';
 import type { VerifyToken } from './identity';
+import { inRequest } from './request-id';
 
 /** A NUL character, raw or as a JSON or GraphQL \\u escape. */
 // eslint-disable-next-line no-control-regex -- the NUL character is exactly what this looks for
@@ -78,7 +79,7 @@ export function graphqlHandler(
       limits.logger.warn({ requestId, method: req.method }, 'refused: an origin not on the allow-list');
       return sendJson(res, 403, errorBody(ErrorCode.Forbidden, ORIGIN_REFUSED_MESSAGE, requestId), { connection: 'close' });
     }
-    return serve(req, res, search, requestId);
+    return inRequest(requestId, () => serve(req, res, search, requestId));
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse, search: string, requestId: string): Promise<void> {
@@ -92,28 +93,34 @@ export function graphqlHandler(
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
           // Closed after the answer: the rest of an oversized body is not read, however long it is.
-          return sendJson(res, 413, errorBody(ErrorCode.BadUserInput, 'Request body larger than 1 MB'), { connection: 'close' });
+          return sendJson(res, 413, errorBody(ErrorCode.BadUserInput, 'Request body larger than 1 MB', requestId), {
+            connection: 'close',
+          });
         }
         throw error;
       }
       // No text we store may hold NUL (PostgreSQL cannot, and nothing legitimate needs it): refused
       // whole, whether sent raw, JSON-escaped or as a GraphQL string escape. (Found by the fuzzer.)
       if (HOLDS_NUL.test(text)) {
-        return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)'));
+        return sendJson(
+          res,
+          400,
+          errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)', requestId),
+        );
       }
       const type = req.headers['content-type'] ?? '';
       if (type.startsWith('application/json') || type.includes('+json')) {
         try {
           body = JSON.parse(text);
         } catch {
-          return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Body is not valid JSON'));
+          return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Body is not valid JSON', requestId));
         }
       } else {
         body = text; // Apollo Server refuses it (CSRF prevention and content-type checks).
       }
     }
     if (/%00/.test(search) || HOLDS_NUL.test(search.replace(/%5c/gi, '\\'))) {
-      return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)'));
+      return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)', requestId));
     }
     let release: (() => void) | undefined;
     const role = viewer.role;
@@ -139,7 +146,7 @@ export function graphqlHandler(
     if (answer.kind === 'complete' && answer.string.length > limits.maxResponseBytes / 4) {
       if (Buffer.byteLength(answer.string) > limits.maxResponseBytes) {
         limits.logger.warn({ requestId, role, from: 'gateway' }, 'answer refused: larger than the limit');
-        return sendJson(res, 400, answerTooLargeBody());
+        return sendJson(res, 400, answerTooLargeBody(requestId));
       }
     }
     await sendGraphQLResponse(res, response);

@@ -16,6 +16,7 @@ import { graphqlHandler } from './http-handler';
 import { createTokenVerifier } from './identity';
 import { gatewayPlugins } from './plugins';
 import { readinessMonitor } from './readiness';
+import { currentRequestId, withRequestId } from './request-id';
 import { LIMITED_PARSING, requestLimitRules } from './request-limits';
 import { fieldSuggestions } from './schema-discovery';
 import { DEFAULT_CALL_POLICY } from './signed-fetcher';
@@ -80,9 +81,16 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     // On for Apollo Sandbox; introspectionPlugin refuses it to every role but analyst and nhse.
     introspection: true,
     formatError: (formatted, error) =>
-      maskGatewayError(formatted, error, (original) => logger.error({ err: loggableError(original) }, 'masked error'), {
-        keepSuggestions: suggestions.shown(error),
-      }),
+      withRequestId(
+        maskGatewayError(
+          formatted,
+          error,
+          (original) => logger.error({ err: loggableError(original), requestId: currentRequestId() }, 'masked error'),
+          {
+            keepSuggestions: suggestions.shown(error),
+          },
+        ),
+      ),
     plugins: gatewayPlugins(logger, suggestions.plugin),
   });
   await apollo.start();

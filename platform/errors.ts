@@ -48,7 +48,7 @@ export function retryAfterOf(code: unknown, formatted: GraphQLFormattedError): {
 }
 
 /** Codes Apollo Server itself raises for malformed requests; they are the client's fault. */
-const REQUEST_ERROR_CODES: Record<string, ErrorCode> = {
+export const REQUEST_ERROR_CODES: Record<string, ErrorCode> = {
   GRAPHQL_PARSE_FAILED: ErrorCode.BadUserInput,
   GRAPHQL_VALIDATION_FAILED: ErrorCode.BadUserInput,
   BAD_USER_INPUT: ErrorCode.BadUserInput,

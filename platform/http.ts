@@ -65,6 +65,12 @@ export function errorBody(code: string, message: string, requestId?: string) {
   return { errors: [{ message, extensions: { code, ...(requestId === undefined ? {} : { requestId }) } }] };
 }
 
+/** The id a handler gave the request (its x-request-id header), if it gave one. */
+function requestIdOf(res: ServerResponse): string | undefined {
+  const id = res.getHeader('x-request-id');
+  return typeof id === 'string' ? id : undefined;
+}
+
 export async function sendGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
   const headers: Record<string, string> = {};
   for (const [key, value] of response.headers) headers[key] = value;
@@ -159,8 +165,8 @@ export async function serveHttp(options: {
       return sendJson(res, 404, { error: 'not found' });
     };
     respond().catch((error: unknown) => {
-      options.logger.error({ err: loggableError(error) }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
+      options.logger.error({ err: loggableError(error), requestId: requestIdOf(res) }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Internal server error', requestIdOf(res)));
       else res.destroy();
     });
   });

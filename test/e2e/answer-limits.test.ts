@@ -36,7 +36,9 @@ async function withEntries(supergraph: Supergraph): Promise<Scenario> {
 
 const refusedWhole = (response: GraphQLResponse) => {
   expect(response.status).toBe(400);
-  expect(response.body).toEqual({ errors: [{ message: ANSWER_TOO_LARGE_MESSAGE, extensions: { code: 'RESPONSE_TOO_LARGE' } }] });
+  expect(response.body).toEqual({
+    errors: [{ message: ANSWER_TOO_LARGE_MESSAGE, extensions: { code: 'RESPONSE_TOO_LARGE', requestId: response.requestId } }],
+  });
 };
 
 describe("a subgraph's answer over its bound", () => {
@@ -103,7 +105,12 @@ describe('the whole answer over its bound, full shares and open circuits', () =>
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(await refused.json()).toEqual({
-      errors: [{ message: 'Too many operations of this kind at once: try again shortly', extensions: { code: 'OVERLOADED' } }],
+      errors: [
+        {
+          message: 'Too many operations of this kind at once: try again shortly',
+          extensions: { code: 'OVERLOADED', requestId: refused.headers.get('x-request-id') },
+        },
+      ],
     });
 
     const mine = await s.as(patient, '{ me { nhsNumber } }');

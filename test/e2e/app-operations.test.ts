@@ -79,7 +79,9 @@ describe('an app token may use only `me`, refused at the gateway', () => {
       const { response, reached } = await sent(app, query, variables);
       expect(response.status).toBe(403);
       // Exactly the refusal: no data, and nothing of the operation or its variables echoed.
-      expect(response.body).toEqual({ errors: [{ message: REFUSAL, extensions: { code: 'FORBIDDEN' } }] });
+      expect(response.body).toEqual({
+        errors: [{ message: REFUSAL, extensions: { code: 'FORBIDDEN', requestId: response.requestId } }],
+      });
       expect(reached).toEqual({});
     });
 

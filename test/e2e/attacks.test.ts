@@ -115,7 +115,7 @@ describe('hostile requests are refused at the gateway, before any subgraph is ca
       expect(response.body.errors).toHaveLength(1);
       const [error] = response.body.errors!;
       expect(error!.message).toBe(message);
-      expect(error!.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+      expect(error!.extensions).toEqual({ code: 'BAD_USER_INPUT', requestId: response.requestId });
       // Nothing of the operation or its variables comes back: only the limit and the count.
       expect(Object.keys(error!).filter((key) => key !== 'locations')).toEqual(['message', 'extensions']);
       expect(reached).toEqual({});
@@ -147,8 +147,14 @@ describe('hostile requests are refused at the gateway, before any subgraph is ca
       expect(response.status).toBe(400);
       expect(response.body).toEqual({
         errors: [
-          { message: 'Alias count 21 exceeds the limit of 20', extensions: { code: 'BAD_USER_INPUT' } },
-          { message: 'Directive count 21 exceeds the limit of 20', extensions: { code: 'BAD_USER_INPUT' } },
+          {
+            message: 'Alias count 21 exceeds the limit of 20',
+            extensions: { code: 'BAD_USER_INPUT', requestId: response.requestId },
+          },
+          {
+            message: 'Directive count 21 exceeds the limit of 20',
+            extensions: { code: 'BAD_USER_INPUT', requestId: response.requestId },
+          },
         ],
       });
       expect(reached).toEqual({});
@@ -240,7 +246,9 @@ describe('hostile requests are refused at the gateway, before any subgraph is ca
     ])('%s is FORBIDDEN (403) to a patient', async (_what, query) => {
       const { response, reached } = await sent(patient, query);
       expect(response.status).toBe(403);
-      expect(response.body).toEqual({ errors: [{ message: INTROSPECTION_REFUSAL, extensions: { code: 'FORBIDDEN' } }] });
+      expect(response.body).toEqual({
+        errors: [{ message: INTROSPECTION_REFUSAL, extensions: { code: 'FORBIDDEN', requestId: response.requestId } }],
+      });
       expect(reached).toEqual({});
     });
 
@@ -319,7 +327,7 @@ describe('hostile requests are refused at the gateway, before any subgraph is ca
       expect(response.body.errors).toEqual([
         expect.objectContaining({
           message: 'Cannot query field "nhsNumbr" on type "Patient".',
-          extensions: { code: 'BAD_USER_INPUT' },
+          extensions: { code: 'BAD_USER_INPUT', requestId: response.requestId },
         }),
       ]);
       expect(reached).toEqual({});
@@ -366,7 +374,12 @@ describe('hostile requests are refused at the gateway, before any subgraph is ca
       const batch = await raw({ headers: { 'content-type': 'application/json', ...(await bearer(patient)) }, body });
       expect(batch.response.status).toBe(400);
       expect(batch.response.body).toEqual({
-        errors: [{ message: 'Operation batching disabled.', extensions: { code: 'BAD_USER_INPUT' } }],
+        errors: [
+          {
+            message: 'Operation batching disabled.',
+            extensions: { code: 'BAD_USER_INPUT', requestId: batch.response.headers.get('x-request-id') },
+          },
+        ],
       });
       expect(batch.reached).toEqual({});
 
@@ -422,7 +435,7 @@ describe('hostile requests are refused at the gateway, before any subgraph is ca
         errors: [
           {
             message: 'GET requests only support query operations, not mutation operations',
-            extensions: { code: 'BAD_USER_INPUT' },
+            extensions: { code: 'BAD_USER_INPUT', requestId: preflighted.response.headers.get('x-request-id') },
           },
         ],
       });
@@ -447,7 +460,9 @@ describe('hostile requests are refused at the gateway, before any subgraph is ca
       ] as const) {
         const { response, reached } = await raw({ headers: { 'content-type': 'application/json', ...authorization }, body });
         expect(response.status).toBe(status);
-        expect(response.body).toEqual({ errors: [error] });
+        expect(response.body).toEqual({
+          errors: [{ ...error, extensions: { ...error.extensions, requestId: response.headers.get('x-request-id') } }],
+        });
         // The rest of the body is not read: a client cannot keep the gateway busy streaming it.
         expect(response.headers.get('connection')).toBe('close');
         expect(reached).toEqual({});

@@ -2,12 +2,14 @@ import { countReceivedRequests } from '../helpers/received-requests';
 import { postHuge } from '../helpers/huge-body';
 import { readiness } from '../helpers/eventually';
 import { Scenario } from '../helpers/scenario';
-import { startSupergraph, type Supergraph } from '../helpers/supergraph';
+import { anyRequestId, startSupergraph, type Supergraph } from '../helpers/supergraph';
 
 const KB = 1024;
 const MB = 1024 * KB;
 const UNAUTHENTICATED = {
-  errors: [{ message: 'Sign in: a valid bearer token is required', extensions: { code: 'UNAUTHENTICATED' } }],
+  errors: [
+    { message: 'Sign in: a valid bearer token is required', extensions: { code: 'UNAUTHENTICATED', requestId: anyRequestId() } },
+  ],
 };
 
 /**

@@ -21,7 +21,12 @@ import { countReceivedRequests } from './received-requests';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
-  body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[] };
+  body: {
+    data?: T | null;
+    errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; requestId?: string } }[];
+  };
+  /** The gateway's x-request-id for this request (every error's `extensions.requestId`); absent from a subgraph. */
+  requestId?: string;
 }
 
 export interface Supergraph {
@@ -53,6 +58,10 @@ export interface Supergraph {
   stop(): Promise<void>;
 }
 
+/** Matches the id the gateway gives each request (a UUID), where the test cannot read its x-request-id header. */
+export const anyRequestId = (): unknown =>
+  expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
 export async function postGraphQL<T>(url: string, headers: Record<string, string>, body: unknown): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
@@ -66,7 +75,8 @@ export async function postGraphQL<T>(url: string, headers: Record<string, string
   } catch {
     parsed = { errors: [{ message: text }] };
   }
-  return { status: response.status, body: parsed };
+  const requestId = response.headers.get('x-request-id');
+  return { status: response.status, body: parsed, ...(requestId === null ? {} : { requestId }) };
 }
 
 /**
