@@ -607,8 +607,12 @@ function problemsWith(response: GraphQLResponse, failClosed: number): string[] {
     if (code === 'INTERNAL_SERVER_ERROR' && !(error.path?.length && ++failedClosed <= failClosed)) {
       problems.push(`INTERNAL_SERVER_ERROR at ${JSON.stringify(error.path ?? [])}`);
     }
-    const extra = Object.keys(error.extensions ?? {}).filter((key) => key !== 'code' && key !== 'field');
-    if (extra.length) problems.push(`error extensions beyond code and field: ${extra.join(', ')}`);
+    const extra = Object.keys(error.extensions ?? {}).filter((key) => !['code', 'field', 'requestId'].includes(key));
+    if (extra.length) problems.push(`error extensions beyond code, field and requestId: ${extra.join(', ')}`);
+    const requestId = (error.extensions as { requestId?: unknown } | undefined)?.requestId;
+    if (!response.requestId || requestId !== response.requestId) {
+      problems.push(`an error whose requestId ${JSON.stringify(requestId)} is not the x-request-id ${response.requestId}`);
+    }
     if (typeof error.message !== 'string') problems.push(`an error without a message: ${JSON.stringify(error)}`);
     else {
       for (const [what, pattern] of INTERNALS)
@@ -828,7 +832,10 @@ describe('a schema-driven fuzzer against the gateway, for every role', () => {
       await supergraph.token(Scenario.analyst),
       `{ practice(odsCode: "${PRACTICE}") { odsCode } }`,
     );
-    expect(response).toEqual({ status: 200, body: { data: { practice: { odsCode: PRACTICE } } } });
+    expect({ status: response.status, body: response.body }).toEqual({
+      status: 200,
+      body: { data: { practice: { odsCode: PRACTICE } } },
+    });
   }
 
   const runs = (factor: number) => Math.max(1, Math.round(RUNS * factor));
