@@ -27,6 +27,27 @@ const subgraph = (name: string, mappers: Record<string, string>) => ({
   },
 });
 
+/**
+ * The client kit's typed documents: one TypedDocumentNode per ready operation of every role
+ * (schema/operations/<role>/), typed against the public API, for Apollo Client and the web client.
+ */
+const clientKit = {
+  'clients/kit/generated/': {
+    // The committed public API schema (the supergraph as clients see it, checked against it by a test).
+    schema: 'schema/public-api.graphql',
+    documents: ['schema/operations/**/*.graphql'],
+    preset: 'client' as const,
+    presetConfig: { fragmentMasking: false },
+    config: {
+      useTypeImports: true,
+      enumsAsTypes: true,
+      strictScalars: true,
+      scalars: { DateTime: 'string', Date: 'string' },
+      skipTypename: true,
+    },
+  },
+};
+
 const config: CodegenConfig = {
   overwrite: true,
   hooks: {},
@@ -60,6 +81,7 @@ const config: CodegenConfig = {
       AccessLogEntry: '../models#AccessLogEntryModel',
       AccessLogConnection: '../models#AccessLogConnectionModel',
     }),
+    ...clientKit,
   },
 };
 export default config;

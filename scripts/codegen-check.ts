@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { generate } from '@graphql-codegen/cli';
 import config from '../codegen';
 
-/** `npm run codegen:check`: fails when the checked-in resolver types differ from the SDLs'. */
+/** `npm run codegen:check`: fails when the checked-in resolver types or typed documents differ from the SDLs and operations. */
 async function main() {
   const root = join(__dirname, '..');
   const outputs = (await generate({ ...config, cwd: root, silent: true }, false)) as { filename: string; content: string }[];
@@ -18,7 +18,7 @@ async function main() {
     console.error(`Stale generated files (run npm run codegen): ${stale.map((o) => o.filename).join(', ')}`);
     process.exitCode = 1;
   } else {
-    console.log(`Generated resolver types are up to date (${outputs.length} files).`);
+    console.log(`Generated resolver types and typed documents are up to date (${outputs.length} files).`);
   }
 }
 
