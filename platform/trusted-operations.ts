@@ -1,27 +1,14 @@
 import { createHash } from 'node:crypto';
-import { GraphQLError, Kind, parse, print, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, parse, print, visit, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { appMayRun } from './app-reads';
+import { MANIFEST_FORMAT, type PersistedQueryManifest, type TrustedOperation } from './persisted-query-manifest';
 
 /**
  * An approved app's trusted operations, in the manifest format Apollo's persisted-query
  * tooling writes (`@apollo/generate-persisted-query-manifest`): an app runs only these, by id.
  * Pure: records checks a list with this before storing it, the gateway checks an id's shape.
  */
-export const MANIFEST_FORMAT = 'apollo-persisted-query-manifest';
-
-export interface TrustedOperation {
-  /** The SHA-256 of `body`, lowercase hex: what Apollo Client's persisted-query link sends. */
-  id: string;
-  name: string;
-  type: 'query' | 'mutation' | 'subscription';
-  body: string;
-}
-
-export interface PersistedQueryManifest {
-  format: typeof MANIFEST_FORMAT;
-  version: 1;
-  operations: TrustedOperation[];
-}
+export { MANIFEST_FORMAT, type PersistedQueryManifest, type TrustedOperation } from './persisted-query-manifest';
 
 /** An operation as given to be registered: its type not yet checked. */
 export type OperationCandidate = Omit<TrustedOperation, 'type'> & { type: string };
@@ -78,8 +65,30 @@ export function checkTrustedOperations(operations: readonly OperationCandidate[]
 }
 
 /**
+ * `__typename` added to every selection set but the operation's root, as Apollo Client's cache
+ * adds it before sending (and Apollo's manifest generator before hashing): the registered body
+ * is then the very document the app's client sends, and its answers normalise in that cache.
+ */
+export function withTypenames(document: DocumentNode): DocumentNode {
+  return visit(document, {
+    SelectionSet(node, _key, parent) {
+      const isRoot = !!parent && !Array.isArray(parent) && (parent as { kind?: string }).kind === Kind.OPERATION_DEFINITION;
+      const hasTypename = node.selections.some(
+        (selection) => selection.kind === Kind.FIELD && selection.name.value === '__typename' && !selection.alias,
+      );
+      if (isRoot || hasTypename) return undefined;
+      return {
+        ...node,
+        selections: [...node.selections, { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }],
+      };
+    },
+  });
+}
+
+/**
  * The manifest entry of one operation's source (a .graphql file): its body is the document as
- * graphql-js prints it (comments and layout dropped, so an edit to a comment keeps the id).
+ * graphql-js prints it with `__typename` added (withTypenames); comments and layout dropped, so
+ * an edit to a comment keeps the id.
  */
 export function manifestEntry(source: string): TrustedOperation {
   const document = parse(source);
@@ -88,7 +97,7 @@ export function manifestEntry(source: string): TrustedOperation {
   );
   const [only] = operations;
   if (operations.length !== 1 || !only?.name) throw new Error('A trusted operation is exactly one named operation');
-  const body = print(document);
+  const body = print(withTypenames(document));
   return { id: operationId(body), name: only.name.value, type: only.operation, body };
 }
 

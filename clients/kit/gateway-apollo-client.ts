@@ -1,5 +1,8 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { getOperationAST, type DocumentNode } from 'graphql';
+import type { PersistedQueryManifest } from '../../platform/persisted-query-manifest';
 import { typePolicies } from './type-policies';
 
 export interface GatewayClientOptions {
@@ -12,6 +15,29 @@ export interface GatewayClientOptions {
   version?: string;
   /** Another fetch (tests, a server-side renderer); the global one by default. */
   fetch?: typeof fetch;
+  /**
+   * An approved app's manifest (schema/operations/app/persisted-query-manifest.json, as NHS
+   * England registered it): every operation is then sent by its id alone, as an app token must.
+   */
+  trustedOperations?: PersistedQueryManifest;
+}
+
+/**
+ * Sends each operation as the id its manifest gives its name (as Apollo's persisted query lists
+ * do), never its text; an operation the manifest lacks fails in the app before any request.
+ * No retry with the text: the gateway never accepts an app's text.
+ */
+function trustedOperationLink(manifest: PersistedQueryManifest): PersistedQueryLink {
+  const ids = new Map(manifest.operations.map((operation) => [operation.name, operation.id]));
+  return new PersistedQueryLink({
+    generateHash: (document: DocumentNode) => {
+      const name = getOperationAST(document)?.name?.value ?? '';
+      const id = ids.get(name);
+      if (!id) throw new Error(`The operation ${name || '(unnamed)'} is not in the app's manifest`);
+      return id;
+    },
+    retry: () => false,
+  });
 }
 
 /**
@@ -32,7 +58,9 @@ export function createGatewayClient(options: GatewayClientOptions): ApolloClient
     credentials: 'omit',
   });
   return new ApolloClient({
-    link: ApolloLink.from([auth, http]),
+    link: ApolloLink.from(
+      options.trustedOperations ? [auth, trustedOperationLink(options.trustedOperations), http] : [auth, http],
+    ),
     cache: new InMemoryCache({ typePolicies }),
     ...(options.name ? { clientAwareness: { name: options.name, version: options.version ?? '0' } } : {}),
   });

@@ -95,7 +95,18 @@ describe('approved apps, through the gateway', () => {
     it('approve, use, revoke, use again: FORBIDDEN at once; approve again: it works again', async () => {
       await approve(s, 'lifecycle-app');
       expect((await reads('lifecycle-app')).body).toEqual({
-        data: { me: { nhsNumber: NHS, record: { totalCount: 1, edges: [{ node: { title: 'Blood pressure review' } }] } } },
+        // An app's registered bodies carry __typename below the root, as Apollo Client's cache adds it.
+        data: {
+          me: {
+            __typename: 'Patient',
+            nhsNumber: NHS,
+            record: {
+              __typename: 'RecordEntryConnection',
+              totalCount: 1,
+              edges: [{ __typename: 'RecordEntryEdge', node: { __typename: 'RecordEntry', title: 'Blood pressure review' } }],
+            },
+          },
+        },
       });
       await s.ok(Scenario.nhse, REVOKE, { c: 'lifecycle-app' });
       const refused = await reads('lifecycle-app');

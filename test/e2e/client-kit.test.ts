@@ -4,7 +4,10 @@ import { Kind, OperationTypeNode, parse } from 'graphql';
 import type { ApolloClient } from '@apollo/client';
 import { apiErrors } from '../../clients/kit/api-errors';
 import { createGatewayClient } from '../../clients/kit/gateway-apollo-client';
+import type { PersistedQueryManifest } from '../../platform/persisted-query-manifest';
 import {
+  AppRecordFirstPageDocument,
+  AppRecordNextPageDocument,
   ClinicianPreviewDocument,
   PatientRecordDocument,
   SupplierPracticesDocument,
@@ -167,3 +170,84 @@ describe('the client kit against the gateway', () => {
 function operation(role: string, name: string): string {
   return join(__dirname, '..', '..', 'schema', 'operations', role, `${name}.graphql`);
 }
+
+/**
+ * An approved app through the kit: Apollo Client's persisted-query link sends each operation
+ * as the id the app's manifest gives it, never its text, and the gateway runs the registered
+ * body; the answers normalise in the cache because the bodies carry `__typename`.
+ */
+describe("an app's client from the kit", () => {
+  const MANIFEST = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', 'schema', 'operations', 'app', 'persisted-query-manifest.json'), 'utf8'),
+  ) as PersistedQueryManifest;
+  let supergraph: Supergraph;
+  let s: Scenario;
+  let sent: Record<string, unknown>[];
+  // Every request body the client sends, to check what travels.
+  const recording: typeof fetch = async (input, init) => {
+    sent.push(JSON.parse(init?.body as string) as Record<string, unknown>);
+    return fetch(input, init);
+  };
+  const appClient = async (manifest?: PersistedQueryManifest) => {
+    const token = await s.token(Scenario.app('demo-app', PATIENT));
+    return createGatewayClient({
+      url: supergraph.url,
+      token: () => token,
+      fetch: recording,
+      ...(manifest ? { trustedOperations: manifest } : {}),
+    });
+  };
+
+  beforeAll(async () => {
+    supergraph = await startSupergraph({ now: '2026-11-24T12:00:00.000Z', demoData: true });
+    s = new Scenario(supergraph);
+  }, 60_000);
+  beforeEach(() => {
+    sent = [];
+  });
+  afterAll(() => supergraph?.stop());
+
+  it("reads the patient's pages by id alone, as the patient sees them", async () => {
+    const own = await s.ok<PatientRecordQuery>(
+      Scenario.patient(PATIENT),
+      readFileSync(operation('patient', 'my-record'), 'utf8'),
+      {
+        first: 4,
+      },
+    );
+    const client = await appClient(MANIFEST);
+    // The next page through its own registered operation, merged into the first's list by the cache.
+    const observable = client.watchQuery({ query: AppRecordFirstPageDocument, variables: { first: 2 } });
+    const subscription = observable.subscribe(() => undefined);
+    const first = await observable.refetch();
+    await observable.fetchMore({
+      query: AppRecordNextPageDocument,
+      variables: { first: 2, after: first.data!.me!.record.pageInfo.endCursor! },
+    });
+    subscription.unsubscribe();
+    const merged = client.readQuery({ query: AppRecordFirstPageDocument, variables: { first: 2 } });
+    expect(merged!.me!.record.edges.map((edge) => edge.node.title)).toEqual(titles(own));
+    const byName = new Map(MANIFEST.operations.map((entry) => [entry.name, entry.id]));
+    expect(sent).toHaveLength(2);
+    expect(sent.map((body) => (body.extensions as { persistedQuery: { sha256Hash: string } }).persistedQuery.sha256Hash)).toEqual(
+      [byName.get('AppRecordFirstPage'), byName.get('AppRecordNextPage')],
+    );
+    expect(sent.every((body) => body.query === undefined)).toBe(true);
+  });
+
+  it('an operation the manifest lacks fails in the app, before any request', async () => {
+    const client = await appClient(MANIFEST);
+    const failed = await client.query({ query: PatientRecordDocument, variables: { first: 1 } }).catch((e) => e);
+    const error = failed instanceof Error ? failed : failed.error;
+    expect(String(error)).toMatch(/not in the app's manifest/);
+    expect(sent).toEqual([]);
+  });
+
+  it("an app's client without its manifest sends text, and is refused with the code and the request id", async () => {
+    const client = await appClient();
+    const refused = await client.query({ query: AppRecordFirstPageDocument, variables: { first: 1 } }).catch((e) => e);
+    const [error] = apiErrors(refused instanceof Error ? refused : refused.error);
+    expect(error).toMatchObject({ code: 'PERSISTED_QUERY_ID_REQUIRED' });
+    expect(error!.requestId).toMatch(/\S/);
+  });
+});

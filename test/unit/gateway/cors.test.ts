@@ -32,9 +32,13 @@ describe('the CORS allow-list', () => {
   it('in production, defaults to none', () => {
     const production = {
       NODE_ENV: 'production',
-      JWT_JWKS_URL: 'https://auth.example.nhs.uk/.well-known/jwks.json',
-      JWT_ISSUER: 'https://auth.example.nhs.uk',
-      JWT_AUDIENCE: 'citizen-access',
+      NHS_LOGIN_ISSUER: 'https://auth.login.nhs.uk',
+      NHS_LOGIN_AUDIENCE: 'urn:citizen-access:gateway',
+      NHS_LOGIN_PATIENT_CLIENT_IDS: 'nhs-app',
+      CIS2_ISSUER: 'https://cis2.example.nhs.uk',
+      CIS2_AUDIENCE: 'urn:citizen-access:gateway',
+      STAFF_ISSUER: 'https://staff.example.nhs.uk',
+      STAFF_AUDIENCE: 'urn:citizen-access:gateway',
     };
     expect(origins(production)).toEqual([]);
     expect(origins({ ...production, CORS_ALLOWED_ORIGINS: 'https://app.example.nhs.uk' })).toEqual([

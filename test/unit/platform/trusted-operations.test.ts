@@ -83,14 +83,11 @@ describe("the app's ready operations and their manifest", () => {
   const dir = join(__dirname, '..', '..', '..', 'schema', 'operations', 'app');
   const files = readdirSync(dir).filter((file) => file.endsWith('.graphql'));
 
-  it('a manifest entry drops comments and layout, so its id is the hash of the printed body', () => {
-    const entry = manifestEntry('# Why?\nquery   Mine {\n me { nhsNumber } }');
-    expect(entry).toEqual({
-      id: operationId('query Mine {\n  me {\n    nhsNumber\n  }\n}'),
-      name: 'Mine',
-      type: 'query',
-      body: 'query Mine {\n  me {\n    nhsNumber\n  }\n}',
-    });
+  it('a manifest entry drops comments and layout and adds __typename below the root, as Apollo Client does; its id hashes that body', () => {
+    const entry = manifestEntry('# Why?\nquery   Mine {\n me { nhsNumber record { totalCount __typename } } }');
+    const body =
+      'query Mine {\n  me {\n    nhsNumber\n    record {\n      totalCount\n      __typename\n    }\n    __typename\n  }\n}';
+    expect(entry).toEqual({ id: operationId(body), name: 'Mine', type: 'query', body });
   });
 
   it('the committed manifest is the one the .graphql files make (npm run manifest:app)', () => {
