@@ -8,12 +8,15 @@ import { startSupergraph, type Supergraph } from '../helpers/supergraph';
  * Every role's ready operations (schema/operations/<role>/*.graphql, the documents the client
  * kit types) run, each with the example variables its header gives, against the demo world
  * through the gateway, as that role's frontend or Apollo Sandbox would send them; each is listed
- * in docs/api.md. App operations are trusted operations with a test of their own. Roles run in
+ * in docs/api.md. App operations go by id, as trusted operations (their own test covers the
+ * refusals). Roles run in
  * this order and files by name, so each mutation's example leaves the demo world fit for the next.
  */
 const ROOT = join(__dirname, '..', '..');
 const ROLES: { role: string; as: TokenRequest }[] = [
   { role: 'patient', as: Scenario.patient('9990001375') },
+  // Sent by id, as the demo app's client sends its registered operations (the demo world registers them).
+  { role: 'app', as: Scenario.app('demo-app', '9990001375') },
   { role: 'clinician', as: Scenario.clinician('B84010') },
   { role: 'supplier', as: Scenario.supplier('EMIS') },
   { role: 'nhse', as: Scenario.nhse },
@@ -71,11 +74,22 @@ describe('the ready operations of every role', () => {
     return found.id;
   }
 
+  /** A cursor a header can only describe ("<endCursor of the page before>"): the end of the patient's first two entries. */
+  async function cursorFor(): Promise<string> {
+    const data = await s.ok<{ me: { record: { pageInfo: { endCursor: string } } } }>(
+      Scenario.patient('9990001375'),
+      '{ me { record(first: 2) { pageInfo { endCursor } } } }',
+    );
+    return data.me.record.pageInfo.endCursor;
+  }
+
   const fill = async (variables: Record<string, unknown>) =>
     Object.fromEntries(
       await Promise.all(
         Object.entries(variables).map(async ([name, value]) =>
-          typeof value === 'string' && value.startsWith('<') ? [name, await entryIdFor(value)] : [name, value],
+          typeof value === 'string' && value.startsWith('<')
+            ? [name, /endCursor/.test(value) ? await cursorFor() : await entryIdFor(value)]
+            : [name, value],
         ),
       ),
     ) as Record<string, unknown>;
