@@ -45,9 +45,16 @@ async function main() {
     });
     handles.push(identityProvider);
     env.IDENTITY_PROVIDER_URL = identityProvider.url;
-    handles.push(await startPracticesSubgraph(loadSubgraphConfig('practices', env)));
-    handles.push(await startRolloutSubgraph(loadSubgraphConfig('rollout', env)));
-    handles.push(await startRecordsSubgraph(loadSubgraphConfig('records', env)));
+    // Each subgraph where it listens (its *_PORT), unless its URL is given: rollout and the gateway find it there.
+    const practices = await startPracticesSubgraph(loadSubgraphConfig('practices', env));
+    handles.push(practices);
+    env.PRACTICES_URL ??= practices.url;
+    const rollout = await startRolloutSubgraph(loadSubgraphConfig('rollout', env));
+    handles.push(rollout);
+    env.ROLLOUT_URL ??= rollout.url;
+    const records = await startRecordsSubgraph(loadSubgraphConfig('records', env));
+    handles.push(records);
+    env.RECORDS_URL ??= records.url;
     const gateway = await startGateway(loadGatewayConfig(env));
     handles.push(gateway);
     const patient = DEMO_PATIENTS[0]!;
@@ -55,7 +62,8 @@ async function main() {
 Citizen Access Supergraph is running.
 
   Gateway (Apollo Sandbox in a browser):  ${gateway.url.replace('127.0.0.1', 'localhost')}
-  Subgraphs: practices :4001, rollout :4002, records :4003 (they accept signed gateway requests only)
+  Subgraphs: practices ${practices.url}, rollout ${rollout.url}, records ${records.url}
+  (they accept signed gateway requests only)
   Identity provider (NHS login, CIS2, staff; development only): ${identityProvider.url}
 
 Get a token (signed with the identity provider's keys under data/), then send it as "Authorization: Bearer <token>":
@@ -66,7 +74,7 @@ Get a token (signed with the identity provider's keys under data/), then send it
 
 Example:
   TOKEN=$(npm run --silent token -- --role patient --nhs-number ${patient.nhsNumber})
-  curl -s localhost:4000/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+  curl -s ${gateway.url} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"query":"{ me { onlineAccess { state visibleFrom } record(first: 5) { totalCount edges { node { type title availableAt } } } } }"}'
 
 Press Ctrl-C to stop.`);
