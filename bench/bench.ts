@@ -1,12 +1,19 @@
+import { heavyAnalysts } from './heavy-analysts';
 import { nationalBench } from './national';
 import { rolloutAnalytics } from './rollout-analytics';
 
 /**
  * `npm run bench`: the national-scale benchmark (bench/results/national.md and .json; settings in
  * bench-settings.ts). BENCH_ONLY=analytics runs instead the analysts' one-at-a-time latencies
- * in-process, on SQLite or, with TEST_DATABASE_URL, PostgreSQL (bench/results/rollout-analytics*.md).
+ * in-process, on SQLite or, with TEST_DATABASE_URL, PostgreSQL (bench/results/rollout-analytics*.md);
+ * BENCH_ONLY=heavy-analysts a patient's first page while analysts send the heaviest operations
+ * allowed, the same way (bench/results/heavy-analysts*.md and .json).
  */
-const BENCHES: Record<string, () => Promise<unknown>> = { national: () => nationalBench(), analytics: rolloutAnalytics };
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  national: () => nationalBench(),
+  analytics: rolloutAnalytics,
+  'heavy-analysts': () => heavyAnalysts(),
+};
 
 async function main() {
   const only = process.env.BENCH_ONLY ?? 'national';
