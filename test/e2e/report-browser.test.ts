@@ -1,12 +1,13 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { CHART_LAYOUT } from '../../clients/report/rollout-chart';
 import { renderReport } from '../../clients/report/render-report';
 import { ROLLOUT_STATES, type StateField } from '../../clients/report/rollout-states';
+import { describeWithBrowser, launchChromium } from '../helpers/browser';
 import { counts, ICBS, reportFixture } from '../helpers/rollout-report-fixture';
 
 /**
@@ -14,33 +15,9 @@ import { counts, ICBS, reportFixture } from '../helpers/rollout-report-fixture';
  * Chromium (Debian's, never a downloaded build), looked at through the DOM and through a
  * screenshot of the chart whose pixels are counted by colour.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const HOSTILE = 'NHS <script>alert("owned")</script> Frimley & Surrey ICB';
-const haveBrowser = existsSync(CHROMIUM);
 
-if (!haveBrowser) {
-  if (process.env.REQUIRE_BROWSER === '1') {
-    it('needs Chromium', () => {
-      throw new Error(`${CHROMIUM} is missing and REQUIRE_BROWSER=1: install it with \`apt-get install -y chromium\``);
-    });
-  } else {
-    console.warn(
-      `\n${'!'.repeat(78)}\n!! SKIPPED: the report's browser test: ${CHROMIUM} is missing.\n` +
-        `!! Install it with \`apt-get install -y chromium\` (CI sets REQUIRE_BROWSER=1 and fails instead).\n${'!'.repeat(78)}\n`,
-    );
-  }
-}
-
-(haveBrowser ? describe : describe.skip)('the rollout report in a browser', () => {
+describeWithBrowser("the report's browser test")('the rollout report in a browser', () => {
   const input = reportFixture({
     byIcb: [...reportFixture().byIcb, counts('QNX', HOSTILE, { enabled: 3, scheduled: 1, paused: 0, notScheduled: 2 })],
   });
@@ -54,7 +31,7 @@ if (!haveBrowser) {
 
   beforeAll(async () => {
     writeFileSync(file, renderReport(input));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     // bypassCSP: the report's own policy would quietly block a stray fetch; here every attempt is seen.
     const context = await browser.newContext({
       viewport: { width: 1100, height: 900 },

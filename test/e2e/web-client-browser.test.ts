@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startWebServer, type WebHandle } from '../../clients/web/web-server';
+import { describeWithBrowser, launchChromium } from '../helpers/browser';
 import { freePort } from '../helpers/ports';
 import { Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
@@ -12,33 +12,9 @@ import { startSupergraph, type Supergraph } from '../helpers/supergraph';
  * record; a clinician previews a patient entry by entry; a page served from an origin the
  * gateway does not list gets nothing.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const haveBrowser = existsSync(CHROMIUM);
 const PATIENT = '9990001375';
 
-if (!haveBrowser) {
-  if (process.env.REQUIRE_BROWSER === '1') {
-    it('needs Chromium', () => {
-      throw new Error(`${CHROMIUM} is missing and REQUIRE_BROWSER=1: install it with \`apt-get install -y chromium\``);
-    });
-  } else {
-    console.warn(
-      `\n${'!'.repeat(78)}\n!! SKIPPED: the example web client's browser test: ${CHROMIUM} is missing.\n` +
-        `!! Install it with \`apt-get install -y chromium\` (CI sets REQUIRE_BROWSER=1 and fails instead).\n${'!'.repeat(78)}\n`,
-    );
-  }
-}
-
-(haveBrowser ? describe : describe.skip)('the example web client in a browser', () => {
+describeWithBrowser("the example web client's browser test")('the example web client in a browser', () => {
   let supergraph: Supergraph;
   let s: Scenario;
   let web: WebHandle;
@@ -59,7 +35,7 @@ if (!haveBrowser) {
     web = await startWebServer({ host: '127.0.0.1', port, gatewayUrl: supergraph.url });
     // The same pages from an origin the gateway does not list.
     stranger = await startWebServer({ host: '127.0.0.1', port: 0, gatewayUrl: supergraph.url });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
