@@ -4,8 +4,8 @@ import {
   type ClinicianPreviewQuery,
   type ClinicianPreviewQueryVariables,
 } from '../../kit/generated/graphql';
-import { element, showAccess, showProblem, signedInClient } from './page-parts';
-import { countText, day, entryKind } from './wording';
+import { element, fetchMoreOnClick, showAccess, showPaging, showProblem, signedInClient } from './page-parts';
+import { day, entryKind } from './wording';
 
 /** The clinician's preview: every entry of one patient, whether the patient sees it, and why not. */
 const PAGE_SIZE = 10;
@@ -61,21 +61,7 @@ function render(patient: NonNullable<ClinicianPreviewQuery['patient']>): void {
         return row;
       }),
     );
-  element('record-status').textContent = countText(edges.length, totalCount);
-  const more = element<HTMLButtonElement>('more');
-  more.hidden = !pageInfo.hasNextPage;
-  more.dataset.after = pageInfo.endCursor ?? '';
-  element('record').hidden = false;
+  showPaging(edges.length, totalCount, pageInfo);
 }
 
-element<HTMLButtonElement>('more').addEventListener('click', (event) => {
-  const button = event.currentTarget as HTMLButtonElement;
-  if (!watched || !button.dataset.after) return;
-  button.disabled = true;
-  watched
-    .fetchMore({ variables: { after: button.dataset.after } })
-    .catch((error: unknown) => showProblem(error, 'clinician'))
-    .finally(() => {
-      button.disabled = false;
-    });
-});
+fetchMoreOnClick(() => watched, 'clinician');

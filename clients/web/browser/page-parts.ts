@@ -1,6 +1,6 @@
 import { apiErrors } from '../../kit/api-errors';
 import { createGatewayClient } from '../../kit/gateway-apollo-client';
-import { describeAccess, problemText, type AccessFacts, type Reader } from './wording';
+import { countText, describeAccess, problemText, type AccessFacts, type Reader } from './wording';
 
 /** What both pages share: the element lookups, the sign-in, the problem box and the access summary. */
 export function element<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -50,4 +50,32 @@ export function paragraph(className: string, text: string): HTMLParagraphElement
   p.className = className;
   p.textContent = text;
   return p;
+}
+
+/** The count under a page of entries, and "more" when there is a next page: the button keeps where it starts. */
+export function showPaging(shown: number, total: number, pageInfo: { hasNextPage: boolean; endCursor?: string | null }): void {
+  element('record-status').textContent = countText(shown, total);
+  const more = element<HTMLButtonElement>('more');
+  more.hidden = !pageInfo.hasNextPage;
+  more.dataset.after = pageInfo.endCursor ?? '';
+  element('record').hidden = false;
+}
+
+/** "More" fetches the next page into the watched query, whose cache policy appends it to the list shown. */
+export function fetchMoreOnClick(
+  watched: () => { fetchMore(options: { variables: { after: string } }): Promise<unknown> } | null,
+  reader: Reader,
+): void {
+  element<HTMLButtonElement>('more').addEventListener('click', (event) => {
+    const button = event.currentTarget as HTMLButtonElement;
+    const query = watched();
+    if (!query || !button.dataset.after) return;
+    button.disabled = true;
+    query
+      .fetchMore({ variables: { after: button.dataset.after } })
+      .catch((error: unknown) => showProblem(error, reader))
+      .finally(() => {
+        button.disabled = false;
+      });
+  });
 }

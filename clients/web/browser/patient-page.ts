@@ -1,7 +1,7 @@
 import type { ObservableQuery } from '@apollo/client';
 import { PatientRecordDocument, type PatientRecordQuery, type PatientRecordQueryVariables } from '../../kit/generated/graphql';
-import { element, paragraph, showAccess, showProblem, signedInClient } from './page-parts';
-import { countText, day, entryKind } from './wording';
+import { element, fetchMoreOnClick, paragraph, showAccess, showPaging, showProblem, signedInClient } from './page-parts';
+import { day, entryKind } from './wording';
 
 /** The patient's page: what they see online and why, then their entries, a few at a time. */
 // Small, so that even the demo's short records show paging; a real page would take 20.
@@ -41,21 +41,7 @@ function render(me: NonNullable<PatientRecordQuery['me']>): void {
       return item;
     }),
   );
-  element('record-status').textContent = countText(edges.length, totalCount);
-  const more = element<HTMLButtonElement>('more');
-  more.hidden = !pageInfo.hasNextPage;
-  more.dataset.after = pageInfo.endCursor ?? '';
-  element('record').hidden = false;
+  showPaging(edges.length, totalCount, pageInfo);
 }
 
-element<HTMLButtonElement>('more').addEventListener('click', (event) => {
-  const button = event.currentTarget as HTMLButtonElement;
-  if (!watched || !button.dataset.after) return;
-  button.disabled = true;
-  watched
-    .fetchMore({ variables: { after: button.dataset.after } })
-    .catch((error: unknown) => showProblem(error, 'patient'))
-    .finally(() => {
-      button.disabled = false;
-    });
-});
+fetchMoreOnClick(() => watched, 'patient');
