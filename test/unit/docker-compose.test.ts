@@ -46,14 +46,16 @@ const packageJson = JSON.parse(read('package.json')) as {
 const SUBGRAPHS = Object.keys(DEFAULT_PORTS) as SubgraphName[];
 const NODE_SERVICES = ['gateway', ...SUBGRAPHS];
 const DATABASE_SERVICE = 'postgres';
-/** Runs once per `up` and exits: grants the records service's user what it needs, after the migrations. */
-const GRANTS_SERVICE = 'records-grants';
-const ONE_SHOTS = [GRANTS_SERVICE];
+/** Run once per `up` and exit: each grants its subgraph's own user what it needs, after the migrations. */
+const grantsServiceOf = (name: SubgraphName) => `${name}-grants`;
+const ONE_SHOTS = SUBGRAPHS.map(grantsServiceOf);
 
 /** What an operator would export before `docker compose up`: plausible, obviously fake. */
 const HOST_ENVIRONMENT: Record<string, string> = {
   SUBGRAPH_SIGNING_SECRET: 'compose-test-signing-secret-not-a-real-one-0123456789',
   POSTGRES_PASSWORD: 'compose-test-password',
+  PRACTICES_SERVICE_PASSWORD: 'compose-test-practices-service-password',
+  ROLLOUT_SERVICE_PASSWORD: 'compose-test-rollout-service-password',
   RECORDS_SERVICE_PASSWORD: 'compose-test-records-service-password',
   NHS_LOGIN_ISSUER: 'https://auth.login.example.test',
   NHS_LOGIN_AUDIENCE: 'urn:citizen-access:gateway',
@@ -171,7 +173,7 @@ const portOf = (url: URL) => Number(url.port || (url.protocol === 'https:' ? 443
 
 describe('docker-compose.yml', () => {
   describe('services', () => {
-    it('runs exactly the gateway, the three subgraphs, PostgreSQL and the one-shot records grants', () => {
+    it('runs exactly the gateway, the three subgraphs, PostgreSQL and the three one-shot grants', () => {
       expect(Object.keys(compose.services).sort()).toEqual([...NODE_SERVICES, DATABASE_SERVICE, ...ONE_SHOTS].sort());
     });
 
@@ -201,7 +203,7 @@ describe('docker-compose.yml', () => {
       expect(loadGateway().port).toBe(4000);
     });
 
-    it('the subgraphs, PostgreSQL and the one-shot sit on internal networks only, one of which the gateway shares', () => {
+    it('the subgraphs, PostgreSQL and the one-shots sit on internal networks only, one of which the gateway shares', () => {
       for (const service of [...SUBGRAPHS, DATABASE_SERVICE, ...ONE_SHOTS]) {
         for (const network of networksOf(service)) {
           expect({ service, network, internal: compose.networks?.[network]?.internal }).toEqual({
@@ -297,10 +299,10 @@ describe('docker-compose.yml', () => {
       }
     });
 
-    it('every Node service depends on something: each subgraph on PostgreSQL, rollout also on practices, the gateway on every subgraph and the records grants', () => {
+    it('every Node service depends on something: each subgraph on PostgreSQL, rollout also on practices, the gateway on every subgraph and every grants one-shot', () => {
       for (const name of SUBGRAPHS) expect(Object.keys(dependenciesOf(name))).toContain(DATABASE_SERVICE);
       expect(Object.keys(dependenciesOf('rollout'))).toContain('practices');
-      expect(Object.keys(dependenciesOf('gateway')).sort()).toEqual([...SUBGRAPHS, GRANTS_SERVICE].sort());
+      expect(Object.keys(dependenciesOf('gateway')).sort()).toEqual([...SUBGRAPHS, ...ONE_SHOTS].sort());
     });
   });
 
@@ -318,18 +320,21 @@ describe('docker-compose.yml', () => {
           checked += 1;
         }
       }
-      // The gateway and three subgraphs get the signing secret; PostgreSQL its password and the records
-      // service user's (for the init script); the gateway its three issuers' settings.
-      expect(checked).toBe(NODE_SERVICES.length + 2 + 7);
+      // The gateway and three subgraphs get the signing secret; PostgreSQL its password and each
+      // subgraph's service user's (for the init script); the gateway its three issuers' settings.
+      expect(checked).toBe(NODE_SERVICES.length + 1 + SUBGRAPHS.length + 7);
     });
 
-    it.each([
-      ['practices', 'PRACTICES_DATABASE_URL', 'POSTGRES_PASSWORD'],
-      ['rollout', 'ROLLOUT_DATABASE_URL', 'POSTGRES_PASSWORD'],
-      ['records', 'RECORDS_MIGRATION_DATABASE_URL', 'POSTGRES_PASSWORD'],
-      ['records', 'RECORDS_DATABASE_URL', 'RECORDS_SERVICE_PASSWORD'],
-      [GRANTS_SERVICE, 'RECORDS_MIGRATION_DATABASE_URL', 'POSTGRES_PASSWORD'],
-    ])("%s's %s takes its password from ${%s:?message}", (service, key, password) => {
+    it.each(
+      SUBGRAPHS.flatMap((name) => {
+        const upper = name.toUpperCase();
+        return [
+          [name, `${upper}_MIGRATION_DATABASE_URL`, 'POSTGRES_PASSWORD'],
+          [name, `${upper}_DATABASE_URL`, `${upper}_SERVICE_PASSWORD`],
+          [grantsServiceOf(name), `${upper}_MIGRATION_DATABASE_URL`, 'POSTGRES_PASSWORD'],
+        ];
+      }),
+    )("%s's %s takes its password from ${%s:?message}", (service, key, password) => {
       const url = rawEnvironment(service)[key] ?? '';
       expect(url).toMatch(new RegExp(`^postgres://[^:@/]+:\\$\\{${password}:\\?[^}]+\\}@`));
     });
@@ -396,12 +401,6 @@ describe('docker-compose.yml', () => {
       }
     });
 
-    it.each(['practices', 'rollout'] as const)('%s migrates and serves as the owner, POSTGRES_USER', (name) => {
-      const url = databaseUrl(name);
-      expect(decodeURIComponent(url.username)).toBe(postgres().POSTGRES_USER);
-      expect(decodeURIComponent(url.password)).toBe(HOST_ENVIRONMENT.POSTGRES_PASSWORD);
-    });
-
     it('the init script creates exactly the databases the subgraphs name', () => {
       const named = SUBGRAPHS.map((name) => databaseUrl(name).pathname.slice(1));
       expect(createdDatabases().sort()).toEqual(named.sort());
@@ -419,11 +418,15 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  describe('records: migrated by the owner, served by records_service, which may not change the logs', () => {
+  describe.each(SUBGRAPHS)('%s: migrated by the owner, served by its own user with exact grants', (name) => {
+    const upper = name.toUpperCase();
+    const role = `${name}_service`;
+    const grantsService = grantsServiceOf(name);
+    const grantsFile = `docker/postgres/${name}-grants.sql`;
     const postgres = () => containerEnvironment(DATABASE_SERVICE);
-    const records = () => {
-      const database = loadSubgraph('records').database;
-      if (database.kind !== 'postgres' || !database.migrationUrl) throw new Error('records has no separate migration URL');
+    const urls = () => {
+      const database = loadSubgraph(name).database;
+      if (database.kind !== 'postgres' || !database.migrationUrl) throw new Error(`${name} has no separate migration URL`);
       return { service: new URL(database.url), owner: new URL(database.migrationUrl) };
     };
     const mounts = (service: string) =>
@@ -431,52 +434,57 @@ describe('docker-compose.yml', () => {
         typeof volume === 'string' ? volume.split(':') : [volume.source ?? '', volume.target ?? ''],
       );
 
-    it('records migrates as the owner, POSTGRES_USER, and serves as records_service with its own password', () => {
-      const { service, owner } = records();
+    it(`migrates as the owner, POSTGRES_USER, and serves as ${role} with its own password`, () => {
+      const { service, owner } = urls();
       expect(decodeURIComponent(owner.username)).toBe(postgres().POSTGRES_USER);
       expect(decodeURIComponent(owner.password)).toBe(HOST_ENVIRONMENT.POSTGRES_PASSWORD);
-      expect(decodeURIComponent(service.username)).toBe('records_service');
-      expect(decodeURIComponent(service.password)).toBe(HOST_ENVIRONMENT.RECORDS_SERVICE_PASSWORD);
+      expect(decodeURIComponent(service.username)).toBe(role);
+      expect(decodeURIComponent(service.password)).toBe(HOST_ENVIRONMENT[`${upper}_SERVICE_PASSWORD`]);
     });
 
     it('an init script, run after the databases are made, creates that login role with the password PostgreSQL is given', () => {
-      expect(postgres().RECORDS_SERVICE_PASSWORD).toBe(HOST_ENVIRONMENT.RECORDS_SERVICE_PASSWORD);
+      expect(postgres()[`${upper}_SERVICE_PASSWORD`]).toBe(HOST_ENVIRONMENT[`${upper}_SERVICE_PASSWORD`]);
       const scripts = mounts(DATABASE_SERVICE).filter(([, target]) => target?.startsWith('/docker-entrypoint-initdb.d/'));
-      const role = scripts.find(([source]) => /CREATE ROLE/.test(read(source!)));
+      const roles = scripts.find(([source]) => /CREATE ROLE/.test(read(source!)));
       const databases = scripts.find(([source]) => /CREATE DATABASE/.test(read(source!)));
-      expect(role).toBeDefined();
-      expect(role![1]!.localeCompare(databases![1]!)).toBeGreaterThan(0); // the entrypoint runs them in name order
-      const script = read(role![0]!);
-      expect(script).toContain(`CREATE ROLE ${records().service.username} LOGIN PASSWORD :'password';`);
-      expect(script).toContain('--set password="$RECORDS_SERVICE_PASSWORD"');
+      expect(roles).toBeDefined();
+      expect(roles![1]!.localeCompare(databases![1]!)).toBeGreaterThan(0); // the entrypoint runs them in name order
+      const script = read(roles![0]!);
+      // One function makes every role, named <name>_service after the database it serves.
+      expect(script).toContain(`CREATE ROLE :"role" LOGIN PASSWORD :'password';`);
+      expect(script).toContain('--set role="$1_service" --set password="$2"');
+      expect(script).toMatch(new RegExp(`^create_role ${name} "\\$${upper}_SERVICE_PASSWORD"`, 'm'));
     });
 
-    it('the one-shot applies docker/postgres/records-grants.sql with psql as the owner, once records has migrated', () => {
-      const grants = compose.services[GRANTS_SERVICE]!;
+    it(`the one-shot applies ${grantsFile} with psql as the owner, once ${name} has migrated`, () => {
+      const grants = compose.services[grantsService]!;
       expect(grants.image).toBe(compose.services[DATABASE_SERVICE]?.image); // it has psql
-      const [shell, dashC, script] = commandOf(GRANTS_SERVICE);
+      expect(grants.restart).toBe('no');
+      const [shell, dashC, script] = commandOf(grantsService);
       expect([shell, dashC]).toEqual(['sh', '-c']);
       expect(script).toMatch(/^psql .*-v ON_ERROR_STOP=1 /);
       // Compose turns $$ into $: the shell expands the variable, so the password is not in the command.
-      expect(script).toContain('--dbname="$$RECORDS_MIGRATION_DATABASE_URL"');
+      expect(script).toContain(`--dbname="$$${upper}_MIGRATION_DATABASE_URL"`);
       const file = /--file=(\S+)/.exec(script!)?.[1];
-      expect(mounts(GRANTS_SERVICE)).toContainEqual(['./docker/postgres/records-grants.sql', file, 'ro']);
-      expect(statSync(join(root, 'docker/postgres/records-grants.sql')).isFile()).toBe(true);
-      expect(containerEnvironment(GRANTS_SERVICE).RECORDS_MIGRATION_DATABASE_URL).toBe(records().owner.href);
-      // records is healthy only once its migrations have run; the gateway waits for the grants.
-      expect(dependenciesOf(GRANTS_SERVICE)).toEqual({ records: { condition: 'service_healthy' } });
-      expect(dependenciesOf('gateway')[GRANTS_SERVICE]).toEqual({ condition: 'service_completed_successfully' });
+      expect(mounts(grantsService)).toContainEqual([`./${grantsFile}`, file, 'ro']);
+      expect(statSync(join(root, grantsFile)).isFile()).toBe(true);
+      expect(containerEnvironment(grantsService)[`${upper}_MIGRATION_DATABASE_URL`]).toBe(urls().owner.href);
+      // The subgraph is healthy only once its migrations have run; the gateway waits for the grants.
+      expect(dependenciesOf(grantsService)).toEqual({ [name]: { condition: 'service_healthy' } });
+      expect(dependenciesOf('gateway')[grantsService]).toEqual({ condition: 'service_completed_successfully' });
     });
 
-    it('the grants file grants to, and revokes from, the role records serves as and no other', () => {
-      const roles = [...read('docker/postgres/records-grants.sql').matchAll(/\b(?:TO|FROM)\s+(\w+)/g)].map((match) => match[1]);
+    it('the grants file grants to, and revokes from, the role the subgraph serves as and no other', () => {
+      const roles = [...read(grantsFile).matchAll(/\b(?:TO|FROM)\s+(\w+)/g)].map((match) => match[1]);
       expect(roles.length).toBeGreaterThan(0);
-      expect(new Set(roles)).toEqual(new Set([records().service.username]));
+      expect(new Set(roles)).toEqual(new Set([urls().service.username]));
     });
 
-    it('RECORDS_MIGRATION_DATABASE_URL alone is refused: it is for PostgreSQL, beside RECORDS_DATABASE_URL', () => {
-      const env = without(containerEnvironment('records'), 'RECORDS_DATABASE_URL');
-      expect(() => loadSubgraphConfig('records', env)).toThrow(/RECORDS_MIGRATION_DATABASE_URL: needs RECORDS_DATABASE_URL/);
+    it(`${upper}_MIGRATION_DATABASE_URL alone is refused: it is for PostgreSQL, beside ${upper}_DATABASE_URL`, () => {
+      const env = without(containerEnvironment(name), `${upper}_DATABASE_URL`);
+      expect(() => loadSubgraphConfig(name, env)).toThrow(
+        new RegExp(`${upper}_MIGRATION_DATABASE_URL: needs ${upper}_DATABASE_URL`),
+      );
     });
   });
 
