@@ -454,6 +454,11 @@ describe('docker-compose.yml', () => {
       expect(script).toContain(`CREATE ROLE :"role" LOGIN PASSWORD :'password';`);
       expect(script).toContain('--set role="$1_service" --set password="$2"');
       expect(script).toMatch(new RegExp(`^create_role ${name} "\\$${upper}_SERVICE_PASSWORD"`, 'm'));
+      // In the subgraph's own database, which only its role (and the owner) may then connect to.
+      expect(urls().service.pathname).toBe(`/${name}`);
+      expect(script).toContain('--dbname "$1"');
+      expect(script).toContain('REVOKE CONNECT ON DATABASE :"database" FROM PUBLIC;');
+      expect(script).toContain('GRANT CONNECT ON DATABASE :"database" TO :"role";');
     });
 
     it(`the one-shot applies ${grantsFile} with psql as the owner, once ${name} has migrated`, () => {
