@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { importPracticesFile } from '../../subgraphs/practices/import/practice-file';
 import { practicesDatabase } from '../../subgraphs/practices/server';
 import { rolloutDatabase } from '../../subgraphs/rollout/server';
 import { openDatabase } from '../../subgraphs/runtime/database';
 import { TEST_DATABASE_URL } from '../helpers/database';
 import { Scenario } from '../helpers/scenario';
+import { serviceUser } from '../helpers/service-user';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
 /**
@@ -21,95 +19,6 @@ import { startSupergraph, type Supergraph } from '../helpers/supergraph';
  */
 const root = join(__dirname, '..', '..');
 const ownerUrl = TEST_DATABASE_URL ?? '';
-const suffix = randomBytes(5).toString('hex');
-
-/** One subgraph's role, schema and grants file, and connections as the owner or the role. */
-function serviceUser(name: 'practices' | 'rollout') {
-  const role = `${name}_service_${suffix}`;
-  const schema = `t_${name}_grants_${suffix}`;
-  const password = randomBytes(16).toString('hex');
-  const url = new URL(ownerUrl);
-  url.username = role;
-  url.password = password;
-  const serviceUrl = url.href;
-  async function connected<T>(connectionString: string, work: (client: Client) => Promise<T>): Promise<T> {
-    const client = new Client({ connectionString, options: `-c search_path=${schema}` });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  }
-  const asOwner = <T>(work: (client: Client) => Promise<T>) => connected(ownerUrl, work);
-  const asService = <T>(work: (client: Client) => Promise<T>) => connected(serviceUrl, work);
-  return {
-    name,
-    role,
-    schema,
-    serviceUrl,
-    asOwner,
-    asService,
-    /** As service-roles.sh does: a login role that may read, by default, the tables the owner makes in its schema. */
-    create: () =>
-      asOwner(async (client) => {
-        await client.query(`CREATE ROLE ${role} LOGIN PASSWORD ${client.escapeLiteral(password)}`);
-        await client.query(`CREATE SCHEMA ${schema}`);
-        // The public schema's USAGE, which compose's role has through PUBLIC.
-        await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
-        await client.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT SELECT ON TABLES TO ${role}`);
-      }),
-    /** As the one-shot <name>-grants service does, once the subgraph has migrated. */
-    grant: () => {
-      const file = readFileSync(join(root, 'docker', 'postgres', `${name}-grants.sql`), 'utf8');
-      return asOwner((client) => client.query(file.replace(new RegExp(`\\b${name}_service\\b`, 'g'), role)));
-    },
-    drop: () =>
-      asOwner(async (client) => {
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await client.query(`DROP ROLE IF EXISTS ${role}`);
-      }),
-    /** Every table and sequence in the schema, with what the role may do on it (none: []). */
-    privileges: () =>
-      asOwner(async (client) => {
-        const { rows } = await client.query<{ name: string; privileges: string[] }>(
-          `SELECT c.relname AS name,
-                  COALESCE(array_agg(a.privilege_type ORDER BY a.privilege_type)
-                    FILTER (WHERE a.grantee = $2::regrole), '{}') AS privileges
-             FROM pg_class c
-             JOIN pg_namespace n ON n.oid = c.relnamespace
-             LEFT JOIN LATERAL aclexplode(c.relacl) a ON true
-            WHERE n.nspname = $1 AND c.relkind IN ('r', 'S')
-            GROUP BY c.relname`,
-          [schema, role],
-        );
-        return Object.fromEntries(rows.map((row) => [row.name, row.privileges]));
-      }),
-    /** Rights the role holds on single columns, as "table.column: PRIVILEGE". */
-    columnPrivileges: () =>
-      asOwner(async (client) => {
-        const { rows } = await client.query<{ grant: string }>(
-          `SELECT c.relname || '.' || t.attname || ': ' || a.privilege_type AS grant
-             FROM pg_attribute t
-             JOIN pg_class c ON c.oid = t.attrelid
-             JOIN pg_namespace n ON n.oid = c.relnamespace
-             CROSS JOIN LATERAL aclexplode(t.attacl) a
-            WHERE n.nspname = $1 AND a.grantee = $2::regrole
-            ORDER BY 1`,
-          [schema, role],
-        );
-        return rows.map((row) => row.grant);
-      }),
-    mayCreateInSchema: () =>
-      asOwner(async (client) => {
-        const { rows } = await client.query<{ create: boolean }>(`SELECT has_schema_privilege($1, $2, 'CREATE') AS create`, [
-          role,
-          schema,
-        ]);
-        return rows[0]!.create;
-      }),
-  };
-}
 
 /** What each role may do on each table and sequence of its schema: the policy its file must meet. */
 const EXPECTED = {
@@ -132,8 +41,8 @@ const EXPECTED = {
 (TEST_DATABASE_URL ? describe : describe.skip)(
   'the practices and rollout service users (PostgreSQL only: SQLite has no users)',
   () => {
-    const practices = serviceUser('practices');
-    const rollout = serviceUser('rollout');
+    const practices = serviceUser('practices', ownerUrl);
+    const rollout = serviceUser('rollout', ownerUrl);
     const users = { practices, rollout };
     const NEW = ['P99001', 'P99002', 'P99003'];
     let supergraph: Supergraph | undefined;
@@ -148,14 +57,14 @@ const EXPECTED = {
       });
 
     beforeAll(async () => {
-      await practices.create();
-      await rollout.create();
+      await practices.create({ readsAtStart: true });
+      await rollout.create({ readsAtStart: true });
       supergraph = await startSupergraph({
         now: '2024-01-15T09:00:00.000Z',
         demoData: true,
         databases: {
-          practices: { kind: 'postgres', url: practices.serviceUrl, schema: practices.schema, migrationUrl: ownerUrl },
-          rollout: { kind: 'postgres', url: rollout.serviceUrl, schema: rollout.schema, migrationUrl: ownerUrl },
+          practices: practices.database(),
+          rollout: rollout.database(),
         },
       });
       s = new Scenario(supergraph);
@@ -181,13 +90,7 @@ const EXPECTED = {
         for (const [relation, privileges] of Object.entries(beforeGrants[name])) {
           expect({ relation, privileges }).toEqual({ relation, privileges: relation.endsWith('_seq') ? [] : ['SELECT'] });
         }
-        const owners = await users[name].asOwner((client) =>
-          client.query<{ owner: string; me: string }>(
-            `SELECT DISTINCT tableowner AS owner, current_user AS me FROM pg_tables WHERE schemaname = $1`,
-            [users[name].schema],
-          ),
-        );
-        expect(owners.rows.map((row) => row.owner)).toEqual([owners.rows[0]!.me]);
+        expect(await users[name].ownedByOwner()).toBe(true);
       },
     );
 
@@ -236,9 +139,7 @@ const EXPECTED = {
     });
 
     it('the practice import runs as the role alone, which also starts on the migrated schema (TypeORM only reads migrations)', async () => {
-      const url = new URL(practices.serviceUrl);
-      url.searchParams.set('options', `-c search_path=${practices.schema}`);
-      const database = await openDatabase({ kind: 'postgres', url: url.href }, practicesDatabase);
+      const database = await openDatabase({ kind: 'postgres', url: practices.aloneUrl() }, practicesDatabase);
       try {
         const outcome = await importPracticesFile(join(root, 'samples', 'epraccur.csv'), database.dataSource, {
           now: new Date('2024-01-15T09:30:00.000Z'),
@@ -250,9 +151,7 @@ const EXPECTED = {
     });
 
     it('rollout, too, starts as its role alone on the migrated schema', async () => {
-      const url = new URL(rollout.serviceUrl);
-      url.searchParams.set('options', `-c search_path=${rollout.schema}`);
-      const database = await openDatabase({ kind: 'postgres', url: url.href }, rolloutDatabase);
+      const database = await openDatabase({ kind: 'postgres', url: rollout.aloneUrl() }, rolloutDatabase);
       await database.close();
     });
 

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { openDatabase } from '../../subgraphs/runtime/database';
 import { recordsDatabase } from '../../subgraphs/records/server';
 import { TEST_DATABASE_URL } from '../helpers/database';
 import { Scenario } from '../helpers/scenario';
+import { serviceUser } from '../helpers/service-user';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
 /**
@@ -17,7 +16,6 @@ import { startSupergraph, type Supergraph } from '../helpers/supergraph';
  * applied, before any request.
  */
 const READ = '{ me { record { totalCount } } }';
-const GRANTS_FILE = readFileSync(join(__dirname, '..', '..', 'docker', 'postgres', 'records-grants.sql'), 'utf8');
 
 /** What the role may do on each table and sequence of the records schema: the policy the file must meet. */
 const EXPECTED_PRIVILEGES: Record<string, string[]> = {
@@ -39,17 +37,9 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
 };
 
 (TEST_DATABASE_URL ? describe : describe.skip)('the records service user (PostgreSQL only: SQLite has no users)', () => {
-  const suffix = randomBytes(5).toString('hex');
-  const role = `records_service_${suffix}`;
-  const schema = `t_records_grants_${suffix}`;
-  const password = randomBytes(16).toString('hex');
   const ownerUrl = TEST_DATABASE_URL ?? '';
-  const serviceUrl = () => {
-    const url = new URL(ownerUrl);
-    url.username = role;
-    url.password = password;
-    return url.href;
-  };
+  const records = serviceUser('records', ownerUrl);
+  const { asService, privileges } = records;
   const NHS = '9990020019';
   const HOME = 'A81010';
   const ELSEWHERE = 'A83001';
@@ -59,18 +49,6 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
   let privilegesBeforeGrants: Record<string, string[]>;
   let loggedAfterScenario: { access: number; change: number };
 
-  /** Runs `work` with a connection, as `url`'s user, whose search_path is the records schema. */
-  async function connected<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-    const client = new Client({ connectionString: url, options: `-c search_path=${schema}` });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  }
-  const asOwner = <T>(work: (client: Client) => Promise<T>) => connected(ownerUrl, work);
-  const asService = <T>(work: (client: Client) => Promise<T>) => connected(serviceUrl(), work);
   /** How many rows each log holds, read as the role. */
   const logged = () =>
     asService(async (client) => {
@@ -80,62 +58,33 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
       return rows[0]!;
     });
 
-  /** Every table and sequence in the schema, with what the role may do on it (none: []). */
-  const privileges = () =>
-    asOwner(async (client) => {
-      const { rows } = await client.query<{ name: string; privileges: string[] }>(
-        `SELECT c.relname AS name,
-                COALESCE(array_agg(a.privilege_type ORDER BY a.privilege_type)
-                  FILTER (WHERE a.grantee = $2::regrole), '{}') AS privileges
-           FROM pg_class c
-           JOIN pg_namespace n ON n.oid = c.relnamespace
-           LEFT JOIN LATERAL aclexplode(c.relacl) a ON true
-          WHERE n.nspname = $1 AND c.relkind IN ('r', 'S')
-          GROUP BY c.relname`,
-        [schema, role],
-      );
-      return Object.fromEntries(rows.map((row) => [row.name, row.privileges]));
-    });
-
   beforeAll(async () => {
     // As the init script does: a login role, granted nothing.
-    await asOwner((client) => client.query(`CREATE ROLE ${role} LOGIN PASSWORD ${client.escapeLiteral(password)}`));
+    await records.create({ readsAtStart: false });
     supergraph = await startSupergraph({
       demoData: true,
-      databases: { records: { kind: 'postgres', url: serviceUrl(), schema, migrationUrl: ownerUrl } },
+      databases: { records: records.database() },
     });
     s = new Scenario(supergraph);
     privilegesBeforeGrants = await privileges();
     // As the one-shot records-grants service does, once records has migrated.
-    await asOwner((client) => client.query(GRANTS_FILE.replace(/\brecords_service\b/g, role)));
+    await records.grant();
   }, 60_000);
 
   afterAll(async () => {
     await supergraph?.stop();
-    await asOwner(async (client) => {
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.query(`DROP ROLE IF EXISTS ${role}`);
-    });
+    await records.drop();
   });
 
   it('records migrated and loaded the demo data as the owner, while its own user held no grant yet', async () => {
     expect(Object.keys(privilegesBeforeGrants).sort()).toEqual(Object.keys(EXPECTED_PRIVILEGES).sort());
     expect(Object.values(privilegesBeforeGrants).flat()).toEqual([]);
-    const owners = await asOwner((client) =>
-      client.query<{ owner: string; me: string }>(
-        `SELECT DISTINCT tableowner AS owner, current_user AS me FROM pg_tables WHERE schemaname = $1`,
-        [schema],
-      ),
-    );
-    expect(owners.rows.map((row) => row.owner)).toEqual([owners.rows[0]!.me]);
+    expect(await records.ownedByOwner()).toBe(true);
   });
 
   it('the grants file gives the role exactly the policy: no DELETE anywhere, no UPDATE on the logs', async () => {
     expect(await privileges()).toEqual(EXPECTED_PRIVILEGES);
-    const rights = await asOwner((client) =>
-      client.query<{ create: boolean }>(`SELECT has_schema_privilege($1, $2, 'CREATE') AS create`, [role, schema]),
-    );
-    expect(rights.rows[0]!.create).toBe(false);
+    expect(await records.mayCreateInSchema()).toBe(false);
   });
 
   it('everything the service does works through the gateway, as that role', async () => {
@@ -241,10 +190,8 @@ const EXPECTED_PRIVILEGES: Record<string, string[]> = {
   });
 
   it('the role alone can also start records on the migrated schema: TypeORM then only reads the migrations table', async () => {
-    const url = new URL(serviceUrl());
-    url.searchParams.set('options', `-c search_path=${schema}`);
     const database = await openDatabase(
-      { kind: 'postgres', url: url.href },
+      { kind: 'postgres', url: records.aloneUrl() },
       { entities: [], migrations: recordsDatabase.migrations },
     );
     await database.close();
