@@ -16,10 +16,13 @@ export function serviceUser(name: SubgraphName, ownerUrl: string) {
   const role = `${name}_service_${suffix}`;
   const schema = `t_${name}_grants_${suffix}`;
   const password = randomBytes(16).toString('hex');
-  const url = new URL(ownerUrl);
-  url.username = role;
-  url.password = password;
-  const serviceUrl = url.href;
+  // Built when first used: a suite skipped without PostgreSQL still calls this with no URL.
+  const serviceUrl = () => {
+    const url = new URL(ownerUrl);
+    url.username = role;
+    url.password = password;
+    return url.href;
+  };
 
   /** Runs `work` with a connection, as `connectionString`'s user, whose search_path is the schema. */
   async function connected<T>(connectionString: string, work: (client: Client) => Promise<T>): Promise<T> {
@@ -32,19 +35,18 @@ export function serviceUser(name: SubgraphName, ownerUrl: string) {
     }
   }
   const asOwner = <T>(work: (client: Client) => Promise<T>) => connected(ownerUrl, work);
-  const asService = <T>(work: (client: Client) => Promise<T>) => connected(serviceUrl, work);
+  const asService = <T>(work: (client: Client) => Promise<T>) => connected(serviceUrl(), work);
 
   return {
     role,
     schema,
-    serviceUrl,
     asOwner,
     asService,
     /** What the subgraph is given: serve as the role, migrate (and seed) as the owner. */
-    database: (): DatabaseConfig => ({ kind: 'postgres', url: serviceUrl, schema, migrationUrl: ownerUrl }),
+    database: (): DatabaseConfig => ({ kind: 'postgres', url: serviceUrl(), schema, migrationUrl: ownerUrl }),
     /** The role's URL alone, the schema first in its search_path (no migration URL). */
     aloneUrl: () => {
-      const alone = new URL(serviceUrl);
+      const alone = new URL(serviceUrl());
       alone.searchParams.set('options', `-c search_path=${schema}`);
       return alone.href;
     },
