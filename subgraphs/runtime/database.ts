@@ -194,7 +194,11 @@ async function openMigrating(
 
 async function migrateOrCheck(dataSource: DataSource, config: DatabaseConfig, options: DatabaseOptions): Promise<void> {
   if (options.migrateAtStart === false) await refuseIfPending(dataSource, options.service ?? 'this service');
-  else await runMigrationsLocked(dataSource, config);
+  else {
+    const ran = await runMigrationsLocked(dataSource, config);
+    // Which replica ran what: with the lock, each migration appears once across them all.
+    if (ran.length > 0) options.logger?.info({ migrations: ran }, 'migrations run');
+  }
   await options.prepare?.(dataSource);
 }
 
