@@ -6,7 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { loadGatewayConfig } from '../../gateway/config';
-import { loadSubgraphConfig } from '../../subgraphs/runtime/config';
+import { loadDatabaseConfig, loadSubgraphConfig } from '../../subgraphs/runtime/config';
 import { DEFAULT_PORTS, type SubgraphName } from '../../platform/config';
 
 /**
@@ -48,7 +48,9 @@ const NODE_SERVICES = ['gateway', ...SUBGRAPHS];
 const DATABASE_SERVICE = 'postgres';
 /** Runs once per `up` and exits: grants the records service's user what it needs, after the migrations. */
 const GRANTS_SERVICE = 'records-grants';
-const ONE_SHOTS = [GRANTS_SERVICE];
+/** Runs once per `up` and exits: `npm run migrate`, as the schema owner, before any subgraph starts. */
+const MIGRATE_SERVICE = 'migrate';
+const ONE_SHOTS = [GRANTS_SERVICE, MIGRATE_SERVICE];
 
 /** What an operator would export before `docker compose up`: plausible, obviously fake. */
 const HOST_ENVIRONMENT: Record<string, string> = {
@@ -171,7 +173,7 @@ const portOf = (url: URL) => Number(url.port || (url.protocol === 'https:' ? 443
 
 describe('docker-compose.yml', () => {
   describe('services', () => {
-    it('runs exactly the gateway, the three subgraphs, PostgreSQL and the one-shot records grants', () => {
+    it('runs exactly the gateway, the three subgraphs, PostgreSQL and the one-shot migrations and records grants', () => {
       expect(Object.keys(compose.services).sort()).toEqual([...NODE_SERVICES, DATABASE_SERVICE, ...ONE_SHOTS].sort());
     });
 
@@ -329,6 +331,9 @@ describe('docker-compose.yml', () => {
       ['records', 'RECORDS_MIGRATION_DATABASE_URL', 'POSTGRES_PASSWORD'],
       ['records', 'RECORDS_DATABASE_URL', 'RECORDS_SERVICE_PASSWORD'],
       [GRANTS_SERVICE, 'RECORDS_MIGRATION_DATABASE_URL', 'POSTGRES_PASSWORD'],
+      [MIGRATE_SERVICE, 'PRACTICES_DATABASE_URL', 'POSTGRES_PASSWORD'],
+      [MIGRATE_SERVICE, 'ROLLOUT_DATABASE_URL', 'POSTGRES_PASSWORD'],
+      [MIGRATE_SERVICE, 'RECORDS_DATABASE_URL', 'POSTGRES_PASSWORD'],
     ])("%s's %s takes its password from ${%s:?message}", (service, key, password) => {
       const url = rawEnvironment(service)[key] ?? '';
       expect(url).toMatch(new RegExp(`^postgres://[^:@/]+:\\$\\{${password}:\\?[^}]+\\}@`));
@@ -416,6 +421,32 @@ describe('docker-compose.yml', () => {
         (volume) => typeof volume === 'string' && volume.endsWith(':/var/lib/postgresql/data'),
       );
       expect(data).toBeDefined();
+    });
+  });
+
+  describe('migrations: one step before the subgraphs, as the owner', () => {
+    it('the one-shot runs `npm run migrate`, which package.json defines, from the image the services run', () => {
+      expect(commandOf(MIGRATE_SERVICE)).toEqual(['npm', 'run', 'migrate']);
+      expect(packageJson.scripts.migrate).toBe('tsx scripts/migrate.ts');
+      expect(compose.services[MIGRATE_SERVICE]?.image).toBe(compose.services.gateway?.image);
+      expect(read('Dockerfile')).toContain('COPY scripts/migrate.ts ./scripts/migrate.ts');
+    });
+
+    it.each(SUBGRAPHS)('migrates %s as the owner of the database the service uses, with no secret but that', (name) => {
+      const env = containerEnvironment(MIGRATE_SERVICE);
+      const service = loadSubgraph(name).database;
+      const migrating = loadDatabaseConfig(name, env);
+      if (service.kind !== 'postgres' || migrating.kind !== 'postgres') throw new Error(`${name}: not PostgreSQL`);
+      const owner = new URL(migrating.migrationUrl ?? migrating.url);
+      expect(owner.href).toBe(new URL(service.migrationUrl ?? service.url).href);
+      expect(decodeURIComponent(owner.username)).toBe(containerEnvironment(DATABASE_SERVICE).POSTGRES_USER);
+      expect(Object.keys(env).sort()).toEqual(['PRACTICES_DATABASE_URL', 'RECORDS_DATABASE_URL', 'ROLLOUT_DATABASE_URL']);
+    });
+
+    it.each(SUBGRAPHS)('%s starts only once the migrations have completed (in production it runs none itself)', (name) => {
+      expect(dependenciesOf(name)[MIGRATE_SERVICE]).toEqual({ condition: 'service_completed_successfully' });
+      expect(loadSubgraph(name).migrateAtStart).toBe(false);
+      expect(dependenciesOf(MIGRATE_SERVICE)).toEqual({ postgres: { condition: 'service_healthy' } });
     });
   });
 
