@@ -75,7 +75,9 @@ export async function runMigrationsLocked(dataSource: DataSource, config: Databa
       if (config.schema) await lock.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema.replace(/"/g, '')}"`);
       return names(await dataSource.runMigrations({ transaction: 'each' }));
     } finally {
-      await lock.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]);
+      // A failed unlock must not hide the migration's own error: the short-lived pool is closed
+      // right after, and the session's end frees the lock.
+      await lock.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]).catch(() => undefined);
     }
   } finally {
     await lock.release();
