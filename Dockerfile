@@ -29,6 +29,8 @@ COPY platform ./platform
 COPY patches ./patches
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
+# `npm run migrate`, the deployment's migration step, runs from this image too.
+COPY scripts/migrate.ts ./scripts/migrate.ts
 # The code stays root-owned (read-only to the service). Only data/ is the node user's: with
 # PostgreSQL nothing is written there, but a service started without a *_DATABASE_URL keeps
 # its SQLite file in it.

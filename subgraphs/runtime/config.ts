@@ -62,6 +62,12 @@ export interface SubgraphConfig {
   host: string;
   port: number;
   database: DatabaseConfig;
+  /**
+   * Whether the service runs its pending migrations at start (development and tests; default
+   * true) or, with NODE_ENV=production, refuses to start while any is pending: there
+   * `npm run migrate` is a deployment step of its own.
+   */
+  migrateAtStart?: boolean;
   signingSecret: string;
   logLevel: string;
   demoData: boolean;
@@ -96,6 +102,42 @@ const databaseLimitVariables = {
   DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.statementTimeoutMs, 100, 600_000),
 };
 
+/**
+ * A subgraph's database alone, from the same variables: what `npm run migrate` needs (it serves
+ * nothing, so it needs no port or signing secret).
+ */
+export function loadDatabaseConfig(name: SubgraphName, env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const upper = name.toUpperCase();
+  const parsed = parseEnv(
+    {
+      [`${upper}_DATABASE_URL`]: postgresUrl,
+      [`${upper}_MIGRATION_DATABASE_URL`]: postgresUrl,
+      ...databaseLimitVariables,
+    },
+    env,
+  ) as Record<string, unknown>;
+  return databaseConfigFrom(name, parsed, env);
+}
+
+function databaseConfigFrom(name: SubgraphName, parsed: Record<string, unknown>, env: NodeJS.ProcessEnv): DatabaseConfig {
+  const upper = name.toUpperCase();
+  const url = parsed[`${upper}_DATABASE_URL`] as string | undefined;
+  const migrationUrl = parsed[`${upper}_MIGRATION_DATABASE_URL`] as string | undefined;
+  if (migrationUrl && !url) {
+    throw new ConfigError(`${upper}_MIGRATION_DATABASE_URL: needs ${upper}_DATABASE_URL (it is for PostgreSQL only)`);
+  }
+  const limits: DatabaseLimits = {
+    busyTimeoutMs: parsed.DATABASE_BUSY_TIMEOUT_MS as number,
+    poolSize: parsed.DATABASE_POOL_SIZE as number,
+    connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS as number,
+    idleTimeoutMs: parsed.DATABASE_IDLE_TIMEOUT_MS as number,
+    statementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS as number,
+  };
+  return url
+    ? { kind: 'postgres', url, applicationName: `citizen-access-${name}`, ...(migrationUrl ? { migrationUrl } : {}), limits }
+    : { kind: 'sqlite', path: join(dataDir(env), `${name}.sqlite`), limits };
+}
+
 export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
   const upper = name.toUpperCase();
   const parsed = parseEnv(
@@ -119,11 +161,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
     },
     env,
   ) as Record<string, unknown>;
-  const url = parsed[`${upper}_DATABASE_URL`] as string | undefined;
-  const migrationUrl = parsed[`${upper}_MIGRATION_DATABASE_URL`] as string | undefined;
-  if (migrationUrl && !url) {
-    throw new ConfigError(`${upper}_MIGRATION_DATABASE_URL: needs ${upper}_DATABASE_URL (it is for PostgreSQL only)`);
-  }
+  const database = databaseConfigFrom(name, parsed, env);
   const [tolerance, maxSkew] = [parsed.CLOCK_TOLERANCE_MS as number, parsed.MAX_CLOCK_SKEW_MS as number];
   if (name === 'records' && tolerance < 2 * maxSkew) {
     // Rollout and records may each be maxSkew from the gateway, in opposite directions.
@@ -142,20 +180,12 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
   if (name === 'records' && (perPatient.perSecond >= appRateLimit.perSecond || perPatient.burst >= appRateLimit.burst)) {
     throw new ConfigError('APP_PATIENT_RATE_LIMIT_PER_SECOND and _BURST: must be below APP_RATE_LIMIT_PER_SECOND and _BURST');
   }
-  const limits: DatabaseLimits = {
-    busyTimeoutMs: parsed.DATABASE_BUSY_TIMEOUT_MS as number,
-    poolSize: parsed.DATABASE_POOL_SIZE as number,
-    connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS as number,
-    idleTimeoutMs: parsed.DATABASE_IDLE_TIMEOUT_MS as number,
-    statementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS as number,
-  };
   return {
     name,
     host: parsed.HOST as string,
     port: parsed[`${upper}_PORT`] as number,
-    database: url
-      ? { kind: 'postgres', url, applicationName: `citizen-access-${name}`, ...(migrationUrl ? { migrationUrl } : {}), limits }
-      : { kind: 'sqlite', path: join(dataDir(env), `${name}.sqlite`), limits },
+    database,
+    migrateAtStart: env.NODE_ENV !== 'production',
     signingSecret: signingSecret(env),
     logLevel: parsed.LOG_LEVEL as string,
     demoData: parsed.DEMO_DATA as boolean,

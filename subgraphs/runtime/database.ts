@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_DATABASE_LIMITS, type DatabaseConfig } from './config';
 import { loggableError } from '../../platform/safe-log';
+import { refuseIfPending, runMigrationsLocked } from './migrations';
 import { bindIntegersAsParameters } from '../../patches/typeorm-sqlite-parameters';
 import { oneTransactionAtATime } from '../../patches/typeorm-sqlite-transactions';
 
@@ -42,6 +43,13 @@ export interface DatabaseOptions {
   logger?: PinoLogger;
   /** Runs after the migrations, on their connection (the schema owner's, given a migration URL): demo data. */
   prepare?(dataSource: DataSource): Promise<void>;
+  /**
+   * true (development, tests; the default): run the pending migrations at start, under the lock.
+   * false (production): run none, and refuse to start while any is pending (`npm run migrate` runs them).
+   */
+  migrateAtStart?: boolean;
+  /** The service's name, for the refusal's message. */
+  service?: string;
 }
 
 export interface Database {
@@ -56,7 +64,7 @@ export interface Database {
  */
 function dataSourceFor(
   config: DatabaseConfig,
-  options: DatabaseOptions,
+  options: Pick<DatabaseOptions, 'entities' | 'migrations' | 'logger'>,
   statements: StatementCounter,
   migrating = false,
 ): DataSource {
@@ -94,7 +102,8 @@ function dataSourceFor(
     url: config.url,
     ...(config.schema ? { schema: config.schema } : {}),
     ...(config.applicationName ? { applicationName: config.applicationName } : {}),
-    poolSize: limits.poolSize,
+    // Migrating: one connection holds the advisory lock while another runs the migrations.
+    poolSize: migrating ? Math.max(2, limits.poolSize) : limits.poolSize,
     connectTimeoutMS: limits.connectTimeoutMs,
     // An idle pooled connection that the server ends (a restart, pg_terminate_backend, a network
     // cut) makes the pool emit 'error'; the pool has already dropped it and opens another when
@@ -135,20 +144,19 @@ function clientThatNeverCrashes(logger: PinoLogger | undefined): typeof Client {
 }
 
 /**
- * Opens the database and brings its schema up to date with the migrations (then prepares it).
+ * Opens the database and brings its schema up to date with the migrations (then prepares it);
+ * with `migrateAtStart: false`, checks instead that none is pending (see migrations.ts).
  * On PostgreSQL the migrations run through a connection of their own, without the statement
  * timeout, closed before the service connects; given a migration URL, as the schema owner: the
- * service's user then needs no DDL rights, only its grants (docker/postgres/records-grants.sql),
+ * service's user then needs no DDL rights, only its grants (docker/postgres/<name>-grants.sql),
  * which may be given after it connects.
  */
 export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions): Promise<Database> {
   const statements = new StatementCounter(options.logger);
   if (config.kind === 'postgres') {
-    const owner = { ...config, url: config.migrationUrl ?? config.url };
-    const migrating = dataSourceFor(owner, options, new StatementCounter(options.logger), true);
-    await migrating.initialize();
+    const migrating = await openMigrating(config, options);
     try {
-      await migrate(migrating, config, options);
+      await migrateOrCheck(migrating, config, options);
     } finally {
       await migrating.destroy();
     }
@@ -156,7 +164,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   const dataSource = dataSourceFor(config, options, statements);
   await dataSource.initialize();
   try {
-    if (config.kind === 'sqlite') await migrate(dataSource, config, options);
+    if (config.kind === 'sqlite') await migrateOrCheck(dataSource, config, options);
     // After the migrations and the seed, which run alone: from here requests share the connection.
     oneTransactionAtATime(dataSource);
     bindIntegersAsParameters(dataSource);
@@ -173,12 +181,46 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   };
 }
 
-async function migrate(dataSource: DataSource, config: DatabaseConfig, options: DatabaseOptions): Promise<void> {
-  if (config.kind === 'postgres' && config.schema) {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema.replace(/"/g, '')}"`);
+/** The schema owner's short-lived connection (the service's own URL when no migration URL is given). */
+async function openMigrating(
+  config: Extract<DatabaseConfig, { kind: 'postgres' }>,
+  options: Pick<DatabaseOptions, 'entities' | 'migrations' | 'logger'>,
+): Promise<DataSource> {
+  const owner = { ...config, url: config.migrationUrl ?? config.url };
+  const migrating = dataSourceFor(owner, options, new StatementCounter(options.logger), true);
+  await migrating.initialize();
+  return migrating;
+}
+
+async function migrateOrCheck(dataSource: DataSource, config: DatabaseConfig, options: DatabaseOptions): Promise<void> {
+  if (options.migrateAtStart === false) await refuseIfPending(dataSource, options.service ?? 'this service');
+  else {
+    const ran = await runMigrationsLocked(dataSource, config);
+    // Which replica ran what: with the lock, each migration appears once across them all.
+    if (ran.length > 0) options.logger?.info({ migrations: ran }, 'migrations run');
   }
-  await dataSource.runMigrations({ transaction: 'each' });
   await options.prepare?.(dataSource);
+}
+
+/**
+ * `npm run migrate`'s work for one subgraph: runs its pending migrations, as the schema owner,
+ * under the lock, and nothing else (no demo data). Returns the names of those it ran.
+ */
+export async function migrateDatabase(
+  config: DatabaseConfig,
+  options: Pick<DatabaseOptions, 'entities' | 'migrations' | 'logger'>,
+): Promise<string[]> {
+  let dataSource: DataSource;
+  if (config.kind === 'postgres') dataSource = await openMigrating(config, options);
+  else {
+    dataSource = dataSourceFor(config, options, new StatementCounter(options.logger));
+    await dataSource.initialize();
+  }
+  try {
+    return await runMigrationsLocked(dataSource, config);
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 /** A cheap round trip, for /readyz. */

@@ -55,6 +55,8 @@ export async function startSubgraph<C extends RequestContext>(
     entities: definition.entities,
     migrations: definition.migrations,
     logger,
+    migrateAtStart: config.migrateAtStart ?? true,
+    service: config.name,
     // Demo data goes in with the migrations (as the schema owner, given one): the service's user may lack its grants yet.
     prepare: async (dataSource) => {
       if (config.demoData) await definition.seedDemoData?.(dataSource, clock);

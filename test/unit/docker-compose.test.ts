@@ -6,7 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { loadGatewayConfig } from '../../gateway/config';
-import { loadSubgraphConfig } from '../../subgraphs/runtime/config';
+import { loadDatabaseConfig, loadSubgraphConfig } from '../../subgraphs/runtime/config';
 import { DEFAULT_PORTS, type SubgraphName } from '../../platform/config';
 
 /**
@@ -48,7 +48,9 @@ const NODE_SERVICES = ['gateway', ...SUBGRAPHS];
 const DATABASE_SERVICE = 'postgres';
 /** Run once per `up` and exit: each grants its subgraph's own user what it needs, after the migrations. */
 const grantsServiceOf = (name: SubgraphName) => `${name}-grants`;
-const ONE_SHOTS = SUBGRAPHS.map(grantsServiceOf);
+/** Runs once per `up` and exits: `npm run migrate`, as the schema owner, before any subgraph starts. */
+const MIGRATE_SERVICE = 'migrate';
+const ONE_SHOTS = [...SUBGRAPHS.map(grantsServiceOf), MIGRATE_SERVICE];
 
 /** What an operator would export before `docker compose up`: plausible, obviously fake. */
 const HOST_ENVIRONMENT: Record<string, string> = {
@@ -173,7 +175,7 @@ const portOf = (url: URL) => Number(url.port || (url.protocol === 'https:' ? 443
 
 describe('docker-compose.yml', () => {
   describe('services', () => {
-    it('runs exactly the gateway, the three subgraphs, PostgreSQL and the three one-shot grants', () => {
+    it('runs exactly the gateway, the three subgraphs, PostgreSQL, the one-shot migrations and the three grants', () => {
       expect(Object.keys(compose.services).sort()).toEqual([...NODE_SERVICES, DATABASE_SERVICE, ...ONE_SHOTS].sort());
     });
 
@@ -302,7 +304,7 @@ describe('docker-compose.yml', () => {
     it('every Node service depends on something: each subgraph on PostgreSQL, rollout also on practices, the gateway on every subgraph and every grants one-shot', () => {
       for (const name of SUBGRAPHS) expect(Object.keys(dependenciesOf(name))).toContain(DATABASE_SERVICE);
       expect(Object.keys(dependenciesOf('rollout'))).toContain('practices');
-      expect(Object.keys(dependenciesOf('gateway')).sort()).toEqual([...SUBGRAPHS, ...ONE_SHOTS].sort());
+      expect(Object.keys(dependenciesOf('gateway')).sort()).toEqual([...SUBGRAPHS, ...SUBGRAPHS.map(grantsServiceOf)].sort());
     });
   });
 
@@ -332,6 +334,7 @@ describe('docker-compose.yml', () => {
           [name, `${upper}_MIGRATION_DATABASE_URL`, 'POSTGRES_PASSWORD'],
           [name, `${upper}_DATABASE_URL`, `${upper}_SERVICE_PASSWORD`],
           [grantsServiceOf(name), `${upper}_MIGRATION_DATABASE_URL`, 'POSTGRES_PASSWORD'],
+          [MIGRATE_SERVICE, `${upper}_DATABASE_URL`, 'POSTGRES_PASSWORD'],
         ];
       }),
     )("%s's %s takes its password from ${%s:?message}", (service, key, password) => {
@@ -415,6 +418,32 @@ describe('docker-compose.yml', () => {
         (volume) => typeof volume === 'string' && volume.endsWith(':/var/lib/postgresql/data'),
       );
       expect(data).toBeDefined();
+    });
+  });
+
+  describe('migrations: one step before the subgraphs, as the owner', () => {
+    it('the one-shot runs `npm run migrate`, which package.json defines, from the image the services run', () => {
+      expect(commandOf(MIGRATE_SERVICE)).toEqual(['npm', 'run', 'migrate']);
+      expect(packageJson.scripts.migrate).toBe('tsx scripts/migrate.ts');
+      expect(compose.services[MIGRATE_SERVICE]?.image).toBe(compose.services.gateway?.image);
+      expect(read('Dockerfile')).toContain('COPY scripts/migrate.ts ./scripts/migrate.ts');
+    });
+
+    it.each(SUBGRAPHS)('migrates %s as the owner of the database the service uses, with no secret but that', (name) => {
+      const env = containerEnvironment(MIGRATE_SERVICE);
+      const service = loadSubgraph(name).database;
+      const migrating = loadDatabaseConfig(name, env);
+      if (service.kind !== 'postgres' || migrating.kind !== 'postgres') throw new Error(`${name}: not PostgreSQL`);
+      const owner = new URL(migrating.migrationUrl ?? migrating.url);
+      expect(owner.href).toBe(new URL(service.migrationUrl ?? service.url).href);
+      expect(decodeURIComponent(owner.username)).toBe(containerEnvironment(DATABASE_SERVICE).POSTGRES_USER);
+      expect(Object.keys(env).sort()).toEqual(['PRACTICES_DATABASE_URL', 'RECORDS_DATABASE_URL', 'ROLLOUT_DATABASE_URL']);
+    });
+
+    it.each(SUBGRAPHS)('%s starts only once the migrations have completed (in production it runs none itself)', (name) => {
+      expect(dependenciesOf(name)[MIGRATE_SERVICE]).toEqual({ condition: 'service_completed_successfully' });
+      expect(loadSubgraph(name).migrateAtStart).toBe(false);
+      expect(dependenciesOf(MIGRATE_SERVICE)).toEqual({ postgres: { condition: 'service_healthy' } });
     });
   });
 

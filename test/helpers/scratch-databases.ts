@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import type { SubgraphName } from '../../platform/config';
+import { TEST_DATABASE_URL } from './database';
+
+/**
+ * Whole PostgreSQL databases of a test's own, one per subgraph, uniquely named on the server
+ * TEST_DATABASE_URL names, as docker-compose gives each subgraph (the other tests share one
+ * database, a schema each). `drop()` removes them, ending any connection left.
+ */
+export interface ScratchDatabases {
+  urls: Record<SubgraphName, string>;
+  drop(): Promise<void>;
+}
+
+async function asServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createScratchDatabases(label: string): Promise<ScratchDatabases> {
+  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+  const suffix = randomBytes(5).toString('hex');
+  const names: SubgraphName[] = ['practices', 'rollout', 'records'];
+  const databaseOf = (name: SubgraphName) => `t_${label}_${name}_${suffix}`;
+  await asServer(async (client) => {
+    for (const name of names) await client.query(`CREATE DATABASE "${databaseOf(name)}"`);
+  });
+  const urlOf = (name: SubgraphName) => {
+    const url = new URL(TEST_DATABASE_URL ?? '');
+    url.pathname = `/${databaseOf(name)}`;
+    return url.href;
+  };
+  return {
+    urls: { practices: urlOf('practices'), rollout: urlOf('rollout'), records: urlOf('records') },
+    drop: () =>
+      asServer(async (client) => {
+        for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${databaseOf(name)}" WITH (FORCE)`);
+      }),
+  };
+}
