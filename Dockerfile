@@ -3,12 +3,10 @@
 # tsx's loader (`node --import tsx`: no wrapper process between a signal and the service),
 # so there is no build step beyond installing dependencies.
 
-# ---- build: install the production dependencies, compiling native modules if need be ----
-FROM node:20-bookworm-slim AS build
-# better-sqlite3 is native: node-gyp needs python3, make and g++ when no prebuilt binary fits.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# ---- build: install the production dependencies ----
+# Node 24 LTS. better-sqlite3 13 is a Node-API addon whose package carries its linux-x64 and
+# linux-arm64 builds, so no compiler is needed here.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Exactly the lockfile; devDependencies (codegen, jest, composition) are not needed to run.
@@ -16,7 +14,7 @@ RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
 # ---- runtime: no compilers, no npm cache, not root ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 // Exported from the package's root only from 2.15, which needs Node 22; 2.14 keeps it here.
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';

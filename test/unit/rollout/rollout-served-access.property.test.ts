@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 // Exported from the package's root only from 2.15, which needs Node 22; 2.14 keeps it here.
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '@apollo/subgraph';
 import fc from 'fast-check';
 import { execute, parse } from 'graphql';
 import { DateScalar, DateTimeScalar } from '../../../subgraphs/runtime/scalars';
