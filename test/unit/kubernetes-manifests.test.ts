@@ -257,6 +257,13 @@ function ruleProblems(objects: KubernetesObject[]): string[] {
     if (!serviceSpec || !selects({ matchLabels: serviceSpec.selector }, template.metadata.labels))
       problems.push(`${service}: no Service selects its pods`);
     else if (serviceSpec.ports[0]?.port !== port?.containerPort) problems.push(`${service}: its Service is not on its port`);
+    // Decision 0083: each gateway pod's calls to a subgraph reach one pod, whose replay record sees them all.
+    if (
+      service !== 'gateway' &&
+      serviceObject &&
+      (serviceObject.spec as { sessionAffinity?: string }).sessionAffinity !== 'ClientIP'
+    )
+      problems.push(`${service}: its Service does not pin each caller to one pod`);
     if (
       !ofKind(objects, 'PodDisruptionBudget').some((pdb) =>
         selects(specOf<{ selector: LabelSelector }>(pdb).selector, template.metadata.labels),
