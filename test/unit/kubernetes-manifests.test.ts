@@ -51,10 +51,12 @@ interface Container {
     capabilities?: { drop?: string[] };
   };
   lifecycle?: { preStop?: { sleep?: { seconds: number } } };
+  volumeMounts?: { name: string; mountPath: string }[];
 }
 interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
+  volumes?: { name: string; configMap?: { name: string } }[];
   automountServiceAccountToken?: boolean;
   terminationGracePeriodSeconds?: number;
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type?: string } };
@@ -300,6 +302,24 @@ function ruleProblems(objects: KubernetesObject[]): string[] {
     }
     for (const container of pod.containers)
       problems.push(...environmentOf(objects, container).problems.map((p) => `migrate: ${p}`));
+    // Then each grants file, as the owner the migrations ran as, from the generated ConfigMap.
+    const grants = pod.containers.find((container) => container.name === 'grants');
+    const script = grants?.command?.join(' ') ?? '';
+    const ownerUrls = migrate ? environmentOf(objects, migrate).env : {};
+    const grantsEnv = grants ? environmentOf(objects, grants).env : {};
+    const mount = grants?.volumeMounts?.find((volumeMount) => volumeMount.mountPath === '/grants');
+    const volume = pod.volumes?.find((candidate) => candidate.name === mount?.name);
+    if (volume?.configMap?.name !== 'database-grants') problems.push('the Job does not mount the grants files at /grants');
+    for (const name of SUBGRAPHS) {
+      const upper = name.toUpperCase();
+      if (!script.includes(`--dbname="$${upper}_MIGRATION_DATABASE_URL" --file=/grants/${name}-grants.sql`))
+        problems.push(`the Job does not apply ${name}'s grants`);
+      if (
+        !grantsEnv[`${upper}_MIGRATION_DATABASE_URL`] ||
+        grantsEnv[`${upper}_MIGRATION_DATABASE_URL`] !== ownerUrls[`${upper}_DATABASE_URL`]
+      )
+        problems.push(`the Job applies ${name}'s grants as another user than the migrations ran as`);
+    }
   }
 
   // Who reaches whom: every pair of our pods, on the callee's port.
@@ -399,7 +419,7 @@ describe('deploy/kubernetes', () => {
     expect(ofKind(renderByReading(BASE), 'Secret')).toEqual([]);
   });
 
-  it.each(SUBGRAPHS)("the migration Job applies %s's grants file, the very one docker-compose.yml applies", (name) => {
+  it.each(SUBGRAPHS)('%s: the migration Job applies the very grants file docker-compose.yml applies', (name) => {
     const grants = named(rendered, 'ConfigMap', 'database-grants')?.data as Record<string, string>;
     expect(grants[`${name}-grants.sql`]).toBe(readFileSync(join(root, 'docker', 'postgres', `${name}-grants.sql`), 'utf8'));
   });
@@ -414,7 +434,7 @@ describe('deploy/kubernetes', () => {
       ]);
     }, 60_000);
 
-    it('a missing probe, a root user, a Secret key the example lacks, a subgraph open to all', () => {
+    it('a missing probe, a root user, a Secret key the example lacks, grants left out, a subgraph open to all', () => {
       const broken = clone(rendered);
       const records = podTemplateOf(named(broken, 'Deployment', 'records')!).spec;
       delete records.containers[0]!.readinessProbe;
@@ -422,6 +442,8 @@ describe('deploy/kubernetes', () => {
       podTemplateOf(named(broken, 'Deployment', 'gateway')!).spec.containers[0]!.env!.find(
         (variable) => variable.name === 'SUBGRAPH_SIGNING_SECRET',
       )!.valueFrom!.secretKeyRef!.key = 'SIGNING_SECRET';
+      const grants = podTemplateOf(named(broken, 'Job', 'migrate')!).spec.containers[0]!;
+      grants.command = grants.command!.map((part) => part.replace(/^.*records-grants\.sql$/m, ''));
       const policy = named(broken, 'NetworkPolicy', 'rollout')!.spec as NetworkPolicySpec;
       delete policy.ingress![0]!.from;
       expect(ruleProblems(broken)).toEqual(
@@ -430,6 +452,7 @@ describe('deploy/kubernetes', () => {
           'Deployment records, container records: no numeric non-root runAsUser',
           'gateway: gateway: SUBGRAPH_SIGNING_SECRET names subgraph-signing/SIGNING_SECRET, which the example lacks',
           'gateway: refuses to start: SUBGRAPH_SIGNING_SECRET: required in production',
+          "the Job does not apply records's grants",
           'rollout admits another pod',
           'rollout admits a client outside the namespace',
         ]),
