@@ -19,7 +19,7 @@ import { startSupergraph, type Supergraph } from '../helpers/supergraph';
   let a: Scenario;
   let b: Scenario;
   const PRACTICE = 'B86001';
-  // Each (app, patient): 4 at once; each app: 8 at once. The clock stands still: nothing refills.
+  // Each (app, patient): 4 at once; each app: 8 at once. Within a test the clock stands still: nothing refills.
   const LIMITS = { perSecond: 1, burst: 8, perPatient: { perSecond: 0.25, burst: 4 } };
   const OWN = 'query Own { me { nhsNumber } }';
   const FIRST_PAGE = '{ me { record(first: 3) { totalCount edges { node { title } } } } }';
@@ -54,12 +54,18 @@ import { startSupergraph, type Supergraph } from '../helpers/supergraph';
     await one?.stop();
   });
 
-  it('runs two of everything: different gateways and subgraph instances, one database per subgraph', () => {
+  it('runs two of everything, one database per subgraph; each gateway calls its own subgraph instances only', async () => {
     expect(one.url).not.toBe(two.url);
     for (const name of ['practices', 'rollout', 'records'] as const) {
       expect(one.subgraphs[name].url).not.toBe(two.subgraphs[name].url);
       expect(two.databases[name]).toEqual(one.databases[name]);
     }
+    const patient = await newPatient(a);
+    const throughTwo = await one.reachedDuring(() =>
+      two.reachedDuring(() => b.ok(Scenario.patient(patient), '{ me { registeredPractice { name } onlineAccess { state } } }')),
+    );
+    expect(throughTwo.reached).toEqual({});
+    expect(Object.keys(throughTwo.response.reached).sort()).toEqual(['practices', 'records', 'rollout']);
   });
 
   describe("a patient's kept count (records)", () => {
