@@ -38,6 +38,8 @@ export interface Supergraph {
   dataDir: string;
   gateway: ServiceHandle;
   subgraphs: Record<SubgraphName, SubgraphHandle>;
+  /** Each subgraph's database, as its service was given it (another instance can be given the same: `sameAs`). */
+  databases: Record<SubgraphName, DatabaseConfig>;
   /** The fault injectors asked for with `faultProxies`, by subgraph. */
   faults: Partial<Record<SubgraphName, FaultProxy>>;
   /** GraphQL requests (/graphql) each subgraph has received so far: unchanged across a request means none reached them. */
@@ -93,6 +95,11 @@ export async function startSupergraph(
     logger?: Logger;
     minimumNoticeDays?: number;
     databases?: Partial<Record<SubgraphName, DatabaseConfig>>;
+    /**
+     * Another instance of every service beside that supergraph's, as replicas in a deployment:
+     * its databases, signing secret, token keys and clock; stopped apart (before it).
+     */
+    sameAs?: Supergraph;
     appRateLimit?: SubgraphConfig['appRateLimit'];
     /** How far the records rule lets the rollout and records clocks disagree (the production default unless given). */
     clockToleranceMs?: number;
@@ -112,24 +119,28 @@ export async function startSupergraph(
     readinessIntervalMs?: number;
   } = {},
 ): Promise<Supergraph> {
-  const clock = new ManualClock(options.now ?? '2024-01-15T12:00:00.000Z');
+  const { sameAs } = options;
+  const clock = sameAs?.clock ?? new ManualClock(options.now ?? '2024-01-15T12:00:00.000Z');
   const offsets: Record<SubgraphName | 'gateway', number> = { gateway: 0, practices: 0, rollout: 0, records: 0 };
   const clockOf = (service: SubgraphName | 'gateway'): Clock => ({
     now: () => new Date(clock.now().getTime() + offsets[service]),
   });
-  const secret = randomBytes(32).toString('base64url');
-  const dataDir = mkdtempSync(join(tmpdir(), 'cas-keys-'));
+  const secret = sameAs?.secret ?? randomBytes(32).toString('base64url');
+  const dataDir = sameAs?.dataDir ?? mkdtempSync(join(tmpdir(), 'cas-keys-'));
   const keysPath = join(dataDir, 'dev-jwt-keys.json');
   const logger = options.logger ?? silentLogger();
   const databases: TestDatabase[] = [];
+  const given: Partial<Record<SubgraphName, DatabaseConfig>> = { ...sameAs?.databases, ...options.databases };
+  const used = {} as Record<SubgraphName, DatabaseConfig>;
   const started: ServiceHandle[] = [];
   const configFor = async (name: SubgraphName, practicesUrl = 'http://127.0.0.1:1/graphql'): Promise<SubgraphConfig> => {
-    let database = options.databases?.[name];
+    let database = given[name];
     if (!database) {
       const fresh = await createTestDatabase(name);
       databases.push(fresh);
       database = fresh.config;
     }
+    used[name] = database;
     return {
       name,
       host: '127.0.0.1',
@@ -149,7 +160,7 @@ export async function startSupergraph(
     await Promise.allSettled(proxies.map((proxy) => proxy.stop()));
     await Promise.allSettled(started.map((handle) => handle.stop()));
     await Promise.allSettled(databases.map((database) => database.drop()));
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!sameAs) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     const practices = await startPracticesSubgraph(await configFor('practices'), { clock: clockOf('practices'), logger });
@@ -197,6 +208,7 @@ export async function startSupergraph(
       dataDir,
       gateway,
       subgraphs,
+      databases: used,
       faults,
       subgraphRequests: () => received.counts(),
       reachedDuring: async <T>(send: () => Promise<T>) => {
