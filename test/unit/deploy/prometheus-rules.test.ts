@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describeWithPrometheus, PROMTOOL } from '../../helpers/prometheus';
+
+const DIR = join(__dirname, '..', '..', '..', 'deploy', 'prometheus');
+const promtool = async (...args: string[]) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(PROMTOOL, args, { cwd: DIR, timeout: 30_000 });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+  }
+};
+
+describeWithPrometheus('the Prometheus alert rules and scrape configuration (promtool)', PROMTOOL)(
+  'deploy/prometheus, checked by promtool',
+  () => {
+    it('the alert rules are valid, and hold every alert the operations guide promises', async () => {
+      const { code, output } = await promtool('check', 'rules', 'alerts.yml');
+      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('SUCCESS: 10 rules found') });
+    });
+
+    it('each alert fires on the series that should fire it, and not on healthy ones (promtool test rules)', async () => {
+      const { code, output } = await promtool('test', 'rules', 'alerts.test.yml');
+      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('SUCCESS') });
+    });
+
+    it('the example scrape configuration is valid and loads the rules', async () => {
+      const { code, output } = await promtool('check', 'config', 'prometheus.yml');
+      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('SUCCESS: 1 rule files found') });
+    });
+  },
+);
