@@ -6,7 +6,7 @@ import { signDevToken } from '../../gateway/dev-keys';
 import { claimsFor } from '../../gateway/token-claims';
 import { DEMO_PATIENTS } from '../../subgraphs/demo-world/patients';
 import { DEMO_PRACTICES } from '../../subgraphs/demo-world/practices';
-import { freePort } from '../helpers/ports';
+import { EPHEMERAL_METRICS_PORTS, freePort } from '../helpers/ports';
 import { postGraphQL } from '../helpers/supergraph';
 
 const root = join(__dirname, '..', '..');
@@ -51,6 +51,7 @@ describe('npm start', () => {
     ];
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...EPHEMERAL_METRICS_PORTS,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       GATEWAY_PORT: String(gateway),
@@ -111,6 +112,7 @@ describe('npm start', () => {
     };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...EPHEMERAL_METRICS_PORTS,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       DEMO_DATA: '1',
