@@ -14,6 +14,8 @@ export function readinessMetrics(registry: Registry) {
     help: "Each subgraph's clock minus the gateway's, as the subgraph last measured it on the gateway's signed probe",
     labelNames: ['subgraph'],
     registers: [registry],
+    // Several gateway workers (cluster-metrics.ts): their measurements averaged, not summed.
+    aggregator: 'average',
     collect() {
       this.reset();
       for (const [subgraph, skewMs] of skews) if (skewMs !== null) this.set({ subgraph }, skewMs / 1000);
@@ -24,6 +26,8 @@ export function readinessMetrics(registry: Registry) {
     help: "Whether each subgraph answered its /readyz (database and clock) at the gateway's last probe: 1 ready, 0 not",
     labelNames: ['subgraph'],
     registers: [registry],
+    // Several gateway workers: ready only if every one saw it ready.
+    aggregator: 'min',
     async collect() {
       this.reset();
       if (!monitor) return;

@@ -33,6 +33,8 @@ import { trustedOperationGate, TrustedOperationLookup } from './trusted-operatio
 export interface GatewayOptions {
   clock?: Clock;
   logger?: Logger;
+  /** false: keep the figures but serve no metrics port (a cluster worker: its primary serves them, cluster-metrics.ts). */
+  serveMetrics?: boolean;
 }
 
 export interface GatewayHandle extends ServiceHandle {
@@ -139,7 +141,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   let metrics: MetricsHandle | undefined;
   try {
-    if (config.metrics) metrics = await serveMetrics(registry, config.metrics, logger);
+    if (config.metrics && options.serveMetrics !== false) metrics = await serveMetrics(registry, config.metrics, logger);
   } catch (error) {
     await server.stop();
     throw error;

@@ -50,7 +50,7 @@ export function subgraphCallMetrics(registry: Registry) {
   const watched: { subgraph: string; share: string; breaker: CircuitBreaker; budget: RetryBudget }[] = [];
   new Gauge({
     name: 'gateway_circuit_breaker_state',
-    help: "Each subgraph circuit breaker's state: 1 for the state it is in (closed, half-open, open), by subgraph and share",
+    help: "Each subgraph circuit breaker's state: 1 for the state it is in (closed, half-open, open), by subgraph and share; with several gateway workers, how many are in it",
     labelNames: ['subgraph', 'share', 'state'],
     registers: [registry],
     collect() {

@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import type { Registry } from 'prom-client';
 import { closeServer, listen, sendJson } from './http';
 import type { Logger } from './logger';
 import { loggableError } from './safe-log';
@@ -23,10 +22,15 @@ export interface MetricsHandle {
 }
 
 /**
+ * `registry`: a service's prom-client Registry, or what stands for one (cluster-metrics.ts).
  * A listener that answers `GET /metrics` (Prometheus' text format) and nothing else: the figures
  * stay off the public port, so a client of the API never sees them and a scraper needs no token.
  */
-export async function serveMetrics(registry: Registry, where: MetricsListen, logger: Logger): Promise<MetricsHandle> {
+export async function serveMetrics(
+  registry: { contentType: string; metrics(): Promise<string> },
+  where: MetricsListen,
+  logger: Logger,
+): Promise<MetricsHandle> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0];
     if (req.method !== 'GET' || path !== '/metrics') return sendJson(res, 404, { error: 'not found' });
