@@ -126,6 +126,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     port: config.port,
     logger,
     readiness: () => readiness.current(),
+    metrics: registry,
     graphql: graphqlHandler(apollo, verifyToken, config.maxBodyBytes, {
       maxResponseBytes: answerLimits.responseBytes,
       bulkheads,

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import type { Registry } from 'prom-client';
+import { httpMetrics } from './http-metrics';
 import type { Logger } from './logger';
 import { loggableError } from './safe-log';
 
@@ -141,9 +143,13 @@ export async function serveHttp(options: {
   readiness(req: IncomingMessage): Promise<{ ready: boolean } & Record<string, unknown>>;
   graphql(req: IncomingMessage, res: ServerResponse, search: string): Promise<void> | void;
   onStop(): Promise<void>;
+  /** Where each answer is counted by route and status (http-metrics.ts); served on the metrics port, never here. */
+  metrics?: Registry;
 }): Promise<ServiceHandle> {
+  const counted = options.metrics ? httpMetrics(options.metrics) : undefined;
   const server = createServer((req, res) => {
-    const [path, query] = (req.url ?? '/').split('?', 2);
+    const [path = '/', query] = (req.url ?? '/').split('?', 2);
+    counted?.(path, res);
     const respond = async () => {
       if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok', service: options.name });
       if (req.method === 'GET' && path === '/readyz') {

@@ -208,6 +208,7 @@ export async function startSubgraphServer<C extends RequestContext>(
       req.method === 'POST'
         ? handleGraphQL(req, res)
         : sendJson(res, 405, errorBody(ErrorCode.BadUserInput, 'Use POST'), { allow: 'POST' }),
+    metrics: options.metrics,
     onStop: () => apollo.stop(),
   });
 }

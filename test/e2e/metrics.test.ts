@@ -97,6 +97,33 @@ describe('metrics: each service on a port of its own', () => {
     }
   });
 
+  it('refusals made before GraphQL runs are counted by route and status: a bad token at the gateway, an unsigned call to a subgraph', async () => {
+    const status = async (url: string, route: string, code: string) =>
+      valueOf((await scrape(url)).samples, 'http_responses_total', { route, status: code }) ?? 0;
+    const [gatewayBefore, recordsBefore] = [
+      await status(supergraph.gateway.metricsUrl!, 'graphql', '401'),
+      await status(supergraph.subgraphs.records.metricsUrl!, 'graphql', '401'),
+    ];
+    const body = JSON.stringify({ query: '{ me { nhsNumber } }' });
+    const headers = { 'content-type': 'application/json' };
+    const refused = await fetch(supergraph.url, {
+      method: 'POST',
+      headers: { ...headers, authorization: 'Bearer nonsense' },
+      body,
+    });
+    expect(refused.status).toBe(401);
+    expect((await fetch(supergraph.subgraphs.records.url, { method: 'POST', headers, body })).status).toBe(401);
+    expect((await fetch(supergraph.url.replace(/\/graphql$/, `/${RUN_PATIENT}`))).status).toBe(404);
+    expect(await status(supergraph.gateway.metricsUrl!, 'graphql', '401')).toBe(gatewayBefore + 1);
+    expect(await status(supergraph.subgraphs.records.metricsUrl!, 'graphql', '401')).toBe(recordsBefore + 1);
+    const { text, samples } = await scrape(supergraph.gateway.metricsUrl!);
+    expect(valueOf(samples, 'http_responses_total', { route: 'other', status: '404' })).toBeGreaterThanOrEqual(1);
+    expect(valueOf(samples, 'http_responses_total', { route: 'graphql', status: '200' })).toBeGreaterThanOrEqual(
+      run.patientReads,
+    );
+    expect(text).not.toContain(RUN_PATIENT);
+  });
+
   it('an access-log row that cannot be written fails the read and is counted', async () => {
     const records = supergraph.subgraphs.records.database.dataSource;
     await records.query('ALTER TABLE access_log RENAME TO access_log_away');
