@@ -91,6 +91,13 @@ describe('npm start', () => {
         me: { onlineAccess: { state: 'VISIBLE' }, record: { totalCount: 5 } },
         practices: DEMO_PRACTICES.length,
       });
+      // Each service's figures on its own metrics port, Node's process figures once (the gateway's).
+      const metrics = /Metrics \(Prometheus\): gateway (\S+), practices (\S+), rollout (\S+), records (\S+)\n/.exec(
+        first.output(),
+      );
+      const texts = await Promise.all(metrics!.slice(1, 5).map(async (address) => (await fetch(address)).text()));
+      expect(texts.map((text) => /^graphql_requests_total\{/m.test(text))).toEqual([true, true, true, true]);
+      expect(texts.map((text) => /^process_cpu_seconds_total /m.test(text))).toEqual([true, false, false, false]);
       expect(await stop(first.child)).toBe(0);
 
       const second = await start(env);
