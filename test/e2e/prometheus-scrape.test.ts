@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import type { SubgraphName } from '../../platform/config';
 import { CLIENT_CHOSEN_NAME, RUN_PATIENT, shortRun } from '../helpers/metrics-run';
 import { eventually } from '../helpers/eventually';
@@ -89,14 +92,32 @@ describeWithPrometheus('a real Prometheus scraping the four services')('Promethe
     }
   });
 
+  it('knows every metric the alert rules use, from the services themselves (a renamed figure would silence an alert)', async () => {
+    const rules = parse(readFileSync(join(__dirname, '..', '..', 'deploy', 'prometheus', 'alerts.yml'), 'utf8')) as {
+      groups: { rules: { expr: string }[] }[];
+    };
+    const used = new Set(
+      rules.groups
+        .flatMap((group) => group.rules.map((rule) => rule.expr))
+        .flatMap((expr) => [...expr.matchAll(/\b((?:graphql|gateway|db|subgraph|records|http)_[a-z_]+)\b/g)].map((m) => m[1]!)),
+    );
+    const metadata = await prometheus.api<Record<string, unknown>>('metadata');
+    expect(used.size).toBeGreaterThan(8);
+    expect([...used].filter((name) => !(name in metadata))).toEqual([]);
+  });
+
   it('holds no NHS number and no client-chosen name in any label Prometheus stored', async () => {
     const names = await prometheus.api<string[]>('label/__name__/values');
     expect(names.length).toBeGreaterThan(20);
-    for (const label of ['operation', 'code', 'subgraph', 'share', 'state', 'reason', 'outcome', 'job']) {
+    for (const label of ['operation', 'code', 'subgraph', 'share', 'state', 'reason', 'outcome', 'route', 'status', 'job']) {
       const values = await prometheus.api<string[]>(`label/${label}/values`);
       expect(values.join(' ')).not.toContain(RUN_PATIENT);
       expect(values).not.toContain(CLIENT_CHOSEN_NAME);
     }
     expect(await prometheus.api<string[]>('label/operation/values')).toContain('other');
+  });
+
+  it('stops cleanly: Prometheus closes its storage and exits 0', async () => {
+    expect(await prometheus.stop()).toBe(0);
   });
 });

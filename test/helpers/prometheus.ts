@@ -35,7 +35,8 @@ export interface RunningPrometheus {
   api<T>(path: string, parameters?: Record<string, string>): Promise<T>;
   /** An instant query's samples: labels and value. */
   query(promql: string): Promise<{ metric: Record<string, string>; value: number }[]>;
-  stop(): Promise<void>;
+  /** SIGTERM, and its exit code once it has closed its storage (0: a clean stop); again: the same code. */
+  stop(): Promise<number | null>;
 }
 
 /**
@@ -76,11 +77,11 @@ export async function startPrometheus(targets: Record<string, string>, scrapeInt
     return body.data;
   };
   const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM'); // Prometheus stops cleanly on SIGTERM: it closes its storage first.
-      await exited;
-    }
+    // Prometheus stops cleanly on SIGTERM: it closes its storage first, then exits 0.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const code = await exited;
     rmSync(dir, { recursive: true, force: true });
+    return code;
   };
   try {
     await eventually(async () => {
