@@ -1,5 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { ServiceHandle } from '../platform/http';
+import type { Logger } from '../platform/logger';
+import type { MetricsConfig } from '../platform/metrics-server';
+import type { GatewayHandle } from './server';
+import { serveClusterMetrics, shareWorkerMetrics } from './cluster-metrics';
 
 /**
  * GATEWAY_WORKERS > 1: one gateway process per worker, all serving one port (node:cluster; the
@@ -28,8 +32,23 @@ interface ReadyMessage {
 const isReady = (message: unknown): message is ReadyMessage =>
   typeof message === 'object' && message !== null && (message as { kind?: unknown }).kind === READY;
 
-/** The primary: forks `workers` gateway workers (this same entry file) and watches over them. */
-export function runGatewayPrimary(workers: number, options: { stopGraceMs?: number } = {}): void {
+/**
+ * The primary: forks `workers` gateway workers (this same entry file) and watches over them.
+ * Given `metrics`, it serves the workers' figures combined there (cluster-metrics.ts) before any
+ * worker starts; a port it cannot take stops it.
+ */
+export async function runGatewayPrimary(
+  workers: number,
+  options: { stopGraceMs?: number; metrics?: MetricsConfig; logger?: Logger } = {},
+): Promise<void> {
+  if (options.metrics && options.logger) {
+    try {
+      await serveClusterMetrics(options.metrics, options.logger);
+    } catch (error) {
+      console.error(`gateway failed to start: metrics port: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
+  }
   const ready = new Set<Worker>();
   let url: string | undefined;
   let announced = false;
@@ -85,10 +104,14 @@ export function runGatewayPrimary(workers: number, options: { stopGraceMs?: numb
   for (let i = 0; i < workers; i += 1) fork();
 }
 
-/** A worker: starts one gateway, tells the primary where it listens, stops gracefully when told. */
-export function runGatewayWorker(start: () => Promise<ServiceHandle>): void {
+/**
+ * A worker: starts one gateway (without a metrics port: its figures go to the primary), tells
+ * the primary where it listens, stops gracefully when told.
+ */
+export function runGatewayWorker(start: () => Promise<ServiceHandle | GatewayHandle>): void {
   start()
     .then((handle) => {
+      if ('metrics' in handle) shareWorkerMetrics(handle.metrics);
       process.send?.({ kind: READY, url: handle.url } satisfies ReadyMessage);
       let stopping = false;
       const stop = () => {

@@ -9,11 +9,14 @@ import { DEFAULT_CALL_POLICY, type CallPolicy } from './signed-fetcher';
 import { TRUSTED_OPERATION_CACHE_MS } from './trusted-operations';
 import { loadIssuers } from './identity/issuer-config';
 import type { JwtConfig } from './identity/issuers';
-import { DEFAULT_PORTS, parseEnv, port, signingSecret } from '../platform/config';
+import { DEFAULT_PORTS, metricsListenOf, metricsVariables, parseEnv, port, signingSecret } from '../platform/config';
+import type { MetricsConfig } from '../platform/metrics-server';
 
 export interface GatewayConfig {
   host: string;
   port: number;
+  /** Where its figures are served (a port of their own); none when absent. */
+  metrics?: MetricsConfig;
   supergraphPath: string;
   subgraphUrls: { practices: string; rollout: string; records: string };
   signingSecret: string;
@@ -78,6 +81,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     {
       GATEWAY_PORT: port(4000),
       HOST: z.string().default('127.0.0.1'),
+      ...metricsVariables('gateway'),
       SUPERGRAPH_PATH: z.string().default(join(__dirname, '..', 'schema', 'supergraph.graphql')),
       PRACTICES_URL: url(DEFAULT_PORTS.practices),
       ROLLOUT_URL: url(DEFAULT_PORTS.rollout),
@@ -105,6 +109,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   return {
     host: parsed.HOST,
     port: parsed.GATEWAY_PORT,
+    metrics: metricsListenOf('gateway', parsed),
     supergraphPath: parsed.SUPERGRAPH_PATH,
     subgraphUrls: { practices: parsed.PRACTICES_URL, rollout: parsed.ROLLOUT_URL, records: parsed.RECORDS_URL },
     signingSecret: signingSecret(env),

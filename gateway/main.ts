@@ -12,8 +12,12 @@ import { runUntilSignalled } from '../platform/main-loop';
 if (cluster.isWorker) {
   runGatewayWorker(async () => {
     const config = loadGatewayConfig();
-    // Each worker's log lines say which process wrote them.
-    return startGateway(config, { logger: createLogger('gateway', config.logLevel).child({ pid: process.pid }) });
+    return startGateway(config, {
+      // Each worker's log lines say which process wrote them.
+      logger: createLogger('gateway', config.logLevel).child({ pid: process.pid }),
+      // The primary serves every worker's figures on the metrics port (cluster-metrics.ts).
+      serveMetrics: false,
+    });
   });
 } else {
   let workers = 1;
@@ -31,9 +35,14 @@ if (cluster.isWorker) {
       for (const issuer of loaded.jwt.issuers) {
         if (issuer.keys.kind === 'local') await loadOrCreateDevKeys(issuer.keys.keysPath);
       }
+      return loaded;
     })();
     config.then(
-      () => runGatewayPrimary(workers),
+      (loaded) =>
+        runGatewayPrimary(workers, {
+          ...(loaded.metrics ? { metrics: loaded.metrics } : {}),
+          logger: createLogger('gateway', loaded.logLevel),
+        }),
       (error: unknown) => {
         console.error(`gateway failed to start: ${error instanceof Error ? error.message : String(error)}`);
         process.exit(1);

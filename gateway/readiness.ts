@@ -15,6 +15,16 @@ async function reasonOf(response: Response): Promise<Unreadiness> {
   }
 }
 
+/** The skew a ready subgraph's /readyz reports (`clock.skewMs`), or null. */
+async function skewOf(response: Response): Promise<number | null> {
+  try {
+    const body = (await response.json()) as { clock?: { skewMs?: unknown } };
+    return typeof body.clock?.skewMs === 'number' ? body.clock.skewMs : null;
+  } catch {
+    return null;
+  }
+}
+
 export type Readiness = {
   ready: boolean;
   subgraphs: Record<string, boolean>;
@@ -30,6 +40,8 @@ export async function subgraphsReady(
   urls: Record<string, string>,
   signing: { secret: string; clock: Clock },
   timeoutMs = 2000,
+  /** Told the clock skew each subgraph measured against this gateway (null: none measured, or no answer). */
+  onSkew?: (subgraph: string, skewMs: number | null) => void,
 ): Promise<Readiness> {
   const entries = await Promise.all(
     Object.entries(urls).map(async ([name, url]): Promise<[string, Unreadiness | null]> => {
@@ -39,11 +51,16 @@ export async function subgraphsReady(
           signal: AbortSignal.timeout(timeoutMs),
         });
         if (response.ok) {
-          await response.body?.cancel();
+          if (onSkew) onSkew(name, await skewOf(response));
+          else await response.body?.cancel();
           return [name, null];
         }
-        return [name, await reasonOf(response)];
+        const reason = await reasonOf(response);
+        const clock = 'clock' in reason ? (reason.clock as { skewMs?: unknown } | undefined) : undefined;
+        onSkew?.(name, typeof clock?.skewMs === 'number' ? clock.skewMs : null);
+        return [name, reason];
       } catch {
+        onSkew?.(name, null);
         return [name, { status: null, error: 'no answer' }];
       }
     }),
@@ -71,13 +88,17 @@ export function readinessMonitor(
   urls: Record<string, string>,
   signing: { secret: string; clock: Clock },
   intervalMs = READINESS_INTERVAL_MS,
+  onSkew?: (subgraph: string, skewMs: number | null) => void,
 ): ReadinessMonitor {
   let latest: Promise<Readiness & { checkedAt: string }> | undefined;
   let refreshing = false;
   const refresh = () => {
     if (refreshing) return;
     refreshing = true;
-    const probe = subgraphsReady(urls, signing).then((state) => ({ ...state, checkedAt: signing.clock.now().toISOString() }));
+    const probe = subgraphsReady(urls, signing, undefined, onSkew).then((state) => ({
+      ...state,
+      checkedAt: signing.clock.now().toISOString(),
+    }));
     // The first state is served while it is being probed; later ones replace the last only when complete.
     if (!latest) latest = probe;
     void probe.then((state) => {

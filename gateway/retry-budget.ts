@@ -14,6 +14,11 @@ export class RetryBudget {
     this.balance = cap;
   }
 
+  /** Whole retries the budget holds now (a figure for the operator). */
+  get available(): number {
+    return Math.floor(this.balance + 1e-9);
+  }
+
   deposit(): void {
     this.balance = Math.min(this.cap, this.balance + this.ratio);
   }

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { systemClock, type Clock } from '../platform/clock';
+import { Registry } from 'prom-client';
 import { serveHttp, type ServiceHandle } from '../platform/http';
+import { knownOperationNames } from '../platform/known-operations';
+import { serveMetrics, type MetricsHandle } from '../platform/metrics-server';
+import { operationMetricsPlugin } from '../platform/operation-metrics';
+import { addProcessMetrics } from '../platform/service-registry';
 import { createLogger, type Logger } from '../platform/logger';
 import { loggableError } from '../platform/safe-log';
 import { aliasShadowingRule } from './alias-shadowing';
@@ -16,16 +21,27 @@ import { graphqlHandler } from './http-handler';
 import { createTokenVerifier } from './identity';
 import { gatewayPlugins } from './plugins';
 import { readinessMonitor } from './readiness';
+import { readinessMetrics } from './readiness-metrics';
 import { currentRequestId, withRequestId } from './request-id';
 import { LIMITED_PARSING, requestLimitRules } from './request-limits';
 import { fieldSuggestions } from './schema-discovery';
 import { DEFAULT_CALL_POLICY, signedFetcher } from './signed-fetcher';
+import { subgraphCallMetrics } from './subgraph-call-metrics';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { trustedOperationGate, TrustedOperationLookup } from './trusted-operations';
 
 export interface GatewayOptions {
   clock?: Clock;
   logger?: Logger;
+  /** false: keep the figures but serve no metrics port (a cluster worker: its primary serves them, cluster-metrics.ts). */
+  serveMetrics?: boolean;
+}
+
+export interface GatewayHandle extends ServiceHandle {
+  /** Where its figures are scraped (`http://host:port/metrics`), when the config gives a metrics port. */
+  metricsUrl?: string;
+  /** Its figures (a cluster worker hands them to the primary, which serves them). */
+  metrics: Registry;
 }
 
 /**
@@ -33,7 +49,7 @@ export interface GatewayOptions {
  * subgraphs, so one that is down at start-up does not stop it), verifies the bearer token,
  * and forwards the verified identity to the subgraphs on signed requests.
  */
-export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<ServiceHandle> {
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<GatewayHandle> {
   // Patient-facing traffic must never report to Apollo: set before the gateway is built.
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const clock = options.clock ?? systemClock;
@@ -43,13 +59,16 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const answerLimits = config.answerLimits ?? ANSWER_LIMITS;
   const pool = createConnectionPool({ maxResponseBytes: answerLimits.subgraphResponseBytes });
   const bulkheads = new Bulkheads(config.bulkheads ?? BULKHEAD_LIMITS);
+  const registry = addProcessMetrics(new Registry(), config.metrics?.processMetrics);
+  const callMetrics = subgraphCallMetrics(registry);
+  const readinessFigures = readinessMetrics(registry);
 
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     buildService: ({ name }) => {
       const url = urls[name];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new SubgraphDataSource(name, url, config.signingSecret, clock, callPolicy, pool);
+      return new SubgraphDataSource(name, url, config.signingSecret, clock, callPolicy, pool, callMetrics);
     },
     logger: logger.child({ component: 'apollo-gateway' }),
   });
@@ -58,7 +77,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   // Apps' trusted operations are kept by records, with their approval; asked for each app request (trusted-operations.ts).
   const trustedOperations = new TrustedOperationLookup(
     config.subgraphUrls.records,
-    signedFetcher('records', config.signingSecret, clock, callPolicy, pool),
+    signedFetcher('records', config.signingSecret, clock, callPolicy, pool, callMetrics),
     clock,
     config.trustedOperationCacheMs,
   );
@@ -90,17 +109,24 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           },
         ),
       ),
-    plugins: gatewayPlugins(logger, suggestions.plugin),
+    plugins: [...gatewayPlugins(logger, suggestions.plugin), operationMetricsPlugin(registry, knownOperationNames())],
   });
   await apollo.start();
-  const readiness = readinessMonitor(urls, { secret: config.signingSecret, clock }, config.readinessIntervalMs);
+  const readiness = readinessMonitor(
+    urls,
+    { secret: config.signingSecret, clock },
+    config.readinessIntervalMs,
+    readinessFigures.skew,
+  );
+  readinessFigures.watch(readiness);
 
-  return serveHttp({
+  const server = await serveHttp({
     name: 'gateway',
     host: config.host,
     port: config.port,
     logger,
     readiness: () => readiness.current(),
+    metrics: registry,
     graphql: graphqlHandler(apollo, verifyToken, config.maxBodyBytes, {
       maxResponseBytes: answerLimits.responseBytes,
       bulkheads,
@@ -114,4 +140,20 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       pool.close();
     },
   });
+  let metrics: MetricsHandle | undefined;
+  try {
+    if (config.metrics && options.serveMetrics !== false) metrics = await serveMetrics(registry, config.metrics, logger);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return {
+    ...server,
+    metrics: registry,
+    ...(metrics ? { metricsUrl: metrics.url } : {}),
+    stop: async () => {
+      await metrics?.stop();
+      await server.stop();
+    },
+  };
 }

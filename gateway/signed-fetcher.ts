@@ -4,6 +4,7 @@ import { signedHeaders, targetOf, VIEWER_HEADER } from '../platform/request-sign
 import { CircuitBreaker, type BreakerPolicy } from './circuit-breaker';
 import { ResponseTooLarge, type ConnectionPool } from './connection-pool';
 import { RetryBudget } from './retry-budget';
+import type { SubgraphCallMetrics } from './subgraph-call-metrics';
 
 /** How the gateway calls one subgraph when things go wrong. */
 export interface CallPolicy {
@@ -48,13 +49,21 @@ export const isQuery = (body: string): boolean => QUERY_BODY.test(body);
  * failed one: a response is always one subgraph answer, never pieces of two, so no field the
  * rules depend on can come from a mix of states.
  */
-export function signedFetcher(subgraph: string, secret: string, clock: Clock, policy: CallPolicy, pool: ConnectionPool): Fetcher {
+export function signedFetcher(
+  subgraph: string,
+  secret: string,
+  clock: Clock,
+  policy: CallPolicy,
+  pool: ConnectionPool,
+  metrics?: SubgraphCallMetrics,
+): Fetcher {
   const shares = new Map<string, { breaker: CircuitBreaker; budget: RetryBudget }>();
   const shareOf = (name: string) => {
     let share = shares.get(name);
     if (!share) {
       share = { breaker: new CircuitBreaker(policy.breaker, () => clock.now().getTime()), budget: new RetryBudget() };
       shares.set(name, share);
+      metrics?.watch(subgraph, name, share.breaker, share.budget);
     }
     return share;
   };
@@ -74,23 +83,39 @@ export function signedFetcher(subgraph: string, secret: string, clock: Clock, po
     const retryable = isQuery(body);
     budget.deposit();
     for (let attempt = 0; ; attempt += 1) {
-      if (!breaker.permit()) throw new SubgraphUnavailable('The subgraph is unavailable (circuit open)');
-      const mayRetry = () => retryable && attempt < policy.retries && budget.withdraw();
+      if (!breaker.permit()) {
+        metrics?.circuitOpen(subgraph);
+        throw new SubgraphUnavailable('The subgraph is unavailable (circuit open)');
+      }
+      const mayRetry = () => {
+        if (!retryable || attempt >= policy.retries) return false;
+        const granted = budget.withdraw();
+        if (granted) metrics?.retried(subgraph);
+        else metrics?.retryRefused(subgraph);
+        return granted;
+      };
+      const ended = metrics?.attempt(subgraph);
       let response: FetcherResponse;
       try {
         response = await send(url, given, init?.method ?? 'POST', body);
       } catch (error) {
         // The subgraph answered, only more than any answer may hold: the request's fault, not its health.
-        if (error instanceof ResponseTooLarge) throw error;
+        if (error instanceof ResponseTooLarge) {
+          ended?.('too_large');
+          throw error;
+        }
+        ended?.('no_answer');
         breaker.failed();
         if (mayRetry()) continue;
         throw error;
       }
       if (response.status >= 500) {
+        ended?.('http_5xx');
         breaker.failed();
         if (RETRYABLE_STATUS.has(response.status) && mayRetry()) continue;
         return response;
       }
+      ended?.();
       breaker.succeeded();
       return response;
     }

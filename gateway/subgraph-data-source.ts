@@ -10,6 +10,7 @@ import { ResponseTooLarge, type ConnectionPool } from './connection-pool';
 import type { GatewayContext } from './gateway-context';
 import { shareOf } from './bulkheads';
 import { SHARE_HEADER, signedFetcher, type CallPolicy } from './signed-fetcher';
+import type { SubgraphCallMetrics } from './subgraph-call-metrics';
 import { leanProcess } from '../patches/apollo-gateway-lean-process';
 
 type GatewayResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
@@ -31,8 +32,16 @@ function viewerHeader(viewer: Viewer): string {
  * for us, without the objects it builds on every call and never sends.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(name: string, url: string, secret: string, clock: Clock, policy: CallPolicy, pool: ConnectionPool) {
-    super({ url, fetcher: signedFetcher(name, secret, clock, policy, pool) });
+  constructor(
+    name: string,
+    url: string,
+    secret: string,
+    clock: Clock,
+    policy: CallPolicy,
+    pool: ConnectionPool,
+    metrics?: SubgraphCallMetrics,
+  ) {
+    super({ url, fetcher: signedFetcher(name, secret, clock, policy, pool, metrics) });
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {

@@ -60,6 +60,7 @@ export function oneTransactionAtATime(dataSource: DataSource): void {
     }
   };
   inTurn.set(dataSource, oneTurn);
+  waitingOf.set(dataSource, () => waiting.length);
 
   const manager = dataSource.manager;
   const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
@@ -88,6 +89,12 @@ export function oneTransactionAtATime(dataSource: DataSource): void {
 }
 
 const inTurn = new WeakMap<DataSource, <T>(work: () => Promise<T>) => Promise<T>>();
+const waitingOf = new WeakMap<DataSource, () => number>();
+
+/** How many statements and transactions wait for their turn now (0 on PostgreSQL): a figure for the operator. */
+export function turnsWaiting(dataSource: DataSource): number {
+  return waitingOf.get(dataSource)?.() ?? 0;
+}
 
 /** Runs `work` as one turn of the data source (no other statement meanwhile); on PostgreSQL, simply runs it. */
 export function inOneTurn<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {

@@ -26,6 +26,31 @@ export const milliseconds = (fallback: number, min: number, max: number) =>
 export type SubgraphName = 'practices' | 'rollout' | 'records';
 export const DEFAULT_PORTS: Record<SubgraphName, number> = { practices: 4001, rollout: 4002, records: 4003 };
 
+/** Each service's metrics port (platform/metrics-server.ts): never published, distinct so one machine can run all four. */
+export const DEFAULT_METRICS_PORTS: Record<SubgraphName | 'gateway', number> = {
+  gateway: 9400,
+  practices: 9401,
+  rollout: 9402,
+  records: 9403,
+};
+
+/**
+ * `<SERVICE>_METRICS_PORT` and `METRICS_HOST` (default 127.0.0.1: only the machine itself, or a
+ * scraper beside it, reaches the figures; 0.0.0.0 on a private network such as compose's).
+ */
+export const metricsVariables = (service: SubgraphName | 'gateway') => ({
+  [`${service.toUpperCase()}_METRICS_PORT`]: port(DEFAULT_METRICS_PORTS[service]),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+});
+
+export function metricsListenOf(service: SubgraphName | 'gateway', parsed: Record<string, unknown>) {
+  return {
+    host: parsed.METRICS_HOST as string,
+    port: parsed[`${service.toUpperCase()}_METRICS_PORT`] as number,
+    processMetrics: true,
+  };
+}
+
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.DATA_DIR ?? join(process.cwd(), 'data'));
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Registry } from 'prom-client';
+import { httpMetrics } from './http-metrics';
 import type { Logger } from './logger';
 import { loggableError } from './safe-log';
 
@@ -129,8 +130,8 @@ export interface ServiceHandle {
 
 /**
  * The HTTP shell every service shares: `GET /healthz` (the process is up), `GET /readyz` (its
- * dependencies answer), `GET /metrics` where it keeps figures, `/graphql` handed to the service,
- * 404 for the rest; an unexpected
+ * dependencies answer), `/graphql` handed to the service, 404 for the rest (the figures are
+ * served on a port of their own, metrics-server.ts, never this public one); an unexpected
  * failure is logged without its data and answered 500; `stop()` is graceful.
  */
 export async function serveHttp(options: {
@@ -140,13 +141,15 @@ export async function serveHttp(options: {
   logger: Logger;
   /** Given the probe's request: the gateway's probe of a subgraph carries a signed timestamp. */
   readiness(req: IncomingMessage): Promise<{ ready: boolean } & Record<string, unknown>>;
-  /** `GET /metrics`: the service's figures in Prometheus' text format, when it keeps any. */
-  metrics?: Registry;
   graphql(req: IncomingMessage, res: ServerResponse, search: string): Promise<void> | void;
   onStop(): Promise<void>;
+  /** Where each answer is counted by route and status (http-metrics.ts); served on the metrics port, never here. */
+  metrics?: Registry;
 }): Promise<ServiceHandle> {
+  const counted = options.metrics ? httpMetrics(options.metrics) : undefined;
   const server = createServer((req, res) => {
-    const [path, query] = (req.url ?? '/').split('?', 2);
+    const [path = '/', query] = (req.url ?? '/').split('?', 2);
+    counted?.(path, res);
     const respond = async () => {
       if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok', service: options.name });
       if (req.method === 'GET' && path === '/readyz') {
@@ -156,10 +159,6 @@ export async function serveHttp(options: {
           service: options.name,
           ...readiness,
         });
-      }
-      if (req.method === 'GET' && path === '/metrics' && options.metrics) {
-        res.writeHead(200, { 'content-type': options.metrics.contentType, 'cache-control': 'no-store' });
-        return void res.end(await options.metrics.metrics());
       }
       if (path === '/graphql') return options.graphql(req, res, query ? `?${query}` : '');
       return sendJson(res, 404, { error: 'not found' });

@@ -46,13 +46,18 @@ async function main() {
     handles.push(identityProvider);
     env.IDENTITY_PROVIDER_URL = identityProvider.url;
     // Each subgraph where it listens (its *_PORT), unless its URL is given: rollout and the gateway find it there.
-    const practices = await startPracticesSubgraph(loadSubgraphConfig('practices', env));
+    // One process: Node's process figures once, on the gateway's metrics port, not four times.
+    const subgraphConfig = (name: 'practices' | 'rollout' | 'records') => {
+      const config = loadSubgraphConfig(name, env);
+      return { ...config, ...(config.metrics && { metrics: { ...config.metrics, processMetrics: false } }) };
+    };
+    const practices = await startPracticesSubgraph(subgraphConfig('practices'));
     handles.push(practices);
     env.PRACTICES_URL ??= practices.url;
-    const rollout = await startRolloutSubgraph(loadSubgraphConfig('rollout', env));
+    const rollout = await startRolloutSubgraph(subgraphConfig('rollout'));
     handles.push(rollout);
     env.ROLLOUT_URL ??= rollout.url;
-    const records = await startRecordsSubgraph(loadSubgraphConfig('records', env));
+    const records = await startRecordsSubgraph(subgraphConfig('records'));
     handles.push(records);
     env.RECORDS_URL ??= records.url;
     const gateway = await startGateway(loadGatewayConfig(env));
@@ -64,6 +69,7 @@ Citizen Access Supergraph is running.
   Gateway (Apollo Sandbox in a browser):  ${gateway.url.replace('127.0.0.1', 'localhost')}
   Subgraphs: practices ${practices.url}, rollout ${rollout.url}, records ${records.url}
   (they accept signed gateway requests only)
+  Metrics (Prometheus): gateway ${gateway.metricsUrl}, practices ${practices.metricsUrl}, rollout ${rollout.metricsUrl}, records ${records.metricsUrl}
   Identity provider (NHS login, CIS2, staff; development only): ${identityProvider.url}
 
 Get a token (signed with the identity provider's keys under data/), then send it as "Authorization: Bearer <token>":

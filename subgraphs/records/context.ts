@@ -53,7 +53,7 @@ export const recordsContext = ({ appRateLimit, clockToleranceMs, metrics }: Reco
       clockToleranceMs,
       metrics,
       textBudget: new TextBudget(),
-      loaders: createRecordsLoaders(records, apps, accessLog, keptCounts),
+      loaders: createRecordsLoaders(records, apps, accessLog, keptCounts, () => metrics.accessLogWriteFailures.inc()),
     };
   };
 };

@@ -4,12 +4,15 @@ import {
   ConfigError,
   dataDir,
   DEFAULT_PORTS,
+  metricsListenOf,
+  metricsVariables,
   milliseconds,
   parseEnv,
   port,
   signingSecret,
   type SubgraphName,
 } from '../../platform/config';
+import type { MetricsConfig } from '../../platform/metrics-server';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, MAX_CLOCK_SKEW_LIMIT_MS } from './clock-skew';
 
 export const postgresUrl = z
@@ -61,6 +64,8 @@ export interface SubgraphConfig {
   name: SubgraphName;
   host: string;
   port: number;
+  /** Where its figures are served (a port of their own); none when absent. */
+  metrics?: MetricsConfig;
   database: DatabaseConfig;
   /**
    * Whether the service runs its pending migrations at start (development and tests; default
@@ -146,6 +151,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
       [`${upper}_DATABASE_URL`]: postgresUrl,
       [`${upper}_MIGRATION_DATABASE_URL`]: postgresUrl,
       HOST: z.string().default('127.0.0.1'),
+      ...metricsVariables(name),
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       DEMO_DATA: flag,
       PRACTICES_URL: z.string().url().default(`http://127.0.0.1:${DEFAULT_PORTS.practices}/graphql`),
@@ -184,6 +190,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: NodeJS.ProcessEnv = 
     name,
     host: parsed.HOST as string,
     port: parsed[`${upper}_PORT`] as number,
+    metrics: metricsListenOf(name, parsed),
     database,
     migrateAtStart: env.NODE_ENV !== 'production',
     signingSecret: signingSecret(env),

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_DATABASE_LIMITS, type DatabaseConfig } from './config';
 import { loggableError } from '../../platform/safe-log';
+import { timeQueries, type QueryObserver } from './database-metrics';
 import { refuseIfPending, runMigrationsLocked } from './migrations';
 import { bindIntegersAsParameters } from '../../patches/typeorm-sqlite-parameters';
 import { oneTransactionAtATime } from '../../patches/typeorm-sqlite-transactions';
@@ -50,6 +51,8 @@ export interface DatabaseOptions {
   migrateAtStart?: boolean;
   /** The service's name, for the refusal's message. */
   service?: string;
+  /** Told each statement's time once the service serves (the migrations' are not counted). */
+  observeQuery?: QueryObserver;
 }
 
 export interface Database {
@@ -165,6 +168,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   await dataSource.initialize();
   try {
     if (config.kind === 'sqlite') await migrateOrCheck(dataSource, config, options);
+    if (options.observeQuery) timeQueries(dataSource, options.observeQuery);
     // After the migrations and the seed, which run alone: from here requests share the connection.
     oneTransactionAtATime(dataSource);
     bindIntegersAsParameters(dataSource);

@@ -5,7 +5,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import type { DataSource } from 'typeorm';
-import type { Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { systemClock, type Clock } from '../../platform/clock';
 import type { SubgraphConfig } from './config';
 import { checkDataVersion, type DataVersionSpec } from './data-version';
@@ -14,10 +14,15 @@ import { createLogger, type Logger } from '../../platform/logger';
 import type { RequestContext } from './request-context';
 import { DateScalar, DateTimeScalar } from './scalars';
 import type { ServiceHandle } from '../../platform/http';
+import { serveMetrics, type MetricsHandle } from '../../platform/metrics-server';
+import { addProcessMetrics } from '../../platform/service-registry';
+import { databaseMetrics } from './database-metrics';
 import { startSubgraphServer } from './subgraph-server';
 
 export interface SubgraphHandle extends ServiceHandle {
   database: Database;
+  /** Where its figures are scraped (`http://host:port/metrics`), when the config gives a metrics port. */
+  metricsUrl?: string;
 }
 
 /** What the caller may hand in: tests pass a fixed clock and a quiet logger. */
@@ -35,7 +40,7 @@ export interface SubgraphDefinition<C extends RequestContext> extends Omit<Datab
   dataVersions?: readonly DataVersionSpec[];
   /** Other checks of the database before it serves; each throws to stop the start. */
   startupChecks?: readonly ((dataSource: DataSource) => Promise<void>)[];
-  /** The subgraph's own figures, served on GET /metrics. */
+  /** The registry the subgraph keeps its own figures in; the shared ones (operations, database, clock) join them. */
   metrics?: Registry;
 }
 
@@ -51,7 +56,10 @@ export async function startSubgraph<C extends RequestContext>(
 ): Promise<SubgraphHandle> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.name, config.logLevel);
+  const registry = addProcessMetrics(definition.metrics ?? new Registry(), config.metrics?.processMetrics);
+  const databaseFigures = databaseMetrics(registry);
   const database = await openDatabase(config.database, {
+    observeQuery: databaseFigures.observeQuery,
     entities: definition.entities,
     migrations: definition.migrations,
     logger,
@@ -62,6 +70,8 @@ export async function startSubgraph<C extends RequestContext>(
       if (config.demoData) await definition.seedDemoData?.(dataSource, clock);
     },
   });
+  databaseFigures.watch(database.dataSource);
+  let metrics: MetricsHandle | undefined;
   try {
     for (const spec of definition.dataVersions ?? []) await checkDataVersion(database.dataSource, spec);
     for (const check of definition.startupChecks ?? []) await check(database.dataSource);
@@ -81,14 +91,22 @@ export async function startSubgraph<C extends RequestContext>(
         contextFor: (base) => definition.contextFor(base, database.dataSource),
         isReady: () => databaseAnswers(database.dataSource),
         maxClockSkewMs: config.maxClockSkewMs,
-        ...(definition.metrics ? { metrics: definition.metrics } : {}),
+        metrics: registry,
       },
       { host: config.host, port: config.port },
     );
+    try {
+      if (config.metrics) metrics = await serveMetrics(registry, config.metrics, logger);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
     return {
       ...server,
       database,
+      ...(metrics ? { metricsUrl: metrics.url } : {}),
       stop: async () => {
+        await metrics?.stop();
         await server.stop();
         await database.close();
       },

@@ -8,6 +8,9 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
+import { knownOperationNames } from '../../platform/known-operations';
+import { operationMetricsPlugin } from '../../platform/operation-metrics';
+import { clockMetrics } from './clock-metrics';
 import type { Clock } from '../../platform/clock';
 import { clockGuard } from './clock-guard';
 import { ErrorCode, maskError } from '../../platform/errors';
@@ -41,8 +44,8 @@ import { decodeViewer, type Viewer } from '../../platform/viewer';
 
 export interface SubgraphServerOptions<C extends RequestContext> {
   name: string;
-  /** Served on GET /metrics, when the subgraph keeps figures. */
-  metrics?: Registry;
+  /** Where its request and clock figures are kept (served on its metrics port, start-subgraph.ts). */
+  metrics: Registry;
   schema: GraphQLSchema;
   signingSecret: string;
   clock: Clock;
@@ -116,6 +119,7 @@ export async function startSubgraphServer<C extends RequestContext>(
       // What this subgraph stores is checked here too, not only at the gateway.
       nulInputPlugin<C>(),
       requestLogPlugin<C>(logger, (context) => ({ requestId: context.requestId })),
+      operationMetricsPlugin<C>(options.metrics, knownOperationNames()),
     ],
   });
   await apollo.start();
@@ -129,6 +133,7 @@ export async function startSubgraphServer<C extends RequestContext>(
     logger,
     replays,
   });
+  const clockFigures = clockMetrics(options.metrics, clockCheck);
   const maxBodyBytes = options.maxBodyBytes ?? SUBGRAPH_MAX_BODY_BYTES;
   const refuse = (res: ServerResponse, reason: string) => {
     logger.warn({ reason }, 'refused unsigned request');
@@ -158,7 +163,10 @@ export async function startSubgraphServer<C extends RequestContext>(
     if (!viewer) return refuse(res, 'bad viewer');
     // Authentic, but is its timestamp near enough? A stale capture is refused here.
     const refusal = clockCheck.admit(viewer, verification.skewMs);
-    if (refusal) return sendJson(res, refusal.status, refusal.body, { connection: 'close' });
+    if (refusal) {
+      clockFigures.refused();
+      return sendJson(res, refusal.status, refusal.body, { connection: 'close' });
+    }
     const now = clock.now().getTime();
     if (!replays.firstUse(verification.signature, now - verification.skewMs, now)) return refuse(res, 'replayed request');
     let body: string;
@@ -200,7 +208,7 @@ export async function startSubgraphServer<C extends RequestContext>(
       req.method === 'POST'
         ? handleGraphQL(req, res)
         : sendJson(res, 405, errorBody(ErrorCode.BadUserInput, 'Use POST'), { allow: 'POST' }),
-    ...(options.metrics ? { metrics: options.metrics } : {}),
+    metrics: options.metrics,
     onStop: () => apollo.stop(),
   });
 }

@@ -260,8 +260,8 @@ describe('exclusions, filings and two clocks, through the gateway', () => {
       codes(await s.as(Scenario.clinician(practice), `mutation($id: ID!) { fileRecordEntry(id: $id) { id } }`, { id })),
     ).toEqual(['CONFLICT']);
   });
-  it('records serves its figures on GET /metrics: no rule disagreement in all of the above', async () => {
-    const response = await fetch(supergraph.subgraphs.records.url.replace(/\/graphql$/, '/metrics'));
+  it('records serves its figures on its metrics port: no rule disagreement in all of the above', async () => {
+    const response = await fetch(supergraph.subgraphs.records.metricsUrl!);
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/^records_visibility_rule_disagreements_total 0$/m);
   });

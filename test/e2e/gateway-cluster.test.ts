@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { spawnService, processTree, type ServiceProcess } from '../helpers/service-process';
-import { connectionRefused } from '../helpers/ports';
+import { scrape, valueOf } from '../helpers/metrics-scrape';
+import { connectionRefused, freePort } from '../helpers/ports';
 import { Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
@@ -48,6 +49,7 @@ describe('the gateway with GATEWAY_WORKERS=2', () => {
   let gateway: ServiceProcess | undefined;
   let identityProvider: ServiceProcess | undefined;
   let token: string;
+  let metricsPort: number;
   const QUERY = JSON.stringify({ query: '{ practices(first: 1) { totalCount } }' });
 
   beforeAll(async () => {
@@ -60,12 +62,14 @@ describe('the gateway with GATEWAY_WORKERS=2', () => {
       entry: 'identity-provider/main.ts',
       env: { DATA_DIR: supergraph.dataDir, IDENTITY_PROVIDER_PORT: '0' },
     });
+    metricsPort = await freePort();
     gateway = await spawnService({
       name: 'gateway',
       entry: 'gateway/main.ts',
       env: {
         GATEWAY_WORKERS: '2',
         GATEWAY_PORT: '0',
+        GATEWAY_METRICS_PORT: String(metricsPort),
         DATA_DIR: supergraph.dataDir,
         SUBGRAPH_SIGNING_SECRET: supergraph.secret,
         PRACTICES_URL: supergraph.subgraphs.practices.url,
@@ -106,6 +110,20 @@ describe('the gateway with GATEWAY_WORKERS=2', () => {
       const ready = await fetch(gateway!.url.replace('/graphql', '/readyz'), { headers: { connection: 'close' } });
       expect(ready.status).toBe(200);
     }
+  }, 30_000);
+
+  it("serves both workers' figures, combined, on the primary's metrics port", async () => {
+    const url = `http://127.0.0.1:${metricsPort}/metrics`;
+    const served = async () => valueOf((await scrape(url)).samples, 'graphql_requests_total', { operation: 'other' }) ?? 0;
+    const before = await served();
+    // Each on a connection of its own, so node:cluster hands them to both workers in turn.
+    for (let i = 0; i < 6; i += 1) expect((await post(gateway!.url, token, QUERY).answer).status).toBe(200);
+    expect(await served()).toBe(before + 6);
+    const { samples } = await scrape(url);
+    // One sample per label set (summed), not one per worker.
+    const requests = samples.filter((sample) => sample.name === 'graphql_requests_total' && sample.labels.operation === 'other');
+    expect(requests).toHaveLength(1);
+    expect(valueOf(samples, 'gateway_subgraph_requests_total', { subgraph: 'practices' })).toBeGreaterThanOrEqual(before + 6);
   }, 30_000);
 
   it('stops on SIGTERM: the request in flight is answered, new connections are refused, and it exits 0', async () => {

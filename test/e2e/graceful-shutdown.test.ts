@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signedHeaders } from '../../platform/request-signature';
 import { encodeViewer } from '../../platform/viewer';
-import { connectionRefused, freePort } from '../helpers/ports';
+import { connectionRefused, EPHEMERAL_METRICS_PORTS, freePort } from '../helpers/ports';
 
 const root = join(__dirname, '..', '..');
 const secret = 'a-deployment-secret-of-at-least-32-characters';
@@ -32,6 +32,7 @@ describe('a service stopped with SIGTERM', () => {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...EPHEMERAL_METRICS_PORTS,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       SUBGRAPH_SIGNING_SECRET: secret,

@@ -6,7 +6,7 @@ import { signDevToken } from '../../gateway/dev-keys';
 import { claimsFor } from '../../gateway/token-claims';
 import { DEMO_PATIENTS } from '../../subgraphs/demo-world/patients';
 import { DEMO_PRACTICES } from '../../subgraphs/demo-world/practices';
-import { freePort } from '../helpers/ports';
+import { EPHEMERAL_METRICS_PORTS, freePort } from '../helpers/ports';
 import { postGraphQL } from '../helpers/supergraph';
 
 const root = join(__dirname, '..', '..');
@@ -51,6 +51,7 @@ describe('npm start', () => {
     ];
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...EPHEMERAL_METRICS_PORTS,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       GATEWAY_PORT: String(gateway),
@@ -90,6 +91,13 @@ describe('npm start', () => {
         me: { onlineAccess: { state: 'VISIBLE' }, record: { totalCount: 5 } },
         practices: DEMO_PRACTICES.length,
       });
+      // Each service's figures on its own metrics port, Node's process figures once (the gateway's).
+      const metrics = /Metrics \(Prometheus\): gateway (\S+), practices (\S+), rollout (\S+), records (\S+)\n/.exec(
+        first.output(),
+      );
+      const texts = await Promise.all(metrics!.slice(1, 5).map(async (address) => (await fetch(address)).text()));
+      expect(texts.map((text) => /^graphql_requests_total\{/m.test(text))).toEqual([true, true, true, true]);
+      expect(texts.map((text) => /^process_cpu_seconds_total /m.test(text))).toEqual([true, false, false, false]);
       expect(await stop(first.child)).toBe(0);
 
       const second = await start(env);
@@ -111,6 +119,7 @@ describe('npm start', () => {
     };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...EPHEMERAL_METRICS_PORTS,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       DEMO_DATA: '1',

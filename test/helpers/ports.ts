@@ -23,3 +23,14 @@ export function connectionRefused(port: number): Promise<boolean> {
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
   });
 }
+
+/**
+ * Each service's metrics port on a free port (0), for a service started as a process: its
+ * default (9400–9403) would collide with another test run, or a service, on this machine.
+ */
+export const EPHEMERAL_METRICS_PORTS: NodeJS.ProcessEnv = {
+  GATEWAY_METRICS_PORT: '0',
+  PRACTICES_METRICS_PORT: '0',
+  ROLLOUT_METRICS_PORT: '0',
+  RECORDS_METRICS_PORT: '0',
+};

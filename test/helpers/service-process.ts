@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EPHEMERAL_METRICS_PORTS } from './ports';
 
 /**
  * One service of a benchmark as its own process: started, waited for until ready, measured
@@ -105,7 +106,7 @@ export async function spawnService(spec: ServiceSpec): Promise<ServiceProcess> {
       : [spec.entry.command, spec.entry.args];
   const child = spawn(command, args, {
     cwd: spec.cwd ?? ROOT,
-    env: { ...process.env, ...spec.env },
+    env: { ...process.env, ...EPHEMERAL_METRICS_PORTS, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`${spec.name}: could not start ${command}`);

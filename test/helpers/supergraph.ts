@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { GatewayConfig } from '../../gateway/config';
 import { devJwtConfig } from '../../gateway/identity/dev-issuers';
 import { signDevToken } from '../../gateway/dev-keys';
-import { startGateway } from '../../gateway/server';
+import { startGateway, type GatewayHandle } from '../../gateway/server';
 import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
 import { ManualClock, type Clock } from '../../platform/clock';
 import { DEFAULT_CLOCK_TOLERANCE_MS, type DatabaseConfig, type SubgraphConfig } from '../../subgraphs/runtime/config';
@@ -36,7 +36,7 @@ export interface Supergraph {
   secret: string;
   /** Holds the development JWT keys the gateway trusts (a CLI given DATA_DIR=dataDir mints accepted tokens). */
   dataDir: string;
-  gateway: ServiceHandle;
+  gateway: GatewayHandle;
   subgraphs: Record<SubgraphName, SubgraphHandle>;
   /** Each subgraph's database, as its service was given it (another instance can be given the same: `sameAs`). */
   databases: Record<SubgraphName, DatabaseConfig>;
@@ -145,6 +145,8 @@ export async function startSupergraph(
       name,
       host: '127.0.0.1',
       port: 0,
+      // Every service's figures on a free port of their own, as in production on a fixed one.
+      metrics: { host: '127.0.0.1', port: 0 },
       database,
       signingSecret: secret,
       logLevel: 'silent',
@@ -177,6 +179,7 @@ export async function startSupergraph(
     const gatewayConfig: GatewayConfig = {
       host: '127.0.0.1',
       port: 0,
+      metrics: { host: '127.0.0.1', port: 0 },
       supergraphPath: join(__dirname, '..', '..', 'schema', 'supergraph.graphql'),
       subgraphUrls: {
         practices: faults.practices?.url ?? practices.url,

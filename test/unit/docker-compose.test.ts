@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { loadGatewayConfig } from '../../gateway/config';
 import { loadDatabaseConfig, loadSubgraphConfig } from '../../subgraphs/runtime/config';
-import { DEFAULT_PORTS, type SubgraphName } from '../../platform/config';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, type SubgraphName } from '../../platform/config';
 
 /**
  * No Docker engine runs where the tests run, so docker-compose.yml and the Dockerfile are
@@ -203,6 +203,25 @@ describe('docker-compose.yml', () => {
       expect(publishing.map(([name]) => name)).toEqual(['gateway']);
       expect(compose.services.gateway?.ports).toEqual(['4000:4000']);
       expect(loadGateway().port).toBe(4000);
+    });
+
+    it('each Node service serves its figures on a metrics port of its own, never published, that the example Prometheus scrapes', () => {
+      const scrape = parse(read('deploy/prometheus/prometheus.yml')) as {
+        scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+      };
+      const published = Object.values(compose.services).flatMap((service) => (service.ports ?? []).map(String));
+      for (const service of NODE_SERVICES) {
+        const config = service === 'gateway' ? loadGateway() : loadSubgraph(service as SubgraphName);
+        expect({ service, metrics: config.metrics }).toEqual({
+          service,
+          metrics: { host: '0.0.0.0', port: DEFAULT_METRICS_PORTS[service as SubgraphName | 'gateway'], processMetrics: true },
+        });
+        expect(config.metrics!.port).not.toBe(config.port);
+        expect(published.some((port) => port.split(':').includes(String(config.metrics!.port)))).toBe(false);
+        const job = scrape.scrape_configs.find((each) => each.job_name === service);
+        expect(job?.static_configs.flatMap((each) => each.targets)).toEqual([`${service}:${config.metrics!.port}`]);
+      }
+      expect(scrape.scrape_configs.map((each) => each.job_name).sort()).toEqual([...NODE_SERVICES].sort());
     });
 
     it('the subgraphs, PostgreSQL and the one-shots sit on internal networks only, one of which the gateway shares', () => {

@@ -70,6 +70,8 @@ export function createRecordsLoaders(
   apps: AppRegistry,
   accessLog: AccessLogStore,
   keptCounts: KeptCounts,
+  /** Told of each failed access-log write (the read waiting on it fails all the same). */
+  onAccessLogFailure: () => void = () => {},
 ): RecordsLoaders {
   return {
     patient: new DataLoader(async (nhsNumbers) => {
@@ -120,7 +122,12 @@ export function createRecordsLoaders(
     }),
     accessLog: new DataLoader(
       async (rows) => {
-        await accessLog.append(rows);
+        try {
+          await accessLog.append(rows);
+        } catch (error) {
+          onAccessLogFailure();
+          throw error;
+        }
         return rows.map(() => true as const);
       },
       { cache: false },
