@@ -67,6 +67,7 @@ interface PodTemplate {
 }
 interface LabelSelector {
   matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 interface PolicyPeer {
   podSelector?: LabelSelector;
@@ -76,7 +77,7 @@ interface PolicyPeer {
 interface PolicyRule {
   from?: PolicyPeer[];
   to?: PolicyPeer[];
-  ports?: { protocol?: string; port?: number }[];
+  ports?: { protocol?: string; port?: number; endPort?: number }[];
 }
 interface NetworkPolicySpec {
   podSelector: LabelSelector;
@@ -94,7 +95,13 @@ const podTemplateOf = (object: KubernetesObject): PodTemplate =>
     ? (object.spec as { template: PodTemplate }).template
     : (undefined as never);
 const selects = (selector: LabelSelector | undefined, labels: Record<string, string>) =>
-  Object.entries(selector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  Object.entries(selector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value) &&
+  (selector?.matchExpressions ?? []).every(({ key, operator, values = [] }) =>
+    // An operator this check does not know selects nothing, so a policy using it admits nothing here.
+    operator === 'In' ? values.includes(labels[key] ?? '') : operator === 'Exists' ? key in labels : false,
+  );
+/** The label every namespace carries with its own name. */
+const inNamespace = (name: string) => ({ 'kubernetes.io/metadata.name': name });
 const containersOf = (pod: PodSpec) => [...(pod.initContainers ?? []), ...pod.containers];
 
 /** The command a package.json script runs, as node runs it without npm in between. */
@@ -138,7 +145,7 @@ function policiesAllow(
   policies: NetworkPolicySpec[],
   kind: 'Ingress' | 'Egress',
   pod: Record<string, string>,
-  peer: { labels: Record<string, string> } | { external: true },
+  peer: { labels: Record<string, string>; namespace?: string } | { external: true },
   port: number,
 ): boolean {
   return policies
@@ -146,17 +153,34 @@ function policiesAllow(
     .some((policy) =>
       (kind === 'Ingress' ? policy.ingress : policy.egress)?.some((rule) => {
         const peers = kind === 'Ingress' ? rule.from : rule.to;
-        const portOk = !rule.ports || rule.ports.some((allowed) => allowed.port === undefined || allowed.port === port);
+        const portOk =
+          !rule.ports ||
+          rule.ports.some(
+            (allowed) =>
+              allowed.port === undefined ||
+              allowed.port === port ||
+              (allowed.endPort !== undefined && port >= allowed.port && port <= allowed.endPort),
+          );
         const peerOk =
           !peers ||
           peers.length === 0 ||
-          peers.some((candidate) =>
-            'external' in peer
-              ? candidate.ipBlock !== undefined || candidate.namespaceSelector !== undefined
-              : candidate.podSelector !== undefined &&
-                !candidate.namespaceSelector &&
-                selects(candidate.podSelector, peer.labels),
-          );
+          peers.some((candidate) => {
+            // Anything outside the cluster, or in a namespace no policy names.
+            if ('external' in peer)
+              return (
+                candidate.ipBlock !== undefined ||
+                (candidate.namespaceSelector !== undefined && selects(candidate.namespaceSelector, inNamespace('elsewhere')))
+              );
+            if (peer.namespace === undefined)
+              return (
+                candidate.podSelector !== undefined && !candidate.namespaceSelector && selects(candidate.podSelector, peer.labels)
+              );
+            return (
+              candidate.namespaceSelector !== undefined &&
+              selects(candidate.namespaceSelector, inNamespace(peer.namespace)) &&
+              selects(candidate.podSelector, peer.labels)
+            );
+          });
         return portOk && peerOk;
       }),
     );
@@ -234,6 +258,10 @@ function ruleProblems(objects: KubernetesObject[]): string[] {
       const loaded = service === 'gateway' ? loadGatewayConfig(env) : loadSubgraphConfig(service, env);
       if (loaded.port !== port?.containerPort) problems.push(`${service}: listens on ${loaded.port}, not its container port`);
       if (loaded.host !== '0.0.0.0') problems.push(`${service}: does not listen on every interface`);
+      const metricsPort = container.ports?.find((candidate) => candidate.name === 'metrics')?.containerPort;
+      if (!loaded.metrics || loaded.metrics.port !== metricsPort)
+        problems.push(`${service}: serves metrics on ${loaded.metrics?.port}, not its metrics container port`);
+      else if (loaded.metrics.host !== '0.0.0.0') problems.push(`${service}: Prometheus cannot reach its metrics port`);
       if (service !== 'gateway' && (loaded as ReturnType<typeof loadSubgraphConfig>).database.kind !== 'postgres')
         problems.push(`${service}: not on PostgreSQL`);
       const calls: Partial<Record<SubgraphName, string>> =
@@ -365,6 +393,34 @@ function ruleProblems(objects: KubernetesObject[]): string[] {
     if (identityProviders !== (caller === 'gateway'))
       problems.push(`${caller} ${identityProviders ? 'reaches' : 'cannot reach'} the identity providers`);
   }
+  // Metrics: Prometheus (in the monitoring namespace) alone, on each service's metrics port.
+  const prometheus = { labels: { 'app.kubernetes.io/name': 'prometheus' }, namespace: 'monitoring' };
+  for (const service of SERVICES) {
+    const labels = pods.get(service);
+    const deployment = deployments.get(service);
+    if (!labels || !deployment) continue;
+    const container = podTemplateOf(deployment).spec.containers.find((candidate) => candidate.name === service);
+    const port = container?.ports?.find((candidate) => candidate.name === 'metrics')?.containerPort;
+    if (port === undefined) {
+      problems.push(`${service}: no metrics port`);
+      continue;
+    }
+    if (!policiesAllow(policies, 'Ingress', labels, prometheus, port)) problems.push(`${service}: Prometheus cannot scrape it`);
+    const others: [string, Parameters<typeof policiesAllow>[3]][] = [
+      ...callers,
+      ['a pod of another namespace', { labels: { 'app.kubernetes.io/name': 'prometheus' }, namespace: 'elsewhere' }],
+    ];
+    for (const [caller, peer] of others)
+      if (policiesAllow(policies, 'Ingress', labels, peer, port)) problems.push(`${service}'s metrics port admits ${caller}`);
+    const servicePorts =
+      specOf<{ ports: { port: number; targetPort?: string | number }[] }>(named(objects, 'Service', service))?.ports ?? [];
+    if (
+      servicePorts.some(
+        (servicePort) => servicePort.port === port || servicePort.targetPort === 'metrics' || servicePort.targetPort === port,
+      )
+    )
+      problems.push(`${service}: its Service carries the metrics port`);
+  }
   const gatewayLabels = pods.get('gateway');
   if (gatewayLabels && !policiesAllow(policies, 'Ingress', gatewayLabels, { external: true }, 4000))
     problems.push('clients cannot reach the gateway');
@@ -455,6 +511,22 @@ describe('deploy/kubernetes', () => {
           "the Job does not apply records's grants",
           'rollout admits another pod',
           'rollout admits a client outside the namespace',
+        ]),
+      );
+    });
+
+    it('metrics open to every namespace, served on the wrong port, or carried by a Service', () => {
+      const broken = clone(rendered);
+      const metrics = named(broken, 'NetworkPolicy', 'metrics')!.spec as NetworkPolicySpec;
+      delete metrics.ingress![0]!.from![0]!.namespaceSelector!.matchLabels;
+      const records = podTemplateOf(named(broken, 'Deployment', 'records')!).spec.containers[0]!;
+      records.ports!.find((port) => port.name === 'metrics')!.containerPort = 9500;
+      (named(broken, 'Service', 'practices')!.spec as { ports: object[] }).ports.push({ name: 'metrics', port: 9401 });
+      expect(ruleProblems(broken)).toEqual(
+        expect.arrayContaining([
+          "gateway's metrics port admits a pod of another namespace",
+          'records: serves metrics on 9403, not its metrics container port',
+          'practices: its Service carries the metrics port',
         ]),
       );
     });
