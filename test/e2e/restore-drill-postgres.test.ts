@@ -165,6 +165,8 @@ const APPEND_ONLY: Record<SubgraphName, string[]> = {
   });
 
   let before: { views: unknown; logs: Awaited<ReturnType<typeof logs>>; tables: Record<string, unknown> };
+  /** The first backup's files, in NAMES order. */
+  let files: string[] = [];
 
   it('dump, drop, restore: the patient view, the rollout history, the logs and every row are the same', async () => {
     const s = new Scenario(supergraph!);
@@ -175,7 +177,7 @@ const APPEND_ONLY: Record<SubgraphName, string[]> = {
     // Online: the services are still running.
     const backup = await command('backup', ['--out', backups], environment());
     expect(backup).toMatchObject({ code: 0, stderr: '' });
-    const files = backup.stdout.trim().split('\n');
+    files = backup.stdout.trim().split('\n');
     expect(files.map((file) => file.slice(backups.length + 1).replace(/-\d{8}T\d{6}Z/, ''))).toEqual([
       'practices.dump',
       'rollout.dump',
@@ -248,4 +250,13 @@ const APPEND_ONLY: Record<SubgraphName, string[]> = {
       (before.logs.rollout as { practice: { rolloutHistory: unknown[] } }).practice.rolloutHistory.length + 1,
     );
   });
+
+  it('with --replace, a restore over the databases puts the backup back: the later entry and pause are gone', async () => {
+    await supergraph!.stop();
+    supergraph = undefined;
+    for (const [index, name] of NAMES.entries()) {
+      expect((await command('restore', [name, files[index]!, '--replace'], environment())).code).toBe(0);
+    }
+    expect(await fingerprints()).toEqual(before.tables);
+  }, 120_000);
 });
