@@ -27,8 +27,17 @@ COPY platform ./platform
 COPY patches ./patches
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
-# `npm run migrate`, the deployment's migration step, runs from this image too.
+# The operators' command-line tools run from this image too (docs/operations.md, "The image"):
+# `npm run migrate` (the deployment's migration step), the imports, the report, backup and
+# restore, and `npm run token`, which says in production why it makes no token. Only these:
+# the other scripts are development tools that need devDependencies.
+# test/unit/image-contents.test.ts checks that everything each imports is here.
+COPY clients/gateway-client.ts ./clients/gateway-client.ts
+COPY clients/report ./clients/report
+COPY clients/schedule-import ./clients/schedule-import
 COPY scripts/migrate.ts ./scripts/migrate.ts
+COPY scripts/import-practices.ts scripts/import-schedule.ts scripts/report.ts ./scripts/
+COPY scripts/token.ts scripts/backup.ts scripts/restore.ts ./scripts/
 # The code stays root-owned (read-only to the service). Only data/ is the node user's: with
 # PostgreSQL nothing is written there, but a service started without a *_DATABASE_URL keeps
 # its SQLite file in it.

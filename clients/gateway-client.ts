@@ -29,7 +29,8 @@ export async function resolveToken(
   const token = given ?? env.ACCESS_TOKEN;
   if (token) return token;
   const keysPath = join(dataDir(env), 'dev-jwt-keys.json');
-  if (dev === null || !existsSync(keysPath)) {
+  // Never in production: its gateway trusts the real issuers only, not the development keys.
+  if (dev === null || env.NODE_ENV === 'production' || !existsSync(keysPath)) {
     throw new GatewayError('No token: pass --token or set ACCESS_TOKEN (see `npm run --silent token -- --help`)');
   }
   return signDevToken(keysPath, claimsFor(dev), { expiresIn: '15m' });

@@ -19,7 +19,17 @@ const USAGE = `Usage: npm run --silent token -- --role ROLE [options]
   --role nhse | --role analyst | --role registration
   [--subject S] [--expires-in 12h]   (the gateway refuses tokens that live longer than 24h)`;
 
+/** Why there is no development token in production: the gateway there trusts the real issuers only. */
+const NOT_IN_PRODUCTION = `npm run token makes development tokens, signed with the local identity provider's keys.
+A production gateway (NODE_ENV=production) trusts only NHS login, CIS2 and the staff issuer, so it would
+refuse them: get a token from one of those issuers and pass it with --token or ACCESS_TOKEN.`;
+
 async function main() {
+  if (process.env.NODE_ENV === 'production') {
+    console.error(NOT_IN_PRODUCTION);
+    process.exitCode = 2;
+    return;
+  }
   const { values } = parseArgs({
     options: {
       role: { type: 'string' },
