@@ -1,5 +1,5 @@
-# One image for all four services; docker-compose.yml picks the service with its command
-# (`npm run start:gateway`, `npm run start:practices`, ...). Node runs the TypeScript directly through
+# One image for all four services; docker-compose.yml picks the service with its command (what
+# `npm run start:<service>` runs, such as `node --import tsx gateway/main.ts`). Node runs the TypeScript directly through
 # tsx's loader (`node --import tsx`: no wrapper process between a signal and the service),
 # so there is no build step beyond installing dependencies.
 
@@ -31,7 +31,7 @@ COPY gateway ./gateway
 # `npm run migrate` (the deployment's migration step), the imports, the report, backup and
 # restore, and `npm run token`, which says in production why it makes no token. Only these:
 # the other scripts are development tools that need devDependencies.
-# test/unit/image-contents.test.ts checks that everything each imports is here.
+# test/unit/image-imports.test.ts checks that everything each imports is here.
 COPY clients/gateway-client.ts ./clients/gateway-client.ts
 COPY clients/report ./clients/report
 COPY clients/schedule-import ./clients/schedule-import
@@ -45,4 +45,6 @@ RUN mkdir -p /app/data && chown node:node /app/data
 ENV DATA_DIR=/app/data
 USER node
 # docker-compose.yml sets the command and the per-service health check; this is the default.
-CMD ["npm", "run", "start:gateway"]
+# node itself, not `npm run start:gateway`: npm exits on SIGTERM and leaves the service behind,
+# so it would never shut down gracefully.
+CMD ["node", "--import", "tsx", "gateway/main.ts"]

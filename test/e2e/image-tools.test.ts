@@ -90,7 +90,8 @@ describe('the command-line tools run from the image', () => {
     const port = await freePort();
     const records = await spawnService({
       name: 'records',
-      entry: { command: 'npm', args: ['run', 'start:records'] },
+      // As docker-compose.yml runs it: what `npm run start:records` runs, without npm.
+      entry: { command: 'node', args: ['--import', 'tsx', 'subgraphs/records/main.ts'] },
       cwd: stage,
       env: environment({ HOST: '127.0.0.1', RECORDS_PORT: String(port), SUBGRAPH_SIGNING_SECRET: SECRET }),
       readyUrl: `http://127.0.0.1:${port}/readyz`,
