@@ -4,6 +4,8 @@ import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger';
 import { loggableError } from './safe-log';
+import { dropClientTraceContext } from './tracing/client-trace-context';
+import { forgetServicePort, noteServicePort } from './tracing/span-services';
 
 /** The small HTTP layer the gateway and the subgraphs share (Node's http, no framework). */
 export class BodyTooLargeError extends Error {}
@@ -144,6 +146,8 @@ export async function serveHttp(options: {
   metrics?: Registry;
   graphql(req: IncomingMessage, res: ServerResponse, search: string): Promise<void> | void;
   onStop(): Promise<void>;
+  /** The public gateway: a client's trace context is dropped, every request starts a new trace. */
+  publicTraceContext?: 'drop';
 }): Promise<ServiceHandle> {
   const server = createServer((req, res) => {
     const [path, query] = (req.url ?? '/').split('?', 2);
@@ -171,12 +175,15 @@ export async function serveHttp(options: {
     });
   });
   server.keepAliveTimeout = 65_000;
+  if (options.publicTraceContext === 'drop') dropClientTraceContext(server);
   const { port, origin } = await listen(server, options.host, options.port);
+  noteServicePort(port, options.name);
   return {
     url: `${origin}/graphql`,
     port,
     stop: async () => {
       await closeServer(server);
+      forgetServicePort(port);
       await options.onStop();
     },
   };
