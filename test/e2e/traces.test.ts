@@ -263,6 +263,7 @@ describe('traces, exported over OTLP when configured', () => {
       // Fragments of the documents, as a URL or a statement would quote them.
       'registeredPractice',
       'clinicalRecord',
+      new URLSearchParams({ query: PATIENT_QUERY }).toString().slice(0, 40),
       encodeURIComponent(PATIENT_QUERY).slice(0, 40),
     ];
     const found = secrets.filter((secret) => exported.includes(secret));
