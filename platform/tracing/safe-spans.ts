@@ -4,6 +4,9 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { SERVICE_ATTRIBUTE } from './span-services';
 
+/** The gateway's x-request-id (a random UUID it makes): a log line or a client's error report finds its trace. */
+export const REQUEST_ID_ATTRIBUTE = 'citizen_access.request_id';
+
 /**
  * What leaves the process in a span: an allow-list, so an attribute an instrumentation adds in a
  * later release (a URL with its query, a header, a client address) is dropped until someone has
@@ -28,6 +31,7 @@ const EVERY_SPAN = new Set([
   'db.namespace',
   'db.operation',
   'db.operation.name',
+  REQUEST_ID_ATTRIBUTE,
 ]);
 /** Where a client span went (a subgraph, the database). On a server span the same keys come from the client's Host header. */
 const CLIENT_SPAN = new Set(['server.address', 'server.port', 'net.peer.name', 'net.peer.port']);

@@ -154,7 +154,12 @@ describe('traces, exported over OTLP when configured', () => {
 
     const [rootSpan, ...others] = spans.filter((span) => !span.parentSpanId);
     expect(others).toEqual([]);
-    expect(rootSpan).toMatchObject({ service: 'gateway', kind: SPAN_KIND.server, attributes: { 'http.route': '/graphql' } });
+    // The root carries the request id the client was given (x-request-id), as the logs do.
+    expect(rootSpan).toMatchObject({
+      service: 'gateway',
+      kind: SPAN_KIND.server,
+      attributes: { 'http.route': '/graphql', 'citizen_access.request_id': answer?.requestId },
+    });
     const names = new Set(spans.map((span) => span.name));
     for (const name of ['gateway.request', 'gateway.plan', 'gateway.execute', 'gateway.fetch']) expect(names).toContain(name);
     // Every subgraph span hangs under a gateway client span: the traceparent reached each subgraph.
