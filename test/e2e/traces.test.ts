@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -40,6 +40,12 @@ const PATIENT_QUERY =
   'query PatientRecord { me { registeredPractice { odsCode name accessStatus } onlineAccess { state visibleFrom } record(first: 20) { totalCount edges { node { id type title body availableAt } } } } }';
 const CLINICIAN_QUERY =
   'query ClinicianPreview($nhsNumber: ID!) { patient(nhsNumber: $nhsNumber) { nhsNumber clinicalRecord(first: 20) { totalCount edges { node { title body hiddenReason } } } } }';
+/** The demo app's registered first page (seeded with the demo data), which an app asks for by id. */
+const APP_FIRST_PAGE = (
+  JSON.parse(readFileSync(join(root, 'schema', 'operations', 'app', 'persisted-query-manifest.json'), 'utf8')) as {
+    operations: { id: string; name: string; body: string }[];
+  }
+).operations.find((operation) => operation.name === 'AppRecordFirstPage')!;
 const PATIENT_SUBJECT = 'patient-subject-4f1c9a';
 const CLINICIAN_SUBJECT = 'practice-user-8d2e7b';
 
@@ -215,9 +221,16 @@ describe('traces, exported over OTLP when configured', () => {
     expect(spans.find((span) => span.service === 'gateway' && !span.parentSpanId)).toBeDefined();
   }, 60_000);
 
-  it("puts no NHS number, entry text, token, user id or document in any span's name, attributes, events or resource", async () => {
+  it("puts no NHS number, entry text, token, user id, document or operation name in any span's name, attributes, events or resource", async () => {
     const patientToken = await token({ role: 'patient', nhsNumber: PATIENT.nhsNumber, subject: PATIENT_SUBJECT });
     const clinicianToken = await token({ role: 'clinician', odsCode: DEMO_PAUSE_RESUME.odsCode, subject: CLINICIAN_SUBJECT });
+    const appToken = await token({
+      role: 'app',
+      clientId: 'demo-app',
+      nhsNumber: PATIENT.nhsNumber,
+      scope: 'record:read',
+      subject: PATIENT_SUBJECT,
+    });
     const sent: string[] = [];
     // The patient by POST, and by GET with the document in the URL.
     await traceOf(async () => {
@@ -229,6 +242,18 @@ describe('traces, exported over OTLP when configured', () => {
       const response = await fetch(`${url}?${search.toString()}`, {
         headers: { authorization: `Bearer ${patientToken}`, 'apollo-require-preflight': 'true' },
       });
+      sent.push(await response.text());
+    });
+    // An app by GET, its registered operation by id (persisted query).
+    await traceOf(async () => {
+      const search = new URLSearchParams({
+        operationName: APP_FIRST_PAGE.name,
+        extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: APP_FIRST_PAGE.id } }),
+      });
+      const response = await fetch(`${url}?${search.toString()}`, {
+        headers: { authorization: `Bearer ${appToken}`, 'apollo-require-preflight': 'true' },
+      });
+      expect(response.status).toBe(200);
       sent.push(await response.text());
     });
     // A clinician by GET too, the NHS number in the URL's variables, and by POST.
@@ -261,6 +286,13 @@ describe('traces, exported over OTLP when configured', () => {
       patientToken.split('.')[2]!,
       clinicianToken,
       clinicianToken.split('.')[2]!,
+      appToken,
+      appToken.split('.')[2]!,
+      APP_FIRST_PAGE.body,
+      // Operation names are the client's choice: never exported either.
+      'PatientRecord',
+      'ClinicianPreview',
+      APP_FIRST_PAGE.name,
       PATIENT_SUBJECT,
       CLINICIAN_SUBJECT,
       PATIENT_QUERY,
