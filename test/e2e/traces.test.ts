@@ -309,7 +309,9 @@ describe('traces, exported over OTLP when configured', () => {
     // Every exported span belongs to a named service.
     const services = new Set(receiver.spans.map((span) => span.service));
     expect(
-      [...services].every((service) => ['gateway', 'practices', 'rollout', 'records', 'citizen-access'].includes(service ?? '')),
+      [...services].every((service) =>
+        ['gateway', 'practices', 'rollout', 'records', 'identity-provider'].includes(service ?? ''),
+      ),
     ).toBe(true);
   }, 90_000);
 });
