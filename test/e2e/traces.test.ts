@@ -316,7 +316,7 @@ describe('traces, exported over OTLP when configured', () => {
   }, 90_000);
 });
 
-describe('traces, when not configured', () => {
+describe('traces, when not configured or configured wrongly', () => {
   it('loads no OpenTelemetry SDK, exporter or instrumentation at all', async () => {
     // A service's start as main.ts does it: register first, then the gateway and a subgraph's code.
     const script = [
@@ -337,5 +337,19 @@ describe('traces, when not configured', () => {
       env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' },
     });
     expect((JSON.parse(configured.stdout.trim().split('\n').at(-1)!) as string[]).length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('stops a service at start, naming the variable, when the trace configuration is wrong', async () => {
+    const env = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' };
+    const failed = await run(process.execPath, ['--import', 'tsx', '-e', "require('./platform/tracing/register');"], {
+      cwd: root,
+      env,
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain('tracing failed to start');
+    expect(failed?.stderr).toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
   }, 60_000);
 });
