@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { trace } from '@opentelemetry/api';
 import { BulkheadFull } from '../platform/bulkhead';
 import { DomainError, ErrorCode, unauthenticated } from '../platform/errors';
 import {
@@ -13,6 +14,7 @@ import {
   sendJson,
 } from '../platform/http';
 import type { Logger } from '../platform/logger';
+import { REQUEST_ID_ATTRIBUTE } from '../platform/tracing/safe-spans';
 import { answerTooLargeBody } from './answer-size';
 import type { Bulkheads } from './bulkheads';
 import { corsDecision, ORIGIN_REFUSED_MESSAGE } from './cors';
@@ -78,6 +80,8 @@ export function graphqlHandler(
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
+    // On the request's server span when traces are on (no span, and no cost, when they are off).
+    trace.getActiveSpan()?.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
     // Cross-origin rules first: an origin not on the list is refused before the token or body is read.
     const cors = corsDecision(req.method, headerValue(req, 'origin'), allowedOrigins);
     for (const [name, value] of Object.entries(cors.headers)) res.setHeader(name, value);

@@ -1,4 +1,6 @@
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
+// First: when traces are configured, the SDK must hook `require` before http is loaded.
+import '../platform/tracing/register';
 import cluster from 'node:cluster';
 import { loadGatewayConfig, loadGatewayWorkers } from './config';
 import { runGatewayPrimary, runGatewayWorker } from './cluster';

@@ -71,6 +71,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       return new SubgraphDataSource(name, url, config.signingSecret, clock, callPolicy, pool, callMetrics);
     },
     logger: logger.child({ component: 'apollo-gateway' }),
+    // Apollo's own spans (gateway.request, .plan, .fetch ...) name the operation's type only: never
+    // its text, nor an error's message (decision 0077).
+    telemetry: { includeDocument: false, recordExceptions: false },
   });
 
   const callPolicy = { timeoutMs: config.subgraphTimeoutMs, ...(config.subgraphCalls ?? DEFAULT_CALL_POLICY) };
@@ -134,6 +137,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       corsAllowedOrigins: config.corsAllowedOrigins ?? [],
       trustedOperations: trustedOperationGate(trustedOperations, logger),
     }),
+    publicTraceContext: 'drop',
     onStop: async () => {
       readiness.stop();
       await apollo.stop();

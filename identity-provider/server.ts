@@ -6,6 +6,7 @@ import { loadOrCreateDevKeys } from '../gateway/dev-keys';
 import { DEV_ISSUERS } from '../gateway/identity/dev-issuers';
 import { ISSUER_NAMES, type IssuerName } from '../gateway/identity/issuers';
 import type { ServiceHandle } from '../platform/http';
+import { noteServicePort } from '../platform/tracing/span-services';
 
 /**
  * The local development identity provider: the three NHS issuers (NHS login, CIS2, staff) as
@@ -67,6 +68,8 @@ export async function startIdentityProvider(config: IdentityProviderConfig): Pro
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  // Its spans (the gateway reading discovery documents and keys) are named for it when traces are on.
+  noteServicePort(port, 'identity-provider');
   const url = `http://${config.host}:${port}`;
   const discoveryUrls = Object.fromEntries(
     ISSUER_NAMES.map((name) => [name, `${url}/${name}/.well-known/openid-configuration`]),

@@ -5,6 +5,8 @@ import type { Registry } from 'prom-client';
 import { httpMetrics } from './http-metrics';
 import type { Logger } from './logger';
 import { loggableError } from './safe-log';
+import { dropClientTraceContext } from './tracing/client-trace-context';
+import { forgetServicePort, noteServicePort } from './tracing/span-services';
 
 /** The small HTTP layer the gateway and the subgraphs share (Node's http, no framework). */
 export class BodyTooLargeError extends Error {}
@@ -145,6 +147,8 @@ export async function serveHttp(options: {
   onStop(): Promise<void>;
   /** Where each answer is counted by route and status (http-metrics.ts); served on the metrics port, never here. */
   metrics?: Registry;
+  /** The public gateway: a client's trace context is dropped, every request starts a new trace. */
+  publicTraceContext?: 'drop';
 }): Promise<ServiceHandle> {
   const counted = options.metrics ? httpMetrics(options.metrics) : undefined;
   const server = createServer((req, res) => {
@@ -170,12 +174,15 @@ export async function serveHttp(options: {
     });
   });
   server.keepAliveTimeout = 65_000;
+  if (options.publicTraceContext === 'drop') dropClientTraceContext(server);
   const { port, origin } = await listen(server, options.host, options.port);
+  noteServicePort(port, options.name);
   return {
     url: `${origin}/graphql`,
     port,
     stop: async () => {
       await closeServer(server);
+      forgetServicePort(port);
       await options.onStop();
     },
   };

@@ -1,4 +1,5 @@
 import type { ServiceHandle } from './http';
+import { flushTraces } from './tracing/register';
 
 /**
  * Starts a service and stops it gracefully on SIGTERM or SIGINT (in-flight requests
@@ -13,10 +14,13 @@ export function runUntilSignalled(name: string, start: () => Promise<ServiceHand
         if (stopping) return;
         stopping = true;
         console.log(`${name}: ${signal} received, stopping`);
-        handle.stop().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
+        handle
+          .stop()
+          .then(flushTraces)
+          .then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
       };
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));

@@ -1,4 +1,6 @@
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
+// First: when traces are configured, the SDK must hook `require` before http or pg is loaded.
+import { flushTraces } from '../platform/tracing/register';
 import { join } from 'node:path';
 import { loadGatewayConfig } from '../gateway/config';
 import { startIdentityProvider } from '../identity-provider/server';
@@ -24,6 +26,7 @@ async function main() {
   const handles: ServiceHandle[] = [];
   const stopAll = async () => {
     for (const handle of handles.reverse()) await handle.stop().catch(() => undefined);
+    await flushTraces();
   };
   // Listen for Ctrl-C before anything starts: a signal that arrives while the services start
   // (or just after the banner, before tsx has heard that we listen) still stops them cleanly.
