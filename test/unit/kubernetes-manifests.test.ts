@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadGatewayConfig } from '../../gateway/config';
+import { loadTraceConfig } from '../../platform/tracing/trace-config';
 import { DEFAULT_PORTS, type SubgraphName } from '../../platform/config';
 import { loadDatabaseConfig, loadSubgraphConfig } from '../../subgraphs/runtime/config';
 import { kubernetesSchemaProblems } from '../helpers/kubernetes-schemas';
@@ -39,6 +40,7 @@ interface Container {
   image?: string;
   command?: string[];
   env?: EnvVar[];
+  envFrom?: { configMapRef?: { name: string; optional?: boolean }; secretRef?: { name: string; optional?: boolean } }[];
   ports?: { name?: string; containerPort: number }[];
   startupProbe?: Probe;
   livenessProbe?: Probe;
@@ -115,6 +117,16 @@ function scriptCommand(script: string): string[] {
 function environmentOf(objects: KubernetesObject[], container: Container): { env: Record<string, string>; problems: string[] } {
   const env: Record<string, string> = {};
   const problems: string[] = [];
+  for (const source of container.envFrom ?? []) {
+    const ref = source.configMapRef ?? source.secretRef;
+    const object = ref && named(objects, source.secretRef ? 'Secret' : 'ConfigMap', ref.name);
+    if (!object) {
+      if (!ref?.optional) problems.push(`${container.name}: takes every key of ${ref?.name}, which the example lacks`);
+      continue;
+    }
+    for (const [key, raw] of Object.entries((object.data ?? {}) as Record<string, string>))
+      env[key] = source.secretRef ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  }
   for (const variable of container.env ?? []) {
     if (variable.value !== undefined) {
       env[variable.name] = variable.value;
@@ -254,6 +266,12 @@ function ruleProblems(objects: KubernetesObject[]): string[] {
     const { env, problems: missing } = environmentOf(objects, container);
     problems.push(...missing.map((problem) => `${service}: ${problem}`));
     if (env.NODE_ENV !== 'production') problems.push(`${service}: NODE_ENV is not production`);
+    // Traces (decision 0076): the example sends them, and the service would accept its settings.
+    try {
+      if (!loadTraceConfig(env)) problems.push(`${service}: sends no traces in the example`);
+    } catch (error) {
+      problems.push(`${service}: refuses its trace settings: ${(error as Error).message}`);
+    }
     try {
       const loaded = service === 'gateway' ? loadGatewayConfig(env) : loadSubgraphConfig(service, env);
       if (loaded.port !== port?.containerPort) problems.push(`${service}: listens on ${loaded.port}, not its container port`);
@@ -420,6 +438,14 @@ function ruleProblems(objects: KubernetesObject[]): string[] {
       )
     )
       problems.push(`${service}: its Service carries the metrics port`);
+  }
+  // Traces: every service sends to the OpenTelemetry collector in the monitoring namespace, on OTLP/HTTP only.
+  const collector = { labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' }, namespace: 'monitoring' };
+  for (const service of SERVICES) {
+    const labels = pods.get(service);
+    if (!labels) continue;
+    if (!policiesAllow(policies, 'Egress', labels, collector, 4318)) problems.push(`${service} cannot send its traces`);
+    if (policiesAllow(policies, 'Egress', labels, { external: true }, 4318)) problems.push(`${service} may send traces anywhere`);
   }
   const gatewayLabels = pods.get('gateway');
   if (gatewayLabels && !policiesAllow(policies, 'Ingress', gatewayLabels, { external: true }, 4000))
