@@ -6,38 +6,11 @@ import { signDevToken } from '../../gateway/dev-keys';
 import { claimsFor } from '../../gateway/token-claims';
 import { DEMO_PATIENTS } from '../../subgraphs/demo-world/patients';
 import { DEMO_PRACTICES } from '../../subgraphs/demo-world/practices';
+import { startNpmStart, stopNpmStart } from '../helpers/npm-start';
 import { EPHEMERAL_METRICS_PORTS, freePort } from '../helpers/ports';
 import { postGraphQL } from '../helpers/supergraph';
 
 const root = join(__dirname, '..', '..');
-
-/** Runs what `npm start` runs, as its own process, and waits for its banner. */
-function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {
-  // As package.json's start script does: node itself, not the tsx CLI, whose signal relay gives
-  // a child 60 ms to report a signal before killing it (exit 130 on a loaded machine).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-all.ts'], { cwd: root, env });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${output}`)), 60_000);
-    child.stdout?.on('data', () => {
-      if (output.includes('Press Ctrl-C to stop')) {
-        clearTimeout(timer);
-        resolve({ child, output: () => output });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', (code) => resolve(code));
-    child.kill('SIGINT');
-  });
-}
 
 describe('npm start', () => {
   it('starts all four services on first start with demo data, answers a patient, stops cleanly on Ctrl-C, and restarts without seeding twice', async () => {
@@ -84,7 +57,7 @@ describe('npm start', () => {
       return { me: me.body.data?.me, practices: list.body.data?.practices.totalCount };
     };
     try {
-      const first = await start(env);
+      const first = await startNpmStart(env);
       expect(first.output()).toContain(`localhost:${gateway}/graphql`);
       const before = await read();
       expect(before).toEqual({
@@ -98,11 +71,11 @@ describe('npm start', () => {
       const texts = await Promise.all(metrics!.slice(1, 5).map(async (address) => (await fetch(address)).text()));
       expect(texts.map((text) => /^graphql_requests_total\{/m.test(text))).toEqual([true, true, true, true]);
       expect(texts.map((text) => /^process_cpu_seconds_total /m.test(text))).toEqual([true, false, false, false]);
-      expect(await stop(first.child)).toBe(0);
+      expect(await stopNpmStart(first.child)).toBe(0);
 
-      const second = await start(env);
+      const second = await startNpmStart(env);
       expect(await read()).toEqual(before);
-      expect(await stop(second.child)).toBe(0);
+      expect(await stopNpmStart(second.child)).toBe(0);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,30 +10,13 @@ import { DEMO_PAUSE_RESUME } from '../../subgraphs/demo-world/rollout-histories'
 import { databaseKind, TEST_DATABASE_URL } from '../helpers/database';
 import { eventually } from '../helpers/eventually';
 import { OtlpReceiver, SPAN_KIND, type ReceivedSpan } from '../helpers/otlp-receiver';
+import { startNpmStart, stopNpmStart } from '../helpers/npm-start';
 import { freePort } from '../helpers/ports';
 import { createScratchDatabases, type ScratchDatabases } from '../helpers/scratch-databases';
 import { postGraphQL } from '../helpers/supergraph';
 
 const root = join(__dirname, '..', '..');
 const run = promisify(execFile);
-
-/** What `npm start` runs, as its own process (tracing hooks `require` there, as in production), until its banner. */
-function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-all.ts'], { cwd: root, env });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 90 s:\n${output}`)), 90_000);
-    child.stdout?.on('data', () => {
-      if (output.includes('Press Ctrl-C to stop')) {
-        clearTimeout(timer);
-        resolve({ child, output: () => output });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-  });
-}
 
 const PATIENT = DEMO_PATIENTS[0]!;
 const PATIENT_QUERY =
@@ -133,17 +116,12 @@ describe('traces, exported over OTLP when configured', () => {
       env.ROLLOUT_DATABASE_URL = databases.urls.rollout;
       env.RECORDS_DATABASE_URL = databases.urls.records;
     }
-    child = (await start(env)).child;
+    child = (await startNpmStart(env)).child;
     url = `http://127.0.0.1:${gateway}/graphql`;
   }, 120_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.removeAllListeners('exit');
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGINT');
-      await exited;
-    }
+    if (child) await stopNpmStart(child);
     await receiver.stop();
     await databases?.drop();
     rmSync(dataDir, { recursive: true, force: true });
