@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { request } from 'node:http';
 import { spawnService, processTree, type ServiceProcess } from '../helpers/service-process';
 import { scrape, valueOf } from '../helpers/metrics-scrape';
@@ -37,6 +39,15 @@ function post(url: string, token: string, body: string, options: { holdBack?: nu
   });
   return { answer, finish: () => finish() };
 }
+
+/** A node process (a gateway worker), not a helper such as esbuild's service that tsx may start. */
+const isNode = (pid: number) => {
+  try {
+    return basename(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!) === basename(process.execPath);
+  } catch {
+    return false; // ended while we looked
+  }
+};
 
 /**
  * `GATEWAY_WORKERS=2 node --import tsx gateway/main.ts`, as its own process in front of
@@ -88,7 +99,8 @@ describe('the gateway with GATEWAY_WORKERS=2', () => {
 
   it('says it is ready once both workers listen, answers through both, and says it is ready through them', async () => {
     expect(gateway!.output()).toMatch(/gateway ready at http:\/\/127\.0\.0\.1:\d+\/graphql \(2 workers\)/);
-    const workers = processTree(gateway!.pid).filter((pid) => pid !== gateway!.pid);
+    // The primary's node children; tsx may also start esbuild's service process, which is no worker.
+    const workers = processTree(gateway!.pid).filter((pid) => pid !== gateway!.pid && isNode(pid));
     expect(workers).toHaveLength(2);
 
     for (let i = 0; i < 8; i += 1) {
