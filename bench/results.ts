@@ -3,9 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 
-/** The machine a figure came from, for every results file. */
-export const machine = (): string =>
-  `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'SQLite'}`;
+/** The machine a figure came from, for every results file (the database: as the bench says, else as the suite's). */
+export const machine = (database: 'sqlite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite'): string =>
+  `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${database === 'postgres' ? 'PostgreSQL' : 'SQLite'}`;
 
 export const RESULTS_DIR = join(__dirname, 'results');
 const ROOT = join(__dirname, '..');
