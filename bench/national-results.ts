@@ -208,8 +208,7 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
         ]
       : []),
   ].join('\n');
-  const name = onPostgres ? 'national-postgres' : 'national';
-  const saved = await saveResult(name, markdown, dir, false);
-  await saveJson(name, results, dir);
+  const saved = await saveResult('national', markdown, dir, false, onPostgres ? 'postgres' : 'sqlite');
+  await saveJson(onPostgres ? 'national-postgres' : 'national', results, dir);
   return saved;
 }

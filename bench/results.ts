@@ -20,12 +20,19 @@ function prettierWrite(path: string): void {
 }
 
 /**
- * Writes bench/results/NAME.md (NAME-postgres.md on PostgreSQL), formatted as `npm run lint`
- * expects; prints it unless told not to, and returns it.
+ * Writes bench/results/NAME.md (NAME-postgres.md on PostgreSQL: as `database` says, else as the
+ * suite's TEST_DATABASE_URL does), formatted as `npm run lint` expects; prints it unless told
+ * not to, and returns it.
  */
-export function saveResult(name: string, markdown: string, dir = RESULTS_DIR, print = true): Promise<string> {
+export function saveResult(
+  name: string,
+  markdown: string,
+  dir = RESULTS_DIR,
+  print = true,
+  database: 'sqlite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite',
+): Promise<string> {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${name}${process.env.TEST_DATABASE_URL ? '-postgres' : ''}.md`);
+  const path = join(dir, `${name}${database === 'postgres' ? '-postgres' : ''}.md`);
   writeFileSync(path, markdown);
   prettierWrite(path);
   const saved = readFileSync(path, 'utf8');
