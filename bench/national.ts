@@ -341,51 +341,62 @@ async function runOn(
     // Resident memory once every scenario has run: what each service holds at steady state.
     figures = serviceFigures([...running, ...others]);
     for (const other of others) await other.stop();
+  } catch (error) {
+    // This run's databases go too (on PostgreSQL, whole databases on a shared server).
+    await services.stop();
+    await databases.remove();
+    throw error;
   } finally {
     await services.stop();
   }
 
-  const costs = full
-    ? await measureRequestCosts(databases.configs, dataset.instants.asOf, [
-        {
-          name: 'patient first page (typical patient)',
-          as: { role: 'patient', nhsNumber: dataset.samples.typical[0]! },
-          query: PATIENT_FIRST_PAGE,
-        },
-        ...[dataset.samples.patients.entries10, dataset.samples.patients.entries1000, dataset.samples.patients.entries10000].map(
-          (sample) => ({
+  const costs = await measureCosts().finally(() => databases.remove());
+  return { scenarios, answers, costs, services: figures, ...(databases.postgres ? { postgres: databases.postgres } : {}) };
+
+  /** What each operation costs, counted in-process on this run's databases (the services have stopped). */
+  function measureCosts(): Promise<RequestCost[]> {
+    return full
+      ? measureRequestCosts(databases.configs, dataset.instants.asOf, [
+          {
+            name: 'patient first page (typical patient)',
+            as: { role: 'patient', nhsNumber: dataset.samples.typical[0]! },
+            query: PATIENT_FIRST_PAGE,
+          },
+          ...[
+            dataset.samples.patients.entries10,
+            dataset.samples.patients.entries1000,
+            dataset.samples.patients.entries10000,
+          ].map((sample) => ({
             name: `patient first page, ${sample.entries.toLocaleString('en-GB')} entries`,
             as: { role: 'patient', nhsNumber: sample.nhsNumber },
             query: PATIENT_FIRST_PAGE,
-          }),
-        ),
-        {
-          name: 'me + registeredPractice',
-          as: { role: 'patient', nhsNumber: dataset.samples.typical[0]! },
-          query: PATIENT_PRACTICE,
-        },
-        {
-          name: 'clinician list of 50',
-          as: { role: 'clinician', odsCode: dataset.samples.clinicianPractice.odsCode },
-          query: CLINICIAN_LIST,
-        },
-        { name: 'rolloutSummary(groupBy: ICB)', as: { role: 'analyst' }, query: SUMMARY_BY_ICB },
-        {
-          name: 'rolloutTimeline, 52 weeks',
-          as: { role: 'analyst' },
-          query: WEEKLY_TIMELINE,
-          variables: fiftyTwoWeeksTo(dataset.instants.asOf),
-        },
-      ])
-    : await measureRequestCosts(databases.configs, dataset.instants.asOf, [
-        ...[dataset.samples.patients.entries10, dataset.samples.patients.entries10000].map((sample) => ({
-          name: `patient first page, ${sample.entries.toLocaleString('en-GB')} entries`,
-          as: { role: 'patient', nhsNumber: sample.nhsNumber },
-          query: PATIENT_FIRST_PAGE,
-        })),
-      ]);
-  await databases.remove();
-  return { scenarios, answers, costs, services: figures, ...(databases.postgres ? { postgres: databases.postgres } : {}) };
+          })),
+          {
+            name: 'me + registeredPractice',
+            as: { role: 'patient', nhsNumber: dataset.samples.typical[0]! },
+            query: PATIENT_PRACTICE,
+          },
+          {
+            name: 'clinician list of 50',
+            as: { role: 'clinician', odsCode: dataset.samples.clinicianPractice.odsCode },
+            query: CLINICIAN_LIST,
+          },
+          { name: 'rolloutSummary(groupBy: ICB)', as: { role: 'analyst' }, query: SUMMARY_BY_ICB },
+          {
+            name: 'rolloutTimeline, 52 weeks',
+            as: { role: 'analyst' },
+            query: WEEKLY_TIMELINE,
+            variables: fiftyTwoWeeksTo(dataset.instants.asOf),
+          },
+        ])
+      : measureRequestCosts(databases.configs, dataset.instants.asOf, [
+          ...[dataset.samples.patients.entries10, dataset.samples.patients.entries10000].map((sample) => ({
+            name: `patient first page, ${sample.entries.toLocaleString('en-GB')} entries`,
+            as: { role: 'patient', nhsNumber: sample.nhsNumber },
+            query: PATIENT_FIRST_PAGE,
+          })),
+        ]);
+  }
 }
 
 /** Where the data sets come from and where the results go (the defaults: `npm run bench`'s). */
