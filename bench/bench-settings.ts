@@ -33,6 +33,10 @@ export interface BenchSettings {
   gatewayWorkers: number;
   /** Run the same supergraph through Hive Gateway too. */
   hive: boolean;
+  /** Where the subgraphs keep their data: SQLite files (today's default) or PostgreSQL, a database each. */
+  database: 'sqlite' | 'postgres';
+  /** The PostgreSQL server the data set is loaded into (its databases made afresh each run). */
+  databaseUrl?: string;
 }
 
 const flag = z.enum(['0', '1']).transform((value) => value === '1');
@@ -40,7 +44,7 @@ const flag = z.enum(['0', '1']).transform((value) => value === '1');
 export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
   const parsed = z
     .object({
-      BENCH_PRESET: z.string().default('national').refine(isPresetName, 'BENCH_PRESET: small or national'),
+      BENCH_PRESET: z.string().default('national').refine(isPresetName, 'BENCH_PRESET: small, national or tenfold'),
       BENCH_SEED: z.coerce.number().int().min(0).optional(),
       BENCH_PATIENTS: z.coerce.number().int().min(120).optional(),
       BENCH_ENTRIES: z.coerce.number().int().min(1).optional(),
@@ -53,6 +57,12 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
       BENCH_CAPACITY_CONNECTIONS: z.coerce.number().int().min(0).max(1000).default(32),
       BENCH_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
       BENCH_HIVE: flag.default(true),
+      BENCH_DATABASE: z.enum(['sqlite', 'postgres']).default('sqlite'),
+      BENCH_DATABASE_URL: z.string().url().optional(),
+    })
+    .refine((e) => e.BENCH_DATABASE === 'sqlite' || e.BENCH_DATABASE_URL, {
+      message: 'BENCH_DATABASE=postgres needs BENCH_DATABASE_URL (a server where the bench may create databases)',
+      path: ['BENCH_DATABASE_URL'],
     })
     .parse(env);
   return {
@@ -69,5 +79,7 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     capacityConnections: parsed.BENCH_CAPACITY_CONNECTIONS,
     gatewayWorkers: parsed.BENCH_GATEWAY_WORKERS,
     hive: parsed.BENCH_HIVE,
+    database: parsed.BENCH_DATABASE,
+    ...(parsed.BENCH_DATABASE_URL !== undefined ? { databaseUrl: parsed.BENCH_DATABASE_URL } : {}),
   };
 }

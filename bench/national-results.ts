@@ -4,7 +4,9 @@ import { PRESETS } from './dataset/presets';
 import type { OperationAnswers } from './hive/answers';
 import { answersTable } from './hive/answers';
 import type { LoadResult } from './load';
+import type { PostgresDataset } from './dataset/postgres-load';
 import type { RequestCost } from './request-costs';
+import type { ServiceFigures } from './service-figures';
 import { machine, saveJson, saveResult } from './results';
 
 /** The two scenarios whose ratio is federation's cost, and the suffix of the pair run at capacity. */
@@ -33,6 +35,10 @@ export interface NationalResults {
   scenarios: ScenarioResult[];
   answers: OperationAnswers[];
   costs: (RequestCost & { dataset: string })[];
+  /** Each service's start and steady memory, by data set (older results have none). */
+  services?: Record<string, ServiceFigures>;
+  /** On PostgreSQL: each data set's load time and size. */
+  postgres?: Record<string, Omit<PostgresDataset, 'urls' | 'drop'>>;
 }
 
 /** A data set's name in the tables: its preset, or its sizes when they are not a preset's. */
@@ -120,15 +126,33 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
       `| ${s.dataset} | ${s.name} | ${s.target} | ${int(s.result.reqPerSec)} | ${ms(s.result.p50Ms)} | ${ms(s.result.p99Ms)} | ` +
       `${s.result.errors} | ${s.result.wrong}/${s.result.checked} | ${s.rounds.length > 1 ? s.rounds.map(int).join(', ') : ''} | ${cpu(s)} | ${memory(s.peakMemoryMb)} |`,
   );
+  const onPostgres = settings.database === 'postgres';
   const costRows = results.costs.map(
     (c) =>
       `| ${c.dataset} | ${c.name} | ${c.fetches.practices} / ${c.fetches.rollout} / ${c.fetches.records} | ` +
-      `${c.statements.practices} / ${c.statements.rollout} / ${c.statements.records} | ${c.ok ? 'yes' : 'NO'} |`,
+      `${c.statements.practices} / ${c.statements.rollout} / ${c.statements.records} | ` +
+      (onPostgres
+        ? `${c.roundTrips ? `${c.roundTrips.practices} / ${c.roundTrips.rollout} / ${c.roundTrips.records}` : ''} | `
+        : '') +
+      `${c.ok ? 'yes' : 'NO'} |`,
+  );
+  const serviceRows = Object.entries(results.services ?? {}).flatMap(([dataset, figures]) =>
+    Object.keys(figures.readySeconds).map(
+      (name) => `| ${dataset} | ${name} | ${figures.readySeconds[name]!.toFixed(1)} | ${figures.steadyRssMb[name] ?? ''} |`,
+    ),
+  );
+  const loadRows = Object.entries(results.postgres ?? {}).map(
+    ([dataset, p]) =>
+      `| ${dataset} | ${p.loadSeconds} | ${p.copySeconds} | ${p.indexSeconds} | ` +
+      `${int(Object.values(p.bytes).reduce((sum, b) => sum + b, 0) / 1024 / 1024)} ` +
+      `(${Object.entries(p.bytes)
+        .map(([name, b]) => `${name} ${int(b / 1024 / 1024)}`)
+        .join(', ')}) |`,
   );
   const markdown = [
     '# National-scale benchmark',
     '',
-    `${new Date().toISOString()} on ${machine()}. \`npm run bench\`: every service its own process on a fresh copy of the data set, ` +
+    `${new Date().toISOString()} on ${machine(settings.database)}. \`npm run bench\`${onPostgres ? ' (a database per subgraph, the data set loaded by COPY)' : ''}: every service its own process on a fresh copy of the data set, ` +
       `autocannon over loopback with ${settings.connections} connections (${settings.analystConnections} for the analysts${settings.capacityConnections ? `, ${settings.capacityConnections} for scenarios 1 and 2 at capacity` : ''}), ${settings.warmupSeconds} s warm-up then ${settings.seconds} s measured per scenario; ` +
       `${settings.gatewayWorkers} process(es) per gateway.`,
     '',
@@ -152,14 +176,39 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
     ...(results.answers.length ? ['## Does each gateway answer correctly?', '', answersTable(results.answers), ''] : []),
     '## What one request costs',
     '',
-    'Subgraph fetches the gateway sends, and SQL statements each subgraph runs, per operation (practices / rollout / records).',
+    "Subgraph fetches the gateway sends, and SQL statements each subgraph runs (counted by TypeORM's logger), per operation (practices / rollout / records)" +
+      (onPostgres ? '; round trips to PostgreSQL counted at the pg driver (each query sent, BEGIN and COMMIT included).' : '.'),
     '',
-    '| data set | operation | fetches | SQL statements | answered |',
-    '|---|---|---:|---:|---|',
+    `| data set | operation | fetches | SQL statements |${onPostgres ? ' round trips |' : ''} answered |`,
+    `|---|---|---:|---:|${onPostgres ? '---:|' : ''}---|`,
     ...costRows,
     '',
+    ...(serviceRows.length
+      ? [
+          '## Start and memory',
+          '',
+          'Seconds from spawning each service to its being ready on the data set, and its resident memory (MB) once every scenario has run.',
+          '',
+          '| data set | service | ready after, s | resident memory at steady state, MB |',
+          '|---|---|---:|---:|',
+          ...serviceRows,
+          '',
+        ]
+      : []),
+    ...(loadRows.length
+      ? [
+          '## Loading PostgreSQL',
+          '',
+          "Seconds to load each data set (migrations, COPY, indexes and keys built after, ANALYZE) and the databases' size (pg_database_size, MB).",
+          '',
+          '| data set | load, s | COPY, s | indexes, s | size, MB |',
+          '|---|---:|---:|---:|---|',
+          ...loadRows,
+          '',
+        ]
+      : []),
   ].join('\n');
-  const saved = await saveResult('national', markdown, dir, false);
-  await saveJson('national', results, dir);
+  const saved = await saveResult('national', markdown, dir, false, onPostgres ? 'postgres' : 'sqlite');
+  await saveJson(onPostgres ? 'national-postgres' : 'national', results, dir);
   return saved;
 }

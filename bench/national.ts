@@ -1,10 +1,10 @@
-import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { signDevToken } from '../gateway/dev-keys';
 import { claimsFor, type TokenRequest } from '../gateway/token-claims';
 import { viewerFromClaims } from '../gateway/identity';
 import { targetOf } from '../platform/request-signature';
 import { benchSettings, type BenchSettings } from './bench-settings';
+import { runDatabases, type RunDatabases } from './bench-databases';
+import { serviceFigures, type ServiceFigures } from './service-figures';
 import { ensureDataset, type Dataset, type DatasetOptions } from './dataset/dataset';
 import { describeLoad, runLoad, subgraphSigner, type LoadOptions, type LoadResult } from './load';
 import {
@@ -34,29 +34,7 @@ import {
   type ScenarioResult,
 } from './national-results';
 
-const SUBGRAPH_FILES = ['practices.sqlite', 'rollout.sqlite', 'records.sqlite'];
 const CAPACITY = 'scenarios 1 and 2 at capacity';
-
-/**
- * A fresh copy of the data set for one run: the services write to their databases (an access
- * log row per read), so every run starts from the same bytes and the data set itself stays
- * pristine for the next run.
- */
-function freshCopy(dataset: Dataset): string {
-  const dir = join(dirname(dataset.dir), `run-${basename(dataset.dir)}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  for (const file of SUBGRAPH_FILES) {
-    copyFileSync(join(dataset.dir, file), join(dir, file));
-    // Written through to the disk now, not while the first scenario runs (gigabytes of dirty pages).
-    for (const path of [join(dataset.dir, file), join(dir, file)]) {
-      const fd = openSync(path, 'r+');
-      fsyncSync(fd);
-      closeSync(fd);
-    }
-  }
-  return dir;
-}
 
 /** One scenario's load: its name, the gateway (or subgraph) it ran against, and the figures. */
 interface Scenario {
@@ -132,13 +110,27 @@ async function runOn(
   settings: BenchSettings,
   full: boolean,
   say: (line: string) => void,
-): Promise<{ scenarios: ScenarioResult[]; answers: OperationAnswers[]; costs: RequestCost[] }> {
-  const dataDir = freshCopy(dataset);
+): Promise<{
+  scenarios: ScenarioResult[];
+  answers: OperationAnswers[];
+  costs: RequestCost[];
+  services: ServiceFigures;
+  postgres?: RunDatabases['postgres'];
+}> {
+  const databases = await runDatabases(dataset, settings, say);
+  const { dataDir } = databases;
   const log = (line: string) => say(`[${datasetLabel(dataset)}] ${line}`);
-  const services: OurServices = await startOurServices({ dataDir, demoData: false, gatewayWorkers: settings.gatewayWorkers });
+  let services: OurServices;
+  try {
+    services = await startOurServices({ dataDir, demoData: false, gatewayWorkers: settings.gatewayWorkers, env: databases.env });
+  } catch (error) {
+    await databases.remove();
+    throw error;
+  }
   const running: ServiceProcess[] = [services.practices, services.rollout, services.records, services.gateway];
   const scenarios: ScenarioResult[] = [];
   let answers: OperationAnswers[] = [];
+  let figures: ServiceFigures;
   try {
     const mint = (request: TokenRequest) => signDevToken(services.keysPath, claimsFor(request), { expiresIn: '2h' });
     const typical = dataset.samples.typical;
@@ -346,52 +338,65 @@ async function runOn(
         });
       }
     }
+    // Resident memory once every scenario has run: what each service holds at steady state.
+    figures = serviceFigures([...running, ...others]);
     for (const other of others) await other.stop();
+  } catch (error) {
+    // This run's databases go too (on PostgreSQL, whole databases on a shared server).
+    await services.stop();
+    await databases.remove();
+    throw error;
   } finally {
     await services.stop();
   }
 
-  const costs = full
-    ? await measureRequestCosts(dataDir, dataset.instants.asOf, [
-        {
-          name: 'patient first page (typical patient)',
-          as: { role: 'patient', nhsNumber: dataset.samples.typical[0]! },
-          query: PATIENT_FIRST_PAGE,
-        },
-        ...[dataset.samples.patients.entries10, dataset.samples.patients.entries1000, dataset.samples.patients.entries10000].map(
-          (sample) => ({
+  const costs = await measureCosts().finally(() => databases.remove());
+  return { scenarios, answers, costs, services: figures, ...(databases.postgres ? { postgres: databases.postgres } : {}) };
+
+  /** What each operation costs, counted in-process on this run's databases (the services have stopped). */
+  function measureCosts(): Promise<RequestCost[]> {
+    return full
+      ? measureRequestCosts(databases.configs, dataset.instants.asOf, [
+          {
+            name: 'patient first page (typical patient)',
+            as: { role: 'patient', nhsNumber: dataset.samples.typical[0]! },
+            query: PATIENT_FIRST_PAGE,
+          },
+          ...[
+            dataset.samples.patients.entries10,
+            dataset.samples.patients.entries1000,
+            dataset.samples.patients.entries10000,
+          ].map((sample) => ({
             name: `patient first page, ${sample.entries.toLocaleString('en-GB')} entries`,
             as: { role: 'patient', nhsNumber: sample.nhsNumber },
             query: PATIENT_FIRST_PAGE,
-          }),
-        ),
-        {
-          name: 'me + registeredPractice',
-          as: { role: 'patient', nhsNumber: dataset.samples.typical[0]! },
-          query: PATIENT_PRACTICE,
-        },
-        {
-          name: 'clinician list of 50',
-          as: { role: 'clinician', odsCode: dataset.samples.clinicianPractice.odsCode },
-          query: CLINICIAN_LIST,
-        },
-        { name: 'rolloutSummary(groupBy: ICB)', as: { role: 'analyst' }, query: SUMMARY_BY_ICB },
-        {
-          name: 'rolloutTimeline, 52 weeks',
-          as: { role: 'analyst' },
-          query: WEEKLY_TIMELINE,
-          variables: fiftyTwoWeeksTo(dataset.instants.asOf),
-        },
-      ])
-    : await measureRequestCosts(dataDir, dataset.instants.asOf, [
-        ...[dataset.samples.patients.entries10, dataset.samples.patients.entries10000].map((sample) => ({
-          name: `patient first page, ${sample.entries.toLocaleString('en-GB')} entries`,
-          as: { role: 'patient', nhsNumber: sample.nhsNumber },
-          query: PATIENT_FIRST_PAGE,
-        })),
-      ]);
-  rmSync(dataDir, { recursive: true, force: true });
-  return { scenarios, answers, costs };
+          })),
+          {
+            name: 'me + registeredPractice',
+            as: { role: 'patient', nhsNumber: dataset.samples.typical[0]! },
+            query: PATIENT_PRACTICE,
+          },
+          {
+            name: 'clinician list of 50',
+            as: { role: 'clinician', odsCode: dataset.samples.clinicianPractice.odsCode },
+            query: CLINICIAN_LIST,
+          },
+          { name: 'rolloutSummary(groupBy: ICB)', as: { role: 'analyst' }, query: SUMMARY_BY_ICB },
+          {
+            name: 'rolloutTimeline, 52 weeks',
+            as: { role: 'analyst' },
+            query: WEEKLY_TIMELINE,
+            variables: fiftyTwoWeeksTo(dataset.instants.asOf),
+          },
+        ])
+      : measureRequestCosts(databases.configs, dataset.instants.asOf, [
+          ...[dataset.samples.patients.entries10, dataset.samples.patients.entries10000].map((sample) => ({
+            name: `patient first page, ${sample.entries.toLocaleString('en-GB')} entries`,
+            as: { role: 'patient', nhsNumber: sample.nhsNumber },
+            query: PATIENT_FIRST_PAGE,
+          })),
+        ]);
+  }
 }
 
 /** Where the data sets come from and where the results go (the defaults: `npm run bench`'s). */
@@ -441,6 +446,15 @@ export async function nationalBench(options: NationalBenchOptions = {}): Promise
     datasets: [dataset, ...(otherDataset ? [otherDataset] : [])],
     scenarios: [...main.scenarios, ...(other?.scenarios ?? [])],
     answers: main.answers,
+    services: { [datasetLabel(dataset)]: main.services },
+    ...(main.postgres
+      ? {
+          postgres: {
+            [datasetLabel(dataset)]: main.postgres,
+            ...(other?.postgres ? { [datasetLabel(otherDataset!)]: other.postgres } : {}),
+          },
+        }
+      : {}),
     costs: [
       ...main.costs.map((cost) => ({ ...cost, dataset: datasetLabel(dataset) })),
       ...(other?.costs ?? []).map((cost) => ({ ...cost, dataset: datasetLabel(otherDataset!) })),

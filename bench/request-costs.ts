@@ -1,6 +1,7 @@
-import { join } from 'node:path';
 import type { TokenRequest } from '../gateway/token-claims';
 import type { SubgraphName } from '../platform/config';
+import type { DatabaseConfig } from '../subgraphs/runtime/config';
+import { countRoundTrips } from './round-trips';
 import { startSupergraph } from '../test/helpers/supergraph';
 
 export interface CostedOperation {
@@ -15,8 +16,10 @@ export interface RequestCost {
   name: string;
   /** HTTP requests the gateway sent to each subgraph for one operation. */
   fetches: Record<SubgraphName, number>;
-  /** SQL statements each subgraph ran for one operation (the access log's write included). */
+  /** SQL statements each subgraph ran for one operation (the access log's write included), counted by TypeORM's logger. */
   statements: Record<SubgraphName, number>;
+  /** On PostgreSQL, round trips each subgraph made to its database, counted at the pg driver (round-trips.ts). */
+  roundTrips?: Record<SubgraphName, number>;
   /** Whether the answer had no error. */
   ok: boolean;
 }
@@ -30,16 +33,18 @@ const SUBGRAPHS: SubgraphName[] = ['practices', 'rollout', 'records'];
  * warm the caches, then `times` more; the figure is the mean.
  */
 export async function measureRequestCosts(
-  dataDir: string,
+  databases: Record<SubgraphName, DatabaseConfig>,
   now: string,
   operations: CostedOperation[],
   times = 5,
 ): Promise<RequestCost[]> {
-  const file = (name: SubgraphName) => ({ kind: 'sqlite' as const, path: join(dataDir, `${name}.sqlite`) });
-  const supergraph = await startSupergraph({
-    now,
-    databases: { practices: file('practices'), rollout: file('rollout'), records: file('records') },
-  });
+  const supergraph = await startSupergraph({ now, databases });
+  const onPostgres = Object.values(databases).every((config) => config.kind === 'postgres');
+  const databaseOf = (name: SubgraphName) => {
+    const config = databases[name];
+    return config.kind === 'postgres' ? decodeURIComponent(new URL(config.url).pathname.slice(1)) : '';
+  };
+  const roundTrips = onPostgres ? countRoundTrips() : undefined;
   try {
     const costs: RequestCost[] = [];
     for (const operation of operations) {
@@ -48,12 +53,14 @@ export async function measureRequestCosts(
       await send();
       const fetchesBefore = supergraph.subgraphRequests();
       const statementsBefore = SUBGRAPHS.map((name) => supergraph.subgraphs[name].database.statements.count);
+      const tripsBefore = roundTrips?.byDatabase();
       let ok = true;
       for (let k = 0; k < times; k += 1) {
         const response = await send();
         ok &&= response.status === 200 && !response.body.errors;
       }
       const fetchesAfter = supergraph.subgraphRequests();
+      const tripsAfter = roundTrips?.byDatabase();
       const per = (value: number) => Math.round((value / times) * 10) / 10;
       costs.push({
         name: operation.name,
@@ -65,10 +72,18 @@ export async function measureRequestCosts(
         statements: Object.fromEntries(
           SUBGRAPHS.map((name, i) => [name, per(supergraph.subgraphs[name].database.statements.count - statementsBefore[i]!)]),
         ) as Record<SubgraphName, number>,
+        ...(tripsBefore && tripsAfter
+          ? {
+              roundTrips: Object.fromEntries(
+                SUBGRAPHS.map((name) => [name, per((tripsAfter[databaseOf(name)] ?? 0) - (tripsBefore[databaseOf(name)] ?? 0))]),
+              ) as Record<SubgraphName, number>,
+            }
+          : {}),
       });
     }
     return costs;
   } finally {
+    roundTrips?.stop();
     await supergraph.stop();
   }
 }

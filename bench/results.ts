@@ -3,9 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 
-/** The machine a figure came from, for every results file. */
-export const machine = (): string =>
-  `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'SQLite'}`;
+/** The machine a figure came from, for every results file (the database: as the bench says, else as the suite's). */
+export const machine = (database: 'sqlite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite'): string =>
+  `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${database === 'postgres' ? 'PostgreSQL' : 'SQLite'}`;
 
 export const RESULTS_DIR = join(__dirname, 'results');
 const ROOT = join(__dirname, '..');
@@ -20,12 +20,19 @@ function prettierWrite(path: string): void {
 }
 
 /**
- * Writes bench/results/NAME.md (NAME-postgres.md on PostgreSQL), formatted as `npm run lint`
- * expects; prints it unless told not to, and returns it.
+ * Writes bench/results/NAME.md (NAME-postgres.md on PostgreSQL: as `database` says, else as the
+ * suite's TEST_DATABASE_URL does), formatted as `npm run lint` expects; prints it unless told
+ * not to, and returns it.
  */
-export function saveResult(name: string, markdown: string, dir = RESULTS_DIR, print = true): Promise<string> {
+export function saveResult(
+  name: string,
+  markdown: string,
+  dir = RESULTS_DIR,
+  print = true,
+  database: 'sqlite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite',
+): Promise<string> {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${name}${process.env.TEST_DATABASE_URL ? '-postgres' : ''}.md`);
+  const path = join(dir, `${name}${database === 'postgres' ? '-postgres' : ''}.md`);
   writeFileSync(path, markdown);
   prettierWrite(path);
   const saved = readFileSync(path, 'utf8');

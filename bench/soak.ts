@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { SubgraphName } from '../platform/config';
+import type { DatabaseConfig } from '../subgraphs/runtime/config';
 import { Scenario } from '../test/helpers/scenario';
+import { createScratchDatabases, type ScratchDatabases } from '../test/helpers/scratch-databases';
+import { benchSettings } from './bench-settings';
 import { startSupergraph, type Supergraph } from '../test/helpers/supergraph';
 import { percentile, saveResult } from './results';
 
@@ -11,6 +15,8 @@ import { percentile, saveResult } from './results';
  * itself. Every 10 s it prints throughput, p50/p99 latency, errors and memory; at the end, the
  * totals and the memory trend (heap after a full GC, least-squares slope over the run's last
  * two thirds). Unexpected errors (any code an operation should not get, any 5xx) fail the run.
+ * On SQLite by default; BENCH_DATABASE=postgres with BENCH_DATABASE_URL puts each subgraph in
+ * a database of its own on that server, as production has, dropped at the end.
  */
 interface Operation {
   name: string;
@@ -85,10 +91,19 @@ async function main() {
   const concurrency = Number(values.concurrency);
   if (!(seconds > 0) || !(concurrency > 0)) throw new Error('--seconds and --concurrency must be positive numbers');
   const gc = (globalThis as { gc?: () => void }).gc;
+  const settings = benchSettings();
+  const scratch: ScratchDatabases | undefined =
+    settings.database === 'postgres' ? await createScratchDatabases('soak', settings.databaseUrl) : undefined;
+  const databases = scratch
+    ? (Object.fromEntries(
+        Object.entries(scratch.urls).map(([name, url]) => [name, { kind: 'postgres', url } satisfies DatabaseConfig]),
+      ) as Record<SubgraphName, DatabaseConfig>)
+    : undefined;
   const supergraph: Supergraph = await startSupergraph({
     now: new Date().toISOString(),
     demoData: true,
     appRateLimit: { perSecond: 100_000, burst: 100_000 },
+    ...(databases ? { databases } : {}),
   });
   const s = new Scenario(supergraph);
   const tokens = await Promise.all(OPERATIONS.map((op) => s.token(op.role)));
@@ -146,6 +161,7 @@ async function main() {
   await Promise.all(Array.from({ length: concurrency }, worker));
   clearInterval(sampler);
   await supergraph.stop();
+  await scratch?.drop();
 
   const sorted = all.sort((a, b) => a - b);
   const elapsed = (performance.now() - started) / 1000;
@@ -158,9 +174,13 @@ async function main() {
     `| ${elapsed.toFixed(0)} | ${sorted.length} | ${(sorted.length / elapsed).toFixed(0)} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} | ${unexpectedTotal} | ${slope === null ? 'n/a (run longer)' : slope.toFixed(2)} | ${samples[0]?.heapMb.toFixed(1) ?? '-'} → ${samples.at(-1)?.heapMb.toFixed(1) ?? '-'} |`,
   ];
   const details = [...unexpected.entries()].map(([key, count]) => `- ${count} × ${key}`).join('\n');
+  const onPostgres = settings.database === 'postgres' || (!scratch && Boolean(process.env.TEST_DATABASE_URL));
   await saveResult(
     'soak',
-    `# Soak: mixed traffic of every role through the gateway\n\n${new Date().toISOString()}; concurrency ${concurrency}; ${gc ? 'heap measured after a full GC' : 'run with --expose-gc for GC-settled heap figures'}; all services in one process, demo world.\n\n${rows.join('\n')}\n${details ? `\nUnexpected errors:\n\n${details}\n` : ''}`,
+    `# Soak: mixed traffic of every role through the gateway\n\n${new Date().toISOString()}; concurrency ${concurrency}; ${gc ? 'heap measured after a full GC' : 'run with --expose-gc for GC-settled heap figures'}; all services in one process, demo world, ${onPostgres ? 'PostgreSQL' : 'SQLite'}.\n\n${rows.join('\n')}\n${details ? `\nUnexpected errors:\n\n${details}\n` : ''}`,
+    undefined,
+    true,
+    onPostgres ? 'postgres' : 'sqlite',
   );
   if (unexpectedTotal > 0) process.exitCode = 1;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nationalBench } from '../national';
 import { benchSettings } from '../bench-settings';
-import { databaseKind } from '../../test/helpers/database';
+import { databaseKind, TEST_DATABASE_URL } from '../../test/helpers/database';
 
 /**
  * `npm run bench` end to end at a tiny size and one second a scenario: every scenario ran and
@@ -11,11 +11,13 @@ import { databaseKind } from '../../test/helpers/database';
  * results were written, and what a request costs is what the product promises (a patient's
  * first page costs the same SQL statements whatever the size of their record). The figures of
  * a run this short mean nothing; that the bench still runs, and checks what it measures, does.
- * The bench runs on SQLite only, so this runs once, in the SQLite pass.
+ * The SQLite run is the SQLite pass's; the PostgreSQL pass runs the bench on PostgreSQL
+ * (BENCH_DATABASE=postgres), in databases of its own on the TEST_DATABASE_URL server.
  */
 jest.setTimeout(240_000);
 
 const onSqlite = databaseKind === 'sqlite' ? describe : describe.skip;
+const onPostgres = databaseKind === 'postgres' ? describe : describe.skip;
 
 onSqlite('npm run bench', () => {
   let dir: string;
@@ -115,4 +117,78 @@ onSqlite('npm run bench', () => {
     expect(markdown).toContain('## Does each gateway answer correctly?');
     expect(JSON.parse(readFileSync(join(dir, 'results', 'national.json'), 'utf8'))).toMatchObject({ settings: { seconds: 1 } });
   });
+});
+
+onPostgres('npm run bench with BENCH_DATABASE=postgres', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cas-bench-pg-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('loads each data set into PostgreSQL and runs every scenario on it, with constant statements and round trips per first page', async () => {
+    const tiny = { preset: 'small' as const, practices: 300, patients: 300, quiet: true };
+    const settings = benchSettings({ BENCH_DATABASE: 'postgres', BENCH_DATABASE_URL: TEST_DATABASE_URL });
+    const results = await nationalBench({
+      settings: { ...settings, seconds: 1, rounds: 1, warmupSeconds: 0, connections: 4, capacityConnections: 0 },
+      dataset: { ...tiny, entries: 20_000, dir: join(dir, 'data-large') },
+      comparedWith: { ...tiny, entries: 15_000, dir: join(dir, 'data-small') },
+      resultsDir: join(dir, 'results'),
+      say: () => undefined,
+    });
+
+    const ran = results.scenarios.map((s) => `${s.dataset} | ${s.name} | ${s.target}`);
+    expect(ran).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/20000 entries \| 1\. patient first page \| ours$/),
+        expect.stringMatching(/20000 entries \| 1\. patient first page \| hive$/),
+        expect.stringMatching(/20000 entries \| 2\. patient first page, records subgraph directly \(signed\) \| records$/),
+        expect.stringMatching(/20000 entries \| 3\. clinician list of 50 with latest entries \| ours$/),
+        expect.stringMatching(/20000 entries \| 4b\. analyst rolloutTimeline, 52 weeks \| ours$/),
+        expect.stringMatching(/15000 entries \| 1\. patient first page \| ours$/),
+      ]),
+    );
+    for (const scenario of results.scenarios) {
+      expect({
+        scenario: `${scenario.name} ${scenario.target}`,
+        errors: scenario.result.errors,
+        wrong: scenario.result.wrong,
+      }).toEqual({
+        scenario: `${scenario.name} ${scenario.target}`,
+        errors: 0,
+        wrong: 0,
+      });
+      expect(scenario.result.requests).toBeGreaterThan(0);
+    }
+    for (const answer of results.answers) expect(answer.verdicts.ours?.kind).toBe('correct');
+
+    // A first page costs the same statements and round trips from 10 to 10,000 entries, on both data sets.
+    const firstPages = results.costs.filter((c) => /^patient first page, [\d,]+ entries$/.test(c.name));
+    expect(firstPages.length).toBe(5);
+    for (const cost of firstPages) {
+      expect({ name: cost.name, ok: cost.ok, statements: cost.statements, roundTrips: cost.roundTrips }).toEqual({
+        name: cost.name,
+        ok: true,
+        statements: firstPages[0]!.statements,
+        roundTrips: firstPages[0]!.roundTrips,
+      });
+    }
+    expect(firstPages[0]!.statements.records).toBeGreaterThan(0);
+    expect(firstPages[0]!.roundTrips!.records).toBeGreaterThanOrEqual(firstPages[0]!.statements.records);
+
+    // Each data set's load and size, each service's start and steady memory.
+    for (const dataset of results.datasets.map((d) => `${d.requested.patients} patients, ${d.requested.entries} entries`)) {
+      expect(results.postgres?.[dataset]?.loadSeconds).toBeGreaterThan(0);
+      expect(results.postgres?.[dataset]?.bytes.records).toBeGreaterThan(1_000_000);
+    }
+    const main = results.services?.['300 patients, 20000 entries'];
+    expect(Object.keys(main?.readySeconds ?? {}).sort()).toEqual(['gateway', 'hive', 'practices', 'records', 'rollout']);
+    for (const mb of Object.values(main?.steadyRssMb ?? {})) expect(mb).toBeGreaterThan(0);
+
+    const markdown = readFileSync(join(dir, 'results', 'national-postgres.md'), 'utf8');
+    expect(markdown).toContain('PostgreSQL');
+    expect(markdown).toContain('| round trips |');
+    expect(markdown).toContain('## Start and memory');
+    expect(markdown).toContain('## Loading PostgreSQL');
+  }, 360_000);
 });

@@ -13,8 +13,8 @@ export interface ScratchDatabases {
   drop(): Promise<void>;
 }
 
-async function asServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: TEST_DATABASE_URL });
+async function asServer<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: serverUrl });
   await client.connect();
   try {
     return await work(client);
@@ -23,23 +23,24 @@ async function asServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function createScratchDatabases(label: string): Promise<ScratchDatabases> {
-  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+/** On the server TEST_DATABASE_URL names, unless `serverUrl` names another (the bench's soak). */
+export async function createScratchDatabases(label: string, serverUrl = TEST_DATABASE_URL): Promise<ScratchDatabases> {
+  if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set');
   const suffix = randomBytes(5).toString('hex');
   const names: SubgraphName[] = ['practices', 'rollout', 'records'];
   const databaseOf = (name: SubgraphName) => `t_${label}_${name}_${suffix}`;
-  await asServer(async (client) => {
+  await asServer(serverUrl, async (client) => {
     for (const name of names) await client.query(`CREATE DATABASE "${databaseOf(name)}"`);
   });
   const urlOf = (name: SubgraphName) => {
-    const url = new URL(TEST_DATABASE_URL ?? '');
+    const url = new URL(serverUrl);
     url.pathname = `/${databaseOf(name)}`;
     return url.href;
   };
   return {
     urls: { practices: urlOf('practices'), rollout: urlOf('rollout'), records: urlOf('records') },
     drop: () =>
-      asServer(async (client) => {
+      asServer(serverUrl, async (client) => {
         for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${databaseOf(name)}" WITH (FORCE)`);
       }),
   };

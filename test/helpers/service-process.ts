@@ -18,6 +18,10 @@ export interface ServiceProcess {
   peakRssBytes(): number;
   /** CPU time (user + system) used so far by the process and every process under it, in milliseconds. */
   cpuMs(): number;
+  /** Resident memory (VmRSS) now of the process and every process under it, in bytes. */
+  rssBytes(): number;
+  /** Milliseconds from spawning the process to its being ready. */
+  readyMs: number;
   /** What the process printed so far (the last 64 KB), for a failure report. */
   output(): string;
   /** Its exit code once it has exited (null: ended by a signal); undefined while it runs. */
@@ -87,10 +91,10 @@ function cpuTime(pid: number): number {
 /** Linux's USER_HZ: 100 on every architecture Node runs on. */
 const CLOCK_TICKS = 100;
 
-/** VmHWM of one process in bytes; 0 once it has ended. */
-function peakRss(pid: number): number {
+/** VmHWM (peak) or VmRSS (now) of one process in bytes; 0 once it has ended. */
+function peakRss(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
   try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : 0;
   } catch {
     return 0;
@@ -104,6 +108,7 @@ export async function spawnService(spec: ServiceSpec): Promise<ServiceProcess> {
     typeof spec.entry === 'string'
       ? [process.execPath, [...(spec.nodeArgs ?? []), '--import', 'tsx', spec.entry]]
       : [spec.entry.command, spec.entry.args];
+  const spawnedAt = performance.now();
   const child = spawn(command, args, {
     cwd: spec.cwd ?? ROOT,
     env: { ...process.env, ...EPHEMERAL_METRICS_PORTS, ...spec.env },
@@ -173,6 +178,8 @@ export async function spawnService(spec: ServiceSpec): Promise<ServiceProcess> {
     pid,
     url,
     peakRssBytes: () => processTree(pid).reduce((sum, id) => sum + peakRss(id), 0),
+    rssBytes: () => processTree(pid).reduce((sum, id) => sum + peakRss(id, 'VmRSS'), 0),
+    readyMs: performance.now() - spawnedAt,
     cpuMs: () => processTree(pid).reduce((sum, id) => sum + cpuTime(id), 0),
     output: () => output,
     exitCode: () => exitCode,
