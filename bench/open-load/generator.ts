@@ -42,8 +42,13 @@ export interface LoadFigures {
   intended: number;
   sent: number;
   intendedRatePerSecond: number;
-  /** Requests sent per second of the schedule's window, and answers per second over the whole run. */
+  /**
+   * Requests sent per second of the window (the schedule's, or the closed loop's), and answers
+   * per second: those that came within the window, over it (a closed loop's capacity), and all
+   * of them over the whole run (the window and the wait for the last answers).
+   */
   achievedRatePerSecond: number;
+  answeredInWindowPerSecond: number;
   answeredRatePerSecond: number;
   elapsedSeconds: number;
   /** How late the generator sent its requests against their intended instants (its own lag). */
@@ -64,6 +69,8 @@ export interface LoadFigures {
 
 interface Outcome {
   latencyMs: number;
+  /** When the answer came, in ms from the run's start. */
+  answeredAt: number;
   error?: string;
   wrong?: string;
 }
@@ -106,6 +113,7 @@ export async function runLoadPlan(plan: LoadPlan): Promise<LoadFigures> {
   let peakInFlight = 0;
   let intended = 0;
 
+  let started = performance.now();
   const send = async (kind: number, startedAt: number): Promise<void> => {
     const outgoing = senders[kind]!();
     if (!outgoing) {
@@ -114,7 +122,7 @@ export async function runLoadPlan(plan: LoadPlan): Promise<LoadFigures> {
     }
     inFlight += 1;
     peakInFlight = Math.max(peakInFlight, inFlight);
-    const outcome: Outcome = { latencyMs: 0 };
+    const outcome: Outcome = { latencyMs: 0, answeredAt: 0 };
     try {
       const { status, text } = await post(agent, url, outgoing, timeoutMs);
       if (status < 200 || status >= 300) outcome.error = `HTTP ${status}: ${text.slice(0, 200)}`;
@@ -130,7 +138,9 @@ export async function runLoadPlan(plan: LoadPlan): Promise<LoadFigures> {
     } catch (error) {
       outcome.error = error instanceof Error ? error.message : String(error);
     }
-    outcome.latencyMs = performance.now() - startedAt;
+    const answered = performance.now();
+    outcome.latencyMs = answered - startedAt;
+    outcome.answeredAt = answered - started;
     inFlight -= 1;
     const problem = outcome.error ?? outcome.wrong;
     // Cut short, NHS numbers masked: a results file names no patient, even a made-up one.
@@ -141,10 +151,11 @@ export async function runLoadPlan(plan: LoadPlan): Promise<LoadFigures> {
     outcomes[kind]!.push(outcome);
   };
 
-  const started = performance.now();
   let windowMs: number;
   if (plan.mode.kind === 'open') {
     const schedule = buildSchedule({ ...plan.mode, weights: plan.mix.map((m) => m.weight), seed: plan.seed });
+    // The clock starts once the schedule is drawn: instant 0 is now.
+    started = performance.now();
     intended = schedule.at.length;
     windowMs = plan.mode.seconds * 1000;
     const pending: Promise<void>[] = [];
@@ -168,6 +179,7 @@ export async function runLoadPlan(plan: LoadPlan): Promise<LoadFigures> {
   } else {
     const { connections, seconds } = plan.mode;
     windowMs = seconds * 1000;
+    started = performance.now();
     const pick = weightedPicker(
       plan.mix.map((m) => m.weight),
       new SeededRandom(plan.seed + 1),
@@ -206,6 +218,7 @@ export async function runLoadPlan(plan: LoadPlan): Promise<LoadFigures> {
     sent: all.length,
     intendedRatePerSecond: plan.mode.kind === 'open' ? plan.mode.ratePerSecond : intended / (windowMs / 1000),
     achievedRatePerSecond: all.length / (windowMs / 1000),
+    answeredInWindowPerSecond: all.filter((o) => o.answeredAt <= windowMs).length / (windowMs / 1000),
     answeredRatePerSecond: all.length / (elapsedMs / 1000),
     elapsedSeconds: elapsedMs / 1000,
     sendLag: summarise(lags),

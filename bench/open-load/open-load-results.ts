@@ -52,14 +52,14 @@ export function openLoadMarkdown(r: OpenLoadResults): string {
     '',
     '## Capacity and each level',
     '',
-    '| run | intended req/s | sent req/s | answered req/s | requests | errors | wrong | p50 ms | p99 ms | p99.9 ms | max ms | most in flight | generator late by (p99, ms) | cores busy |',
+    '| run | intended req/s | sent req/s | answered in window req/s | requests | errors | wrong | p50 ms | p99 ms | p99.9 ms | max ms | most in flight | generator late by (p99, ms) | cores busy |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...[
       { name: `capacity (closed, ${s.capacityConnections} in flight)`, figures: r.capacity.figures, cores: r.capacity.cores },
       ...r.levels.map((l) => ({ name: `${pct(l.share)} of capacity (open)`, figures: l.figures, cores: l.cores })),
     ].map(
       ({ name, figures: f, cores }) =>
-        `| ${name} | ${f.mode.kind === 'open' ? int(f.intendedRatePerSecond) : '-'} | ${int(f.achievedRatePerSecond)} | ${int(f.answeredRatePerSecond)} | ${int(f.sent)} | ${f.errors} | ${f.wrong} | ${cells(f.overall)} | ${f.peakInFlight} | ${f.mode.kind === 'open' ? ms(f.sendLag.p99Ms) : '-'} | ${Object.entries(
+        `| ${name} | ${f.mode.kind === 'open' ? int(f.intendedRatePerSecond) : '-'} | ${int(f.achievedRatePerSecond)} | ${int(f.answeredInWindowPerSecond)} | ${int(f.sent)} | ${f.errors} | ${f.wrong} | ${cells(f.overall)} | ${f.peakInFlight} | ${f.mode.kind === 'open' ? ms(f.sendLag.p99Ms) : '-'} | ${Object.entries(
           cores,
         )
           .map(([name, busy]) => `${name} ${busy.toFixed(2)}`)

@@ -95,7 +95,7 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
     if (settings.warmupSeconds > 0)
       await run({ kind: 'closed', connections: settings.capacityConnections, seconds: settings.warmupSeconds });
     const capacity = await run({ kind: 'closed', connections: settings.capacityConnections, seconds: settings.capacitySeconds });
-    const capacityPerSecond = capacity.figures.answeredRatePerSecond;
+    const capacityPerSecond = capacity.figures.answeredInWindowPerSecond;
     say(`open load: capacity in the mix ${capacityPerSecond.toFixed(0)} req/s at ${settings.capacityConnections} in flight`);
     const levels: OpenLoadResults['levels'] = [];
     for (const share of settings.levels) {
