@@ -42,7 +42,7 @@ const CAPACITY = 'scenarios 1 and 2 at capacity';
  * log row per read), so every run starts from the same bytes and the data set itself stays
  * pristine for the next run.
  */
-export function freshCopy(dataset: Dataset): string {
+function freshCopy(dataset: Dataset): string {
   const dir = join(dirname(dataset.dir), `run-${basename(dataset.dir)}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

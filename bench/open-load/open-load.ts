@@ -1,30 +1,29 @@
-import { rmSync } from 'node:fs';
 import { signDevToken } from '../../gateway/dev-keys';
 import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
 import { startOurServices, type ServiceProcess } from '../../test/helpers/service-process';
 import { benchSettings } from '../bench-settings';
-import { ensureDataset, type DatasetOptions } from '../dataset/dataset';
-import { freshCopy } from '../national';
+import { ensureDataset, type Dataset, type DatasetOptions } from '../dataset/dataset';
 import { datasetLabel } from '../national-results';
 import { type LoadFigures, type LoadPlan } from './generator';
 import { openLoadMarkdown, type OpenLoadResults } from './open-load-results';
 import { runInOwnProcess } from './own-process';
 import type { MixKind } from './mix';
 import { prepareMix } from './prepare-mix';
+import { sqliteCopy, type OpenLoadDatabases } from './run-databases';
 import { openLoadSettings, type OpenLoadSettings } from './settings';
 import { RESULTS_DIR, saveJson, saveResult } from '../results';
-
-/** Where the subgraphs' databases are: SQLite (a fresh copy of the data set's files) or PostgreSQL. */
-export type OpenLoadDatabase =
-  | { kind: 'sqlite' }
-  /** Each subgraph's URL, already holding the data set (bench/dataset loads it). */
-  | { kind: 'postgres'; urls: { practices: string; rollout: string; records: string } };
 
 export interface OpenLoadOptions {
   settings?: OpenLoadSettings;
   /** Default: bench-settings.ts' preset, seed and sizes. */
   dataset?: DatasetOptions;
-  database?: OpenLoadDatabase;
+  /** Which database the subgraphs run on (names the results: open-load-postgres on PostgreSQL). */
+  database?: 'sqlite' | 'postgres';
+  /**
+   * Makes the run's databases from the data set: default a fresh copy of its SQLite files; on
+   * PostgreSQL the loader's databases (bench-databases.ts' runDatabases has this shape).
+   */
+  databases?: (dataset: Dataset) => Promise<OpenLoadDatabases>;
   /** Shares other than the README's (the tiny test's even mix sends every kind in a second). */
   weights?: Partial<Record<MixKind, number>>;
   /** Default bench/results. */
@@ -41,7 +40,7 @@ export interface OpenLoadOptions {
 export async function openLoadBench(options: OpenLoadOptions = {}): Promise<OpenLoadResults> {
   const settings = options.settings ?? openLoadSettings();
   const say = options.say ?? ((line: string) => console.log(line));
-  const database = options.database ?? { kind: 'sqlite' };
+  const database = options.database ?? 'sqlite';
   const bench = benchSettings();
   const dataset = await ensureDataset(
     options.dataset ?? {
@@ -51,9 +50,9 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
       ...(bench.entries !== undefined ? { entries: bench.entries } : {}),
     },
   );
-  const dataDir = freshCopy(dataset);
+  const databases = await (options.databases ?? sqliteCopy)(dataset);
   const services = await startOurServices({
-    dataDir,
+    dataDir: databases.dataDir,
     demoData: false,
     env: {
       // One app stands for production's many, each under its own limits: lift the per-app ones.
@@ -61,14 +60,11 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
       APP_RATE_LIMIT_BURST: '100000',
       APP_PATIENT_RATE_LIMIT_PER_SECOND: '50000',
       APP_PATIENT_RATE_LIMIT_BURST: '50000',
-      ...(database.kind === 'postgres'
-        ? {
-            PRACTICES_DATABASE_URL: database.urls.practices,
-            ROLLOUT_DATABASE_URL: database.urls.rollout,
-            RECORDS_DATABASE_URL: database.urls.records,
-          }
-        : {}),
+      ...databases.env,
     },
+  }).catch(async (error: unknown) => {
+    await databases.remove();
+    throw error;
   });
   const serving: ServiceProcess[] = [services.gateway, services.practices, services.rollout, services.records];
   try {
@@ -113,14 +109,14 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
     }
     const results: OpenLoadResults = {
       at: new Date().toISOString(),
-      database: database.kind,
+      database,
       dataset: datasetLabel(dataset),
       settings,
       mix: mix.map((m) => ({ name: m.name, weight: m.weight })),
       capacity: { perSecond: capacityPerSecond, figures: capacity.figures, cores: capacity.cores },
       levels,
     };
-    const name = database.kind === 'postgres' ? 'open-load-postgres' : 'open-load';
+    const name = database === 'postgres' ? 'open-load-postgres' : 'open-load';
     const dir = options.resultsDir ?? RESULTS_DIR;
     await saveJson(name, results, dir);
     // saveResult adds "-postgres" itself when TEST_DATABASE_URL is set.
@@ -128,7 +124,7 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
     return results;
   } finally {
     await services.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await databases.remove();
   }
 }
 
