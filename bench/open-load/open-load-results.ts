@@ -14,7 +14,12 @@ export interface OpenLoadResults {
   /** The closed loop's answers per second in the mix: the rate the shares are of. */
   capacity: { perSecond: number; figures: LoadFigures; cores: Record<string, number> };
   levels: { share: number; figures: LoadFigures; cores: Record<string, number> }[];
+  /** The machine's 1-minute load average at the start and end: on a shared machine, what else ran. */
+  loadAverage: { start: number; end: number };
 }
+
+/** A generator more than this late (p99) was short of CPU: its figures overstate latency, never understate it. */
+const LATE_MS = 20;
 
 /** The target: the patient's first page's p99 under 50 ms at half of capacity, with no error and no wrong answer. */
 export const TARGET_P99_MS = 50;
@@ -43,6 +48,8 @@ export function openLoadMarkdown(r: OpenLoadResults): string {
       `Every service and the load generator in its own process. ${s.arrivals === 'poisson' ? 'Poisson' : 'Constant-rate'} arrivals (seeded), ` +
       `latency from each request's intended send time; capacity from a ${s.capacitySeconds} s closed loop of ${s.capacityConnections} requests in flight in the same mix ` +
       `(after a ${s.warmupSeconds} s warm-up); each level ${s.seconds} s. Figures on a shared machine are indicative.`,
+    '',
+    `Load average (1 minute, ${r.loadAverage.start.toFixed(1)} at the start, ${r.loadAverage.end.toFixed(1)} at the end) on this machine's cores: above their number, other work took CPU from the run.`,
     '',
     '## Target',
     '',
@@ -78,6 +85,13 @@ export function openLoadMarkdown(r: OpenLoadResults): string {
         .join(' | ')} | ${sum((k) => k.errors)} | ${sum((k) => k.wrong)} | ${sum((k) => k.notSent)} |`;
     }),
   ];
+  const late = r.levels.filter((l) => l.figures.sendLag.p99Ms > LATE_MS);
+  if (late.length > 0)
+    lines.push(
+      '',
+      `The generator sent late (p99 over ${LATE_MS} ms) at ${late.map((l) => pct(l.share)).join(', ')}: it was short of CPU. ` +
+        'Latency counts from the intended instants, so its lateness adds to the figures rather than hiding queueing.',
+    );
   const problems = [r.capacity.figures, ...r.levels.map((l) => l.figures)].flatMap((f) => f.problems);
   if (problems.length > 0)
     lines.push('', '## First problems', '', ...problems.slice(0, 10).map((p) => `- ${p.replace(/\s+/g, ' ')}`));

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { signDevToken } from '../../gateway/dev-keys';
 import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
 import { startOurServices, type ServiceProcess } from '../../test/helpers/service-process';
@@ -41,6 +42,7 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
   const settings = options.settings ?? openLoadSettings();
   const say = options.say ?? ((line: string) => console.log(line));
   const database = options.database ?? 'sqlite';
+  const loadAtStart = loadavg()[0]!;
   const bench = benchSettings();
   const dataset = await ensureDataset(
     options.dataset ?? {
@@ -115,6 +117,7 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
       mix: mix.map((m) => ({ name: m.name, weight: m.weight })),
       capacity: { perSecond: capacityPerSecond, figures: capacity.figures, cores: capacity.cores },
       levels,
+      loadAverage: { start: loadAtStart, end: loadavg()[0]! },
     };
     const name = database === 'postgres' ? 'open-load-postgres' : 'open-load';
     const dir = options.resultsDir ?? RESULTS_DIR;
