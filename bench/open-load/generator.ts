@@ -59,6 +59,8 @@ export interface LoadFigures {
   wrong: number;
   /** The first few errors and wrong answers, cut short, to say what went wrong (no tokens in them). */
   problems: string[];
+  /** Errors and wrong answers by cause: the status and the first GraphQL code, a timeout, a socket error. */
+  causes: Record<string, number>;
   overall: LatencySummary;
   kinds: KindFigures[];
   /** CPU time this process spent generating (user + system), in ms. */
@@ -73,6 +75,16 @@ interface Outcome {
   answeredAt: number;
   error?: string;
   wrong?: string;
+}
+
+/** The first GraphQL error code of an answer, if it has one. */
+function firstCode(text: string): string | undefined {
+  try {
+    const code = (JSON.parse(text) as { errors?: { extensions?: { code?: unknown } }[] }).errors?.[0]?.extensions?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One POST; resolves with its status and text, or an error (a socket error or timeout). */
@@ -109,6 +121,8 @@ export async function runLoadPlan(plan: LoadPlan): Promise<LoadFigures> {
   const notSent = plan.mix.map(() => 0);
   const lags: number[] = [];
   const problems: string[] = [];
+  const causes: Record<string, number> = {};
+  const count = (cause: string) => (causes[cause] = (causes[cause] ?? 0) + 1);
   let inFlight = 0;
   let peakInFlight = 0;
   let intended = 0;
@@ -125,18 +139,24 @@ export async function runLoadPlan(plan: LoadPlan): Promise<LoadFigures> {
     const outcome: Outcome = { latencyMs: 0, answeredAt: 0 };
     try {
       const { status, text } = await post(agent, url, outgoing, timeoutMs);
-      if (status < 200 || status >= 300) outcome.error = `HTTP ${status}: ${text.slice(0, 200)}`;
-      else {
+      if (status < 200 || status >= 300) {
+        outcome.error = `HTTP ${status}: ${text.slice(0, 200)}`;
+        count(`error: HTTP ${status} ${firstCode(text) ?? ''}`.trim());
+      } else {
         let right = false;
         try {
           right = outgoing.verify(JSON.parse(text));
         } catch {
           right = false;
         }
-        if (!right) outcome.wrong = text.slice(0, 300);
+        if (!right) {
+          outcome.wrong = text.slice(0, 300);
+          count(`wrong: ${firstCode(text) ?? 'failed its check'}`);
+        }
       }
     } catch (error) {
       outcome.error = error instanceof Error ? error.message : String(error);
+      count(outcome.error.startsWith('timeout') ? 'error: timeout' : 'error: socket');
     }
     const answered = performance.now();
     outcome.latencyMs = answered - startedAt;
@@ -226,6 +246,7 @@ export async function runLoadPlan(plan: LoadPlan): Promise<LoadFigures> {
     errors: kinds.reduce((sum, k) => sum + k.errors, 0),
     wrong: kinds.reduce((sum, k) => sum + k.wrong, 0),
     problems,
+    causes,
     overall: summarise(all.map((o) => o.latencyMs)),
     kinds,
     generatorCpuMs: (cpu.user + cpu.system) / 1000,

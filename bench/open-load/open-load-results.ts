@@ -92,6 +92,22 @@ export function openLoadMarkdown(r: OpenLoadResults): string {
       `The generator sent late (p99 over ${LATE_MS} ms) at ${late.map((l) => pct(l.share)).join(', ')}: it was short of CPU. ` +
         'Latency counts from the intended instants, so its lateness adds to the figures rather than hiding queueing.',
     );
+  const runs = [
+    { name: 'capacity', figures: r.capacity.figures },
+    ...r.levels.map((l) => ({ name: pct(l.share), figures: l.figures })),
+  ].filter((run) => Object.keys(run.figures.causes).length > 0);
+  if (runs.length > 0)
+    lines.push(
+      '',
+      '## Errors and wrong answers by cause',
+      '',
+      ...runs.map(
+        (run) =>
+          `- ${run.name}: ${Object.entries(run.figures.causes)
+            .map(([cause, n]) => `${n} × ${cause}`)
+            .join(', ')}`,
+      ),
+    );
   const problems = [r.capacity.figures, ...r.levels.map((l) => l.figures)].flatMap((f) => f.problems);
   if (problems.length > 0)
     lines.push('', '## First problems', '', ...problems.slice(0, 10).map((p) => `- ${p.replace(/\s+/g, ' ')}`));

@@ -89,7 +89,7 @@ describe('the open-load generator', () => {
     expect(figures.kinds[0]!.latency.p50Ms).toBeGreaterThanOrEqual(SERVICE_MS - 1);
   });
 
-  it('counts an error for a request no one answers, and a wrong answer for one that fails its check', async () => {
+  it('counts an error for a request refused or unanswered in time, and a wrong answer for one that fails its check', async () => {
     const figures = await runLoadPlan({
       url: slow.url,
       mode: { kind: 'open', arrivals: 'constant', ratePerSecond: 10, seconds: 0.2 },
@@ -97,6 +97,7 @@ describe('the open-load generator', () => {
       mix: [{ ...mix[0]!, send: { ...mix[0]!.send, check: 'clinicianList' as const } }],
     });
     expect({ sent: figures.sent, wrong: figures.wrong, errors: figures.errors }).toEqual({ sent: 2, wrong: 2, errors: 0 });
+    expect(figures.causes).toEqual({ 'wrong: failed its check': 2 });
     const refused = await runLoadPlan({
       url: 'http://127.0.0.1:9/graphql',
       mode: { kind: 'open', arrivals: 'constant', ratePerSecond: 10, seconds: 0.2 },
@@ -104,6 +105,15 @@ describe('the open-load generator', () => {
       mix,
     });
     expect({ sent: refused.sent, errors: refused.errors }).toEqual({ sent: 2, errors: 2 });
+    expect(refused.causes).toEqual({ 'error: socket': 2 });
+    const late = await runLoadPlan({
+      url: slow.url,
+      mode: { kind: 'open', arrivals: 'constant', ratePerSecond: 10, seconds: 0.2 },
+      seed: 1,
+      mix,
+      timeoutMs: SERVICE_MS / 5,
+    });
+    expect({ errors: late.errors, causes: late.causes }).toEqual({ errors: 2, causes: { 'error: timeout': 2 } });
   });
 });
 
