@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isPresetName, type PresetName } from './dataset/presets';
+import { isOtherGateway, OTHER_GATEWAYS, type OtherGateway } from './other-gateway';
 
 /** `npm run bench`'s settings, from the environment; each has a default that gives the README's figures. */
 export interface BenchSettings {
@@ -33,6 +34,8 @@ export interface BenchSettings {
   gatewayWorkers: number;
   /** Run the same supergraph through Hive Gateway too. */
   hive: boolean;
+  /** Which of Hive Gateway's configurations (bench/other-gateway.ts), when `hive` is on. */
+  peers: OtherGateway[];
 }
 
 const flag = z.enum(['0', '1']).transform((value) => value === '1');
@@ -53,6 +56,12 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
       BENCH_CAPACITY_CONNECTIONS: z.coerce.number().int().min(0).max(1000).default(32),
       BENCH_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
       BENCH_HIVE: flag.default(true),
+      BENCH_PEERS: z
+        .string()
+        .default(OTHER_GATEWAYS.join(','))
+        .transform((list) => list.split(',').filter(Boolean))
+        .refine((names) => names.every(isOtherGateway), `BENCH_PEERS: a comma-separated list of ${OTHER_GATEWAYS.join(', ')}`)
+        .transform((names) => names.filter(isOtherGateway)),
     })
     .parse(env);
   return {
@@ -69,5 +78,6 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     capacityConnections: parsed.BENCH_CAPACITY_CONNECTIONS,
     gatewayWorkers: parsed.BENCH_GATEWAY_WORKERS,
     hive: parsed.BENCH_HIVE,
+    peers: parsed.BENCH_PEERS,
   };
 }
