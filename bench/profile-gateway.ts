@@ -13,8 +13,9 @@ import { spawnService, startOurServices, type OurServices } from '../test/helper
 /**
  * `npx tsx bench/profile-gateway.ts [options]`: our gateway's per-request cost, reproducibly.
  * Starts the three subgraphs and the gateway as separate processes on a fresh demo data set,
- * then loads three operations with autocannon (answers checked on a sample):
+ * then loads up to four operations with autocannon (answers checked on a sample):
  *
+ *   onehop  `{ me { nhsNumber dateOfBirth } }`: one subgraph call, the least a gateway can do (not by default)
  *   twohop  `{ me { nhsNumber registeredPractice { name accessOdsCode accessStatus accessPeriods { from to } } } }` through the gateway
  *   page    the patient's first page (`me { onlineAccess record(first: 20) … }`) through the gateway
  *   direct  the same page asked of the records subgraph directly (its `_entities` call, signed as the gateway signs)
@@ -28,6 +29,7 @@ import { spawnService, startOurServices, type OurServices } from '../test/helper
  * Gateway instead of ours, its answers checked against ours.
  */
 const NHS_NUMBER = '9990001375';
+const ONE_HOP = '{ me { nhsNumber dateOfBirth } }';
 const TWO_HOP = '{ me { nhsNumber registeredPractice { name accessOdsCode accessStatus accessPeriods { from to } } } }';
 const PAGE_FIELDS =
   'onlineAccess { state visibleFrom } record(first: 20) { totalCount edges { node { id type title availableAt } } }';
@@ -137,7 +139,7 @@ export function summarizeProfile(file: string, top = 30, focus?: RegExp): string
   ].join('\n\n');
 }
 
-type Scenario = 'twohop' | 'page' | 'direct';
+type Scenario = 'onehop' | 'twohop' | 'page' | 'direct';
 
 /**
  * --ab DIR: a second gateway, run from another copy of the tree, in front of the same
@@ -306,6 +308,7 @@ async function main() {
     };
     const auth = { authorization: `Bearer ${token}` };
     // The reference answers, checked once by hand-written rules; every sampled answer must equal them.
+    const oneHop = await post(services.urls.gateway, { query: ONE_HOP }, auth);
     const twoHop = await post(services.urls.gateway, { query: TWO_HOP }, auth);
     const page = await post(services.urls.gateway, { query: FIRST_PAGE }, auth);
     const me = twoHop.data?.me as {
@@ -313,6 +316,8 @@ async function main() {
       registeredPractice: { accessOdsCode: string; accessStatus: string; accessPeriods: unknown[] };
     };
     const pageMe = page.data?.me as { record: { totalCount: number; edges: unknown[] } };
+    if (oneHop.errors || (oneHop.data?.me as { nhsNumber?: string } | undefined)?.nhsNumber !== NHS_NUMBER)
+      throw new Error(`Unexpected one-hop answer: ${JSON.stringify(oneHop)}`);
     if (twoHop.errors || me?.nhsNumber !== NHS_NUMBER || !me.registeredPractice.accessPeriods.length)
       throw new Error(`Unexpected two-hop answer: ${JSON.stringify(twoHop)}`);
     if (
@@ -350,6 +355,7 @@ async function main() {
       sampleEvery: Number(values['sample-every']),
     };
     const scenarios: Record<Scenario, LoadOptions> = {
+      onehop: { ...common, url: measured.url, token, query: ONE_HOP, check: (body) => isDeepStrictEqual(body, oneHop) },
       twohop: { ...common, url: measured.url, token, query: TWO_HOP, check: (body) => isDeepStrictEqual(body, twoHop) },
       page: { ...common, url: measured.url, token, query: FIRST_PAGE, check: (body) => isDeepStrictEqual(body, page) },
       direct: {
