@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isPresetName, type PresetName } from './dataset/presets';
+import { isOtherGateway, OTHER_GATEWAYS, type OtherGateway } from './other-gateway';
 
 /** `npm run bench`'s settings, from the environment; each has a default that gives the README's figures. */
 export interface BenchSettings {
@@ -37,6 +38,8 @@ export interface BenchSettings {
   database: 'sqlite' | 'postgres';
   /** The PostgreSQL server the data set is loaded into (its databases made afresh each run). */
   databaseUrl?: string;
+  /** Which of Hive Gateway's configurations (bench/other-gateway.ts), when `hive` is on. */
+  peers: OtherGateway[];
 }
 
 const flag = z.enum(['0', '1']).transform((value) => value === '1');
@@ -59,6 +62,12 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
       BENCH_HIVE: flag.default(true),
       BENCH_DATABASE: z.enum(['sqlite', 'postgres']).default('sqlite'),
       BENCH_DATABASE_URL: z.string().url().optional(),
+      BENCH_PEERS: z
+        .string()
+        .default(OTHER_GATEWAYS.join(','))
+        .transform((list) => list.split(',').filter(Boolean))
+        .refine((names) => names.every(isOtherGateway), `BENCH_PEERS: a comma-separated list of ${OTHER_GATEWAYS.join(', ')}`)
+        .transform((names) => names.filter(isOtherGateway)),
     })
     .refine((e) => e.BENCH_DATABASE === 'sqlite' || e.BENCH_DATABASE_URL, {
       message: 'BENCH_DATABASE=postgres needs BENCH_DATABASE_URL (a server where the bench may create databases)',
@@ -81,5 +90,6 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     hive: parsed.BENCH_HIVE,
     database: parsed.BENCH_DATABASE,
     ...(parsed.BENCH_DATABASE_URL !== undefined ? { databaseUrl: parsed.BENCH_DATABASE_URL } : {}),
+    peers: parsed.BENCH_PEERS,
   };
 }

@@ -5,6 +5,7 @@ import type { OperationAnswers } from './hive/answers';
 import { answersTable } from './hive/answers';
 import type { LoadResult } from './load';
 import type { PostgresDataset } from './dataset/postgres-load';
+import { OTHER_GATEWAYS, PEER_LABELS } from './other-gateway';
 import type { RequestCost } from './request-costs';
 import type { ServiceFigures } from './service-figures';
 import { machine, saveJson, saveResult } from './results';
@@ -17,7 +18,7 @@ export const AT_CAPACITY = ', at capacity';
 export interface ScenarioResult {
   dataset: string;
   name: string;
-  /** The gateway (`ours`, `hive`) or `records` for the subgraph asked directly. */
+  /** The gateway (`ours`, `hive`, `hive-rust`) or `records` for the subgraph asked directly. */
   target: string;
   /** The median burst's figures (errors and wrong answers summed over every burst). */
   result: LoadResult;
@@ -98,14 +99,16 @@ function targets(results: NationalResults): string[] {
           : '.'),
     );
   }
-  const names = [...new Set(results.scenarios.filter((s) => s.target === 'hive').map((s) => s.name))];
-  for (const name of names) {
-    const ours = find(name, 'ours');
-    const hive = find(name, 'hive');
-    if (ours && hive) {
-      lines.push(
-        `- ${name}: ours ${int(ours.reqPerSec)} req/s, Hive Gateway ${int(hive.reqPerSec)} req/s: ours at ${(ours.reqPerSec / hive.reqPerSec).toFixed(2)}× (target: at least 1).`,
-      );
+  for (const peer of OTHER_GATEWAYS) {
+    const names = [...new Set(results.scenarios.filter((s) => s.target === peer).map((s) => s.name))];
+    for (const name of names) {
+      const ours = find(name, 'ours');
+      const other = find(name, peer);
+      if (ours && other) {
+        lines.push(
+          `- ${name}: ours ${int(ours.reqPerSec)} req/s, ${PEER_LABELS[peer]} ${int(other.reqPerSec)} req/s: ours at ${(ours.reqPerSec / other.reqPerSec).toFixed(2)}× (target: at least 1).`,
+        );
+      }
     }
   }
   const errors = results.scenarios.reduce((sum, s) => sum + s.result.errors + s.result.wrong, 0);

@@ -22,7 +22,7 @@ import {
 import { peakMemoryMb, resetPeakMemory } from './peak-memory';
 import { measureRequestCosts, type RequestCost } from './request-costs';
 import { startOurServices, type OurServices, type ServiceProcess } from '../test/helpers/service-process';
-import { OTHER_GATEWAYS, startOtherGateway, type GatewayName } from './other-gateway';
+import { startOtherGateway, type GatewayName } from './other-gateway';
 import { compareAnswers, type OperationAnswers, type ProbeOperation } from './hive/answers';
 import {
   AT_CAPACITY,
@@ -143,7 +143,7 @@ async function runOn(
     const urls: Record<string, string> = { ours: services.urls.gateway };
     const others: ServiceProcess[] = [];
     if (full && settings.hive) {
-      for (const name of OTHER_GATEWAYS) {
+      for (const name of settings.peers) {
         const other = await startOtherGateway(name, services, settings.gatewayWorkers);
         others.push(other);
         urls[name] = other.url;

@@ -2,21 +2,35 @@ import { join } from 'node:path';
 import { spawnService, type OurServices, type ServiceProcess } from '../test/helpers/service-process';
 
 /** The gateways the benchmark runs: ours, and the independent one it is compared with. */
-export type GatewayName = 'ours' | 'hive';
-export const OTHER_GATEWAYS = ['hive'] as const;
+export type GatewayName = 'ours' | OtherGateway;
+/** Hive Gateway with its own JavaScript planner, and with the Hive Router's Rust planner. */
+export const OTHER_GATEWAYS = ['hive', 'hive-rust'] as const;
+export type OtherGateway = (typeof OTHER_GATEWAYS)[number];
+
+/** How the results name each. */
+export const PEER_LABELS: Record<OtherGateway, string> = {
+  hive: 'Hive Gateway',
+  'hive-rust': 'Hive Gateway with the Rust planner',
+};
+
+export function isOtherGateway(name: string): name is OtherGateway {
+  return (OTHER_GATEWAYS as readonly string[]).includes(name);
+}
 
 /**
  * Hive Gateway (hive/hive-gateway-main.ts) over the same subgraph processes as our gateway, with
  * the same identity provider and signing secret and as many processes, on a free port.
  */
 export function startOtherGateway(
-  name: (typeof OTHER_GATEWAYS)[number],
+  name: OtherGateway,
   ours: OurServices,
   workers: number,
+  nodeArgs: string[] = [],
 ): Promise<ServiceProcess> {
   return spawnService({
     name,
     entry: join('bench', 'hive', 'hive-gateway-main.ts'),
+    nodeArgs,
     env: {
       DATA_DIR: join(ours.keysPath, '..'),
       SUBGRAPH_SIGNING_SECRET: ours.signingSecret,
@@ -27,6 +41,7 @@ export function startOtherGateway(
       HIVE_GATEWAY_PORT: '0',
       GATEWAY_WORKERS: String(workers),
       APOLLO_TELEMETRY_DISABLED: '1',
+      HIVE_PLANNER: name === 'hive-rust' ? 'rust' : 'js',
     },
   });
 }

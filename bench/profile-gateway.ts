@@ -7,14 +7,15 @@ import { signDevToken } from '../gateway/dev-keys';
 import { claimsFor } from '../gateway/token-claims';
 import { targetOf } from '../platform/request-signature';
 import { describeLoad, runLoad, subgraphSigner, type LoadOptions, type LoadResult } from './load';
-import { startOtherGateway } from './other-gateway';
+import { isOtherGateway, startOtherGateway } from './other-gateway';
 import { spawnService, startOurServices, type OurServices } from '../test/helpers/service-process';
 
 /**
  * `npx tsx bench/profile-gateway.ts [options]`: our gateway's per-request cost, reproducibly.
  * Starts the three subgraphs and the gateway as separate processes on a fresh demo data set,
- * then loads three operations with autocannon (answers checked on a sample):
+ * then loads up to four operations with autocannon (answers checked on a sample):
  *
+ *   onehop  `{ me { nhsNumber dateOfBirth } }`: one subgraph call, the least a gateway can do (not by default)
  *   twohop  `{ me { nhsNumber registeredPractice { name accessOdsCode accessStatus accessPeriods { from to } } } }` through the gateway
  *   page    the patient's first page (`me { onlineAccess record(first: 20) … }`) through the gateway
  *   direct  the same page asked of the records subgraph directly (its `_entities` call, signed as the gateway signs)
@@ -23,10 +24,12 @@ import { spawnService, startOurServices, type OurServices } from '../test/helper
  * by function and by module, and the inclusive time of the hottest frames); --summarize FILE
  * only summarises a .cpuprofile. --rounds N repeats the operations N times, interleaved.
  * --root DIR runs the services from another copy of the tree; --ab DIR compares its gateway with
- * one run from another copy (a baseline), --ab hive with Hive Gateway (bench/hive), in
- * interleaved bursts.
+ * one run from another copy (a baseline), --ab hive (or hive-rust) with Hive Gateway
+ * (bench/hive), in interleaved bursts. --peer hive (or hive-rust) loads and profiles Hive
+ * Gateway instead of ours, its answers checked against ours.
  */
 const NHS_NUMBER = '9990001375';
+const ONE_HOP = '{ me { nhsNumber dateOfBirth } }';
 const TWO_HOP = '{ me { nhsNumber registeredPractice { name accessOdsCode accessStatus accessPeriods { from to } } } }';
 const PAGE_FIELDS =
   'onlineAccess { state visibleFrom } record(first: 20) { totalCount edges { node { id type title availableAt } } }';
@@ -66,15 +69,33 @@ export function summarizeProfile(file: string, top = 30, focus?: RegExp): string
     const where = url ? `${moduleOf(url, functionName)}:${lineNumber + 1}` : '';
     return `${functionName || '(anonymous)'} ${where}`.trim();
   };
+  // Loading modules is start-up, not a request's cost: such samples are counted apart and left out.
+  const loading = new Map<number, boolean>();
+  const isLoading = (id: number): boolean => {
+    const known = loading.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id);
+    const up = parent.get(id);
+    const result =
+      (node?.callFrame.functionName === 'wrapModuleLoad' && node.callFrame.url.includes('modules/cjs/loader')) ||
+      (up !== undefined && isLoading(up));
+    loading.set(id, result);
+    return result;
+  };
   const self = new Map<string, number>();
   const modules = new Map<string, number>();
   const inclusive = new Map<string, number>();
   let total = 0;
   let idle = 0;
+  let startUp = 0;
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
     const node = byId.get(id);
     if (!node) return;
+    if (isLoading(id)) {
+      startUp += delta;
+      return;
+    }
     total += delta;
     if (node.callFrame.functionName === '(idle)') idle += delta;
     const key = keyOf(node);
@@ -101,7 +122,8 @@ export function summarizeProfile(file: string, top = 30, focus?: RegExp): string
     return `${title}\n${rows.join('\n')}`;
   };
   return [
-    `${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (${((100 * busy) / total).toFixed(0)}%); shares of busy time`,
+    `${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (${((100 * busy) / total).toFixed(0)}%); shares of busy time` +
+      ` (${(startUp / 1e6).toFixed(1)} s loading modules at start-up left out)`,
     table('self time by module', modules, 20),
     table('self time by function', self, top),
     table('inclusive time by function', inclusive, top),
@@ -117,7 +139,7 @@ export function summarizeProfile(file: string, top = 30, focus?: RegExp): string
   ].join('\n\n');
 }
 
-type Scenario = 'twohop' | 'page' | 'direct';
+type Scenario = 'onehop' | 'twohop' | 'page' | 'direct';
 
 /**
  * --ab DIR: a second gateway, run from another copy of the tree, in front of the same
@@ -133,27 +155,26 @@ async function compareGateways(
   chosen: Scenario[],
   options: { bursts: number; seconds: number; warmupSeconds: number; workers: number | 'auto' },
 ): Promise<void> {
-  const other =
-    otherRoot === 'hive'
-      ? await startOtherGateway('hive', services, options.workers === 'auto' ? availableParallelism() : options.workers)
-      : await spawnService({
-          name: 'gateway B',
-          entry: 'gateway/main.ts',
-          cwd: otherRoot,
-          env: {
-            DATA_DIR: dataDir,
-            LOG_LEVEL: 'warn',
-            SUBGRAPH_SIGNING_SECRET: services.signingSecret,
-            GATEWAY_PORT: '0',
-            GATEWAY_WORKERS: String(options.workers),
-            PRACTICES_URL: services.urls.practices,
-            ROLLOUT_URL: services.urls.rollout,
-            RECORDS_URL: services.urls.records,
-          },
-        });
+  const other = isOtherGateway(otherRoot)
+    ? await startOtherGateway(otherRoot, services, options.workers === 'auto' ? availableParallelism() : options.workers)
+    : await spawnService({
+        name: 'gateway B',
+        entry: 'gateway/main.ts',
+        cwd: otherRoot,
+        env: {
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'warn',
+          SUBGRAPH_SIGNING_SECRET: services.signingSecret,
+          GATEWAY_PORT: '0',
+          GATEWAY_WORKERS: String(options.workers),
+          PRACTICES_URL: services.urls.practices,
+          ROLLOUT_URL: services.urls.rollout,
+          RECORDS_URL: services.urls.records,
+        },
+      });
   // `direct` compares the records subgraphs of the two trees, over the same database.
   const otherRecords =
-    chosen.includes('direct') && otherRoot !== 'hive'
+    chosen.includes('direct') && !isOtherGateway(otherRoot)
       ? await spawnService({
           name: 'records B',
           entry: 'subgraphs/records/main.ts',
@@ -245,6 +266,7 @@ async function main() {
       ab: { type: 'string' },
       bursts: { type: 'string', default: '8' },
       'sample-every': { type: 'string', default: '10' },
+      peer: { type: 'string' },
     },
   });
   if (values.summarize) {
@@ -254,19 +276,25 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'cas-profile-'));
   const profileDir = join(dataDir, 'profiles');
   const workers = values.workers === 'auto' ? 'auto' : Number(values.workers);
+  const peerName = values.peer;
+  if (peerName !== undefined && !isOtherGateway(peerName)) throw new Error(`--peer: not a peer gateway: ${peerName}`);
+  // With --peer, the gateway measured (and profiled) is the peer; ours still runs, for the reference answers.
+  const measuredNodeArgs = [
+    ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    ...(values['node-args']?.split(' ').filter(Boolean) ?? []),
+  ];
   const services = await startOurServices({
     dataDir,
     gatewayWorkers: workers,
-    gatewayNodeArgs: [
-      ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-      ...(values['node-args']?.split(' ').filter(Boolean) ?? []),
-    ],
+    gatewayNodeArgs: peerName ? [] : measuredNodeArgs,
     subgraphNodeArgs: values['subgraph-node-args']?.split(' ').filter(Boolean) ?? [],
     ...(values.root ? { root: values.root } : {}),
   });
-  console.log(
-    [services.gateway, services.practices, services.rollout, services.records].map((s) => `${s.name} pid ${s.pid}`).join(', '),
-  );
+  const peer = peerName
+    ? await startOtherGateway(peerName, services, workers === 'auto' ? availableParallelism() : workers, measuredNodeArgs)
+    : undefined;
+  const measured = peer ?? services.gateway;
+  console.log([measured, services.practices, services.rollout, services.records].map((s) => `${s.name} pid ${s.pid}`).join(', '));
   try {
     const token = await signDevToken(services.keysPath, claimsFor({ role: 'patient', nhsNumber: NHS_NUMBER }));
     const post = async (url: string, body: unknown, headers: Record<string, string>) => {
@@ -280,6 +308,7 @@ async function main() {
     };
     const auth = { authorization: `Bearer ${token}` };
     // The reference answers, checked once by hand-written rules; every sampled answer must equal them.
+    const oneHop = await post(services.urls.gateway, { query: ONE_HOP }, auth);
     const twoHop = await post(services.urls.gateway, { query: TWO_HOP }, auth);
     const page = await post(services.urls.gateway, { query: FIRST_PAGE }, auth);
     const me = twoHop.data?.me as {
@@ -287,6 +316,8 @@ async function main() {
       registeredPractice: { accessOdsCode: string; accessStatus: string; accessPeriods: unknown[] };
     };
     const pageMe = page.data?.me as { record: { totalCount: number; edges: unknown[] } };
+    if (oneHop.errors || (oneHop.data?.me as { nhsNumber?: string } | undefined)?.nhsNumber !== NHS_NUMBER)
+      throw new Error(`Unexpected one-hop answer: ${JSON.stringify(oneHop)}`);
     if (twoHop.errors || me?.nhsNumber !== NHS_NUMBER || !me.registeredPractice.accessPeriods.length)
       throw new Error(`Unexpected two-hop answer: ${JSON.stringify(twoHop)}`);
     if (
@@ -324,8 +355,9 @@ async function main() {
       sampleEvery: Number(values['sample-every']),
     };
     const scenarios: Record<Scenario, LoadOptions> = {
-      twohop: { ...common, url: services.urls.gateway, token, query: TWO_HOP, check: (body) => isDeepStrictEqual(body, twoHop) },
-      page: { ...common, url: services.urls.gateway, token, query: FIRST_PAGE, check: (body) => isDeepStrictEqual(body, page) },
+      onehop: { ...common, url: measured.url, token, query: ONE_HOP, check: (body) => isDeepStrictEqual(body, oneHop) },
+      twohop: { ...common, url: measured.url, token, query: TWO_HOP, check: (body) => isDeepStrictEqual(body, twoHop) },
+      page: { ...common, url: measured.url, token, query: FIRST_PAGE, check: (body) => isDeepStrictEqual(body, page) },
       direct: {
         ...common,
         url: services.urls.records,
@@ -351,7 +383,7 @@ async function main() {
         // Warm-up apart, so the CPU each process spends can be read over the measured run alone.
         if (common.warmupSeconds > 0)
           await runLoad({ ...scenarios[name], durationSeconds: common.warmupSeconds, warmupSeconds: 0 });
-        const processes = [services.gateway, services.practices, services.rollout, services.records];
+        const processes = [measured, services.practices, services.rollout, services.records];
         const cpuBefore = processes.map((service) => service.cpuMs());
         const selfBefore = process.cpuUsage();
         const result = await runLoad({ ...scenarios[name], warmupSeconds: 0 });
@@ -384,8 +416,9 @@ async function main() {
         `  page / direct: ${(median(pages.map((r) => r.reqPerSec)) / median(directs.map((r) => r.reqPerSec))).toFixed(2)}`,
       );
     }
-    console.log(`  peak RSS: gateway ${(services.gateway.peakRssBytes() / 2 ** 20).toFixed(0)} MB`);
+    console.log(`  peak RSS: ${measured.name} ${(measured.peakRssBytes() / 2 ** 20).toFixed(0)} MB`);
   } finally {
+    await peer?.stop();
     await services.stop();
     if (values.profile) {
       for (const file of readdirSync(profileDir).sort(

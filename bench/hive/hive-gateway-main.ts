@@ -9,6 +9,7 @@ import { loadOrCreateDevKeys } from '../../gateway/dev-keys';
 import { parseEnv, port } from '../../platform/config';
 import { runUntilSignalled } from '../../platform/main-loop';
 import { startHiveGateway } from './hive-gateway';
+import { requireSupportedNode } from './supported-node';
 
 /**
  * `node --import tsx bench/hive/hive-gateway-main.ts`: Hive Gateway over our subgraphs, so the
@@ -16,14 +17,18 @@ import { startHiveGateway } from './hive-gateway';
  * RECORDS_URL, DATA_DIR or JWT_*, SUBGRAPH_SIGNING_SECRET, SUPERGRAPH_PATH, HOST, and
  * GATEWAY_WORKERS: as many processes, run by our gateway's own cluster code so that both
  * gateways share a port the same way), plus HIVE_GATEWAY_PORT (0: any free port),
- * HIVE_MASKED_ERRORS=0 to read an unexpected error's cause and HIVE_DELEGATE_FIX=1 to run with
- * the fix of hive-delegate-fix.ts. Says `… ready at URL` as ours does; stops cleanly on SIGTERM.
+ * HIVE_PLANNER=rust for the Hive Router's Rust query planner, HIVE_MASKED_ERRORS=0 to read an
+ * unexpected error's cause and HIVE_DELEGATE_FIX=1 to run with the fix of hive-delegate-fix.ts.
+ * Says `… ready at URL` as ours does; stops cleanly on SIGTERM; refuses to start on a Node that
+ * Hive Gateway does not support.
  */
+requireSupportedNode();
 const settings = parseEnv(
   {
     HIVE_GATEWAY_PORT: port(4100),
     HIVE_MASKED_ERRORS: z.enum(['0', '1']).default('1'),
     HIVE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'),
+    HIVE_PLANNER: z.enum(['js', 'rust']).default('js'),
   },
   process.env,
 );
@@ -32,6 +37,7 @@ const serve = () =>
   startHiveGateway(config(), {
     maskedErrors: settings.HIVE_MASKED_ERRORS === '1',
     logLevel: settings.HIVE_LOG_LEVEL === 'silent' ? false : settings.HIVE_LOG_LEVEL,
+    planner: settings.HIVE_PLANNER,
   });
 
 if (cluster.isWorker) {

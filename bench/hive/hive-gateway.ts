@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, type HTTPTransportOptions } from '@graphql-hive/gateway';
+import { unifiedGraphHandler as rustPlanner } from '@graphql-hive/router-runtime';
 import type { GatewayConfig } from '../../gateway/config';
 import { createTokenVerifier } from '../../gateway/identity';
 import { systemClock, type Clock } from '../../platform/clock';
@@ -15,7 +16,14 @@ export interface HiveGatewayOptions {
   maskedErrors?: boolean;
   /** Hive's own log level; false for none. */
   logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | false;
+  /**
+   * Who plans each operation: `js`, Hive's own JavaScript planner (@graphql-tools/federation,
+   * the default), or `rust`, the Hive Router's query planner (@graphql-hive/router-runtime).
+   */
+  planner?: HivePlanner;
 }
+
+export type HivePlanner = 'js' | 'rust';
 
 /**
  * The same checked-in supergraph served by Hive Gateway over the same subgraphs, doing the
@@ -33,6 +41,7 @@ export async function startHiveGateway(config: GatewayConfig, options: HiveGatew
   });
   const runtime = createGatewayRuntime<ViewerContext>({
     supergraph: readFileSync(config.supergraphPath, 'utf8'),
+    ...(options.planner === 'rust' ? { unifiedGraphHandler: rustPlanner } : {}),
     transportEntries: {
       practices: transport(config.subgraphUrls.practices),
       rollout: transport(config.subgraphUrls.rollout),

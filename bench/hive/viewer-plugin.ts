@@ -7,6 +7,8 @@ import { VIEWER_HEADER } from '../../platform/request-signature';
 /** What Hive Gateway's context holds once the caller's token is verified. */
 export interface ViewerContext {
   viewer: Viewer;
+  /** The viewer header every subgraph call carries, encoded once per request as ours does. */
+  viewerHeaders: Record<string, string>;
 }
 
 /**
@@ -19,7 +21,7 @@ export function useVerifiedViewer(verifyToken: VerifyToken): GatewayPlugin<Viewe
     async onContextBuilding({ context, extendContext }) {
       const viewer = await verifyToken(context.request.headers.get('authorization') ?? undefined);
       if (!viewer) throw unauthenticated();
-      extendContext({ viewer });
+      extendContext({ viewer, viewerHeaders: { [VIEWER_HEADER]: encodeViewer(viewer) } });
     },
   };
 }
@@ -31,5 +33,5 @@ export function useVerifiedViewer(verifyToken: VerifyToken): GatewayPlugin<Viewe
  */
 export function viewerHeaderFor(context: Partial<ViewerContext>): Record<string, string> {
   // No viewer (Hive's own internal calls): no header, and the subgraph refuses.
-  return context.viewer ? { [VIEWER_HEADER]: encodeViewer(context.viewer) } : {};
+  return context.viewerHeaders ?? {};
 }
