@@ -186,7 +186,9 @@ onPostgres('npm run bench with BENCH_DATABASE=postgres', () => {
       expect(results.postgres?.[dataset]?.bytes.records).toBeGreaterThan(1_000_000);
     }
     const main = results.services?.['300 patients, 20000 entries'];
-    expect(Object.keys(main?.readySeconds ?? {}).sort()).toEqual(['gateway', 'hive', 'practices', 'records', 'rollout']);
+    expect(Object.keys(main?.readySeconds ?? {}).sort()).toEqual(
+      ['gateway', ...OTHER_GATEWAYS, 'practices', 'records', 'rollout'].sort(),
+    );
     for (const mb of Object.values(main?.steadyRssMb ?? {})) expect(mb).toBeGreaterThan(0);
 
     const markdown = readFileSync(join(dir, 'results', 'national-postgres.md'), 'utf8');
