@@ -153,7 +153,7 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
         .join(', ')}) |`,
   );
   const markdown = [
-    '# National-scale benchmark',
+    settings.preset === 'tenfold' ? '# Ten times national' : '# National-scale benchmark',
     '',
     `${new Date().toISOString()} on ${machine(settings.database)}. \`npm run bench\`${onPostgres ? ' (a database per subgraph, the data set loaded by COPY)' : ''}: every service its own process on a fresh copy of the data set, ` +
       `autocannon over loopback with ${settings.connections} connections (${settings.analystConnections} for the analysts${settings.capacityConnections ? `, ${settings.capacityConnections} for scenarios 1 and 2 at capacity` : ''}), ${settings.warmupSeconds} s warm-up then ${settings.seconds} s measured per scenario; ` +
@@ -211,7 +211,9 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
         ]
       : []),
   ].join('\n');
-  const saved = await saveResult('national', markdown, dir, false, onPostgres ? 'postgres' : 'sqlite');
-  await saveJson(onPostgres ? 'national-postgres' : 'national', results, dir);
+  // The ten-times data set has files of its own: its run must not replace the national figures.
+  const name = settings.preset === 'tenfold' ? 'tenfold' : 'national';
+  const saved = await saveResult(name, markdown, dir, false, onPostgres ? 'postgres' : 'sqlite');
+  await saveJson(onPostgres ? `${name}-postgres` : name, results, dir);
   return saved;
 }
