@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SubgraphName } from '../../platform/config';
+import type { DatabaseConfig } from '../../subgraphs/runtime/config';
+import { signDevToken } from '../../gateway/dev-keys';
+import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
+import { Scenario } from '../../test/helpers/scenario';
+import { createScratchDatabases, type ScratchDatabases } from '../../test/helpers/scratch-databases';
+import { startOurServices } from '../../test/helpers/service-process';
+import { postGraphQL, startSupergraph, type GraphQLResponse } from '../../test/helpers/supergraph';
+
+/** The app's rate limits lifted: one demo app stands for production's many. */
+const APP_RATE_LIMIT = { perSecond: 100_000, burst: 100_000 };
+
+/** What the soak drives: the whole system behind one gateway URL, and how to read its memory. */
+export interface SoakTarget {
+  /** How the services run, for the results: `in-process` or `processes`. */
+  mode: 'in-process' | 'processes';
+  token(request: TokenRequest): Promise<string>;
+  graphql(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  /** An app's request by trusted operation id, as its client sends it. */
+  byId(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  /**
+   * Memory now, MB. In one process: its heap (after a full GC when node runs with
+   * --expose-gc) and resident set. As processes: each service's resident set.
+   */
+  memoryMb(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+/** Scratch databases on the server when asked for PostgreSQL (dropped with the target), else none. */
+async function scratchDatabases(databaseUrl: string | undefined): Promise<ScratchDatabases | undefined> {
+  return databaseUrl ? createScratchDatabases('soak', databaseUrl) : undefined;
+}
+
+const sendById = (url: string, token: string, query: string, variables?: Record<string, unknown>) =>
+  postGraphQL<Record<string, unknown>>(
+    url,
+    { authorization: `Bearer ${token}` },
+    { variables, extensions: { persistedQuery: { version: 1, sha256Hash: Scenario.operation(query).id } } },
+  );
+
+/** The whole system in this process (the soak's first form: heap measured after a full GC). */
+export async function inProcessTarget(databaseUrl?: string): Promise<SoakTarget> {
+  const scratch = await scratchDatabases(databaseUrl);
+  const databases = scratch
+    ? (Object.fromEntries(
+        Object.entries(scratch.urls).map(([name, url]) => [name, { kind: 'postgres', url } satisfies DatabaseConfig]),
+      ) as Record<SubgraphName, DatabaseConfig>)
+    : undefined;
+  const supergraph = await startSupergraph({
+    now: new Date().toISOString(),
+    demoData: true,
+    appRateLimit: APP_RATE_LIMIT,
+    ...(databases ? { databases } : {}),
+  });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  return {
+    mode: 'in-process',
+    token: (request) => supergraph.token(request),
+    graphql: (token, query, variables) => supergraph.graphql(token, query, variables),
+    byId: (token, query, variables) => sendById(supergraph.url, token, query, variables),
+    memoryMb: () => {
+      gc?.();
+      const memory = process.memoryUsage();
+      return { heap: memory.heapUsed / 2 ** 20, rss: memory.rss / 2 ** 20 };
+    },
+    stop: async () => {
+      await supergraph.stop();
+      await scratch?.drop();
+    },
+  };
+}
+
+/**
+ * Every service its own process, as deployed (`npm run soak -- --processes`): each one's
+ * resident memory is its own, so a leak shows in the service that has it.
+ */
+export async function processesTarget(databaseUrl?: string): Promise<SoakTarget> {
+  const scratch = await scratchDatabases(databaseUrl);
+  const dataDir = mkdtempSync(join(tmpdir(), 'soak-'));
+  const env: NodeJS.ProcessEnv = {
+    APP_RATE_LIMIT_PER_SECOND: String(APP_RATE_LIMIT.perSecond),
+    APP_RATE_LIMIT_BURST: String(APP_RATE_LIMIT.burst),
+    // The demo patient's own limit for apps too (it must stay below the app's).
+    APP_PATIENT_RATE_LIMIT_PER_SECOND: String(APP_RATE_LIMIT.perSecond / 2),
+    APP_PATIENT_RATE_LIMIT_BURST: String(APP_RATE_LIMIT.burst / 2),
+    ...(scratch
+      ? Object.fromEntries(Object.entries(scratch.urls).map(([name, url]) => [`${name.toUpperCase()}_DATABASE_URL`, url]))
+      : {}),
+  };
+  let services;
+  try {
+    services = await startOurServices({ dataDir, demoData: true, env });
+  } catch (error) {
+    await scratch?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const running = [services.gateway, services.practices, services.rollout, services.records];
+  const gatewayUrl = services.urls.gateway;
+  return {
+    mode: 'processes',
+    token: (request) => signDevToken(services.keysPath, claimsFor(request)),
+    graphql: (token, query, variables) => postGraphQL(gatewayUrl, { authorization: `Bearer ${token}` }, { query, variables }),
+    byId: (token, query, variables) => sendById(gatewayUrl, token, query, variables),
+    memoryMb: () => Object.fromEntries(running.map((service) => [service.name, service.rssBytes() / 2 ** 20])),
+    stop: async () => {
+      await services.stop();
+      await scratch?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_DATABASE_URL } from '../../test/helpers/database';
+import { runSoak, slopePerMinute } from '../soak/soak';
+
+/**
+ * `npm run soak` end to end for a few seconds, on the suite's database (a scratch database per
+ * subgraph on PostgreSQL): every role's traffic answered as each operation expects, and the
+ * memory of each service (as processes) or of the one process reported. Figures this short
+ * mean nothing.
+ */
+describe('npm run soak', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cas-bench-soak-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("drives every service as its own process and reports each one's memory", async () => {
+    const results = await runSoak({
+      seconds: 3,
+      concurrency: 2,
+      processes: true,
+      sampleSeconds: 1,
+      resultsDir: dir,
+      say: () => undefined,
+      ...(TEST_DATABASE_URL ? { databaseUrl: TEST_DATABASE_URL } : {}),
+    });
+
+    expect(results.unexpected).toEqual({});
+    expect(results.requests).toBeGreaterThan(11); // every operation at least once
+    expect(Object.keys(results.memory).sort()).toEqual(['gateway', 'practices', 'records', 'rollout']);
+    for (const series of Object.values(results.memory)) expect(series.lastMb).toBeGreaterThan(20);
+    const file = readFileSync(join(dir, TEST_DATABASE_URL ? 'soak-postgres.md' : 'soak.md'), 'utf8');
+    expect(file).toContain('every service its own process');
+    expect(file).toMatch(/\| records +\| +[\d.]+ \| +[\d.]+ \|/);
+  }, 120_000);
+
+  it('runs the whole system in one process, its heap reported', async () => {
+    const results = await runSoak({
+      seconds: 2,
+      concurrency: 2,
+      processes: false,
+      sampleSeconds: 1,
+      resultsDir: dir,
+      say: () => undefined,
+    });
+
+    expect(results.unexpected).toEqual({});
+    expect(Object.keys(results.memory).sort()).toEqual(['heap', 'rss']);
+  }, 120_000);
+
+  it('measures a trend in MB per minute, and none from too few samples', () => {
+    expect(
+      slopePerMinute([
+        { at: 0, mb: 10 },
+        { at: 10, mb: 11 },
+        { at: 20, mb: 12 },
+      ]),
+    ).toBeCloseTo(6);
+    expect(
+      slopePerMinute([
+        { at: 0, mb: 10 },
+        { at: 10, mb: 10 },
+        { at: 20, mb: 10 },
+      ]),
+    ).toBe(0);
+    expect(
+      slopePerMinute([
+        { at: 0, mb: 10 },
+        { at: 10, mb: 11 },
+      ]),
+    ).toBeNull();
+  });
+});
