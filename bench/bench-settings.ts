@@ -1,3 +1,4 @@
+import { TEST_NHS_NUMBER_COUNT } from '../test/helpers/bulk-records';
 import { z } from 'zod';
 import { isPresetName, type PresetName } from './dataset/presets';
 import { isOtherGateway, OTHER_GATEWAYS, type OtherGateway } from './other-gateway';
@@ -49,7 +50,7 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     .object({
       BENCH_PRESET: z.string().default('national').refine(isPresetName, 'BENCH_PRESET: small, national or tenfold'),
       BENCH_SEED: z.coerce.number().int().min(0).optional(),
-      BENCH_PATIENTS: z.coerce.number().int().min(120).optional(),
+      BENCH_PATIENTS: z.coerce.number().int().min(120).max(TEST_NHS_NUMBER_COUNT).optional(),
       BENCH_ENTRIES: z.coerce.number().int().min(1).optional(),
       BENCH_COMPARE_SIZES: flag.default(true),
       BENCH_SECONDS: z.coerce.number().int().min(1).max(600).default(10),

@@ -22,4 +22,9 @@ describe('bench settings', () => {
     expect(benchSettings({ BENCH_PRESET: 'tenfold' }).preset).toBe('tenfold');
     expect(() => benchSettings({ BENCH_PRESET: 'huge' })).toThrow(/small, national or tenfold/);
   });
+
+  it('refuse more patients than the test range has NHS numbers for', () => {
+    expect(benchSettings({ BENCH_PATIENTS: '909091' }).patients).toBe(909_091);
+    expect(() => benchSettings({ BENCH_PATIENTS: '909092' })).toThrow(/BENCH_PATIENTS/);
+  });
 });

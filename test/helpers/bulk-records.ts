@@ -3,10 +3,18 @@ import type { DataSource } from 'typeorm';
 import { PatientEntity } from '../../subgraphs/records/entities/patient';
 import { RecordEntryEntity, type RecordEntryRow } from '../../subgraphs/records/entities/record-entry';
 
+/**
+ * How many valid NHS numbers the test range (999 000 0000 to 999 999 9999, never issued to a
+ * patient) holds: a tenth of its nine-digit stems have no valid check digit.
+ */
+export const TEST_NHS_NUMBER_COUNT = 909_091;
+
 /** Valid test NHS numbers (Modulus 11) in the 999 range, as many as asked, from `start` on. */
 export function testNhsNumbers(count: number, start = 0): string[] {
   const numbers: string[] = [];
   for (let n = start; numbers.length < count; n += 1) {
+    // Past the range the stem grows a digit: an invalid number, perhaps a real patient's range.
+    if (n > 999_999) throw new RangeError(`The test range holds ${TEST_NHS_NUMBER_COUNT} valid NHS numbers in all`);
     const nine = String(999_000_000 + n);
     const sum = [...nine].reduce((total, digit, i) => total + Number(digit) * (10 - i), 0);
     const check = (11 - (sum % 11)) % 11;
