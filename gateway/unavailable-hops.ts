@@ -4,8 +4,10 @@ import { ErrorCode, GatewayHint } from '../platform/errors';
 type Answer = { errors?: readonly GraphQLFormattedError[] };
 
 /** A subgraph's answer that says one of its parts was unavailable (its database busy, say). */
-export const saysUnavailable = (answer: Answer): boolean =>
-  (answer.errors ?? []).some((error) => error.extensions?.code === ErrorCode.ServiceUnavailable);
+export const saysUnavailable = (answer: { errors?: readonly unknown[] | null }): boolean =>
+  (answer.errors ?? []).some(
+    (error) => (error as GraphQLFormattedError | null)?.extensions?.code === ErrorCode.ServiceUnavailable,
+  );
 
 export const ACCESS_DATA_UNAVAILABLE_MESSAGE =
   "The practice's access status could not be fetched just now, so no entries are shown: try again shortly";
