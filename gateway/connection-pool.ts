@@ -38,6 +38,14 @@ export class CallTimeout extends Error {
   }
 }
 
+/** The connection closed (or was cut) before the whole answer arrived. */
+export class AnswerCut extends Error {
+  constructor() {
+    super('The connection closed before the answer was complete');
+    this.name = 'AnswerCut';
+  }
+}
+
 class Headers implements FetcherHeaders {
   private readonly map: Map<string, string>;
 
@@ -193,7 +201,7 @@ export function createConnectionPool(
           });
           // The connection cut (or the deadline passed) in the middle of the answer.
           response.on('close', () => {
-            if (!ended) fail(new Error('The connection closed before the answer was complete'));
+            if (!ended) fail(new AnswerCut());
           });
         });
         call.end(init.body);

@@ -6,4 +6,6 @@ export interface GatewayContext {
   requestId: string;
   /** Set when a subgraph's answer was cut at its bound: the whole answer is then refused (answer-size.ts). */
   answerTooLarge?: boolean;
+  /** Set when a subgraph call of this request was unavailable (a wait, not a fault): unavailable-hops.ts. */
+  hopUnavailable?: boolean;
 }

@@ -109,6 +109,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           (original) => logger.error({ err: loggableError(original), requestId: currentRequestId() }, 'masked error'),
           {
             keepSuggestions: suggestions.shown(error),
+            // A subgraph that did not answer in time is load or an outage, not a bug: a warning.
+            onUnavailable: (original) =>
+              logger.warn(
+                { err: loggableError(original), requestId: currentRequestId() },
+                'subgraph unavailable: try again answered',
+              ),
           },
         ),
       ),

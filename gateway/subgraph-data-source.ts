@@ -11,6 +11,8 @@ import type { GatewayContext } from './gateway-context';
 import { shareOf } from './bulkheads';
 import { SHARE_HEADER, signedFetcher, type CallPolicy } from './signed-fetcher';
 import type { SubgraphCallMetrics } from './subgraph-call-metrics';
+import { isSubgraphUnavailable } from './subgraph-unavailable';
+import { saysUnavailable, withUnavailableHops } from './unavailable-hops';
 import { leanProcess } from '../patches/apollo-gateway-lean-process';
 
 type GatewayResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
@@ -53,10 +55,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       added[SHARE_HEADER] = shareOf(viewer.role);
     }
     if (requestId) added['x-request-id'] = requestId;
+    const context = options.context as Partial<GatewayContext> | undefined;
     try {
-      return await leanProcess(this, options, added);
+      const answer = withUnavailableHops(await leanProcess(this, options, added), context?.hopUnavailable === true);
+      if (context && saysUnavailable(answer)) context.hopUnavailable = true;
+      return answer;
     } catch (error) {
-      if (error instanceof ResponseTooLarge && options.context) (options.context as GatewayContext).answerTooLarge = true;
+      if (error instanceof ResponseTooLarge && context) context.answerTooLarge = true;
+      // Remembered for the calls that depend on this one (unavailable-hops.ts).
+      if (context && isSubgraphUnavailable(error)) context.hopUnavailable = true;
       throw error;
     }
   }

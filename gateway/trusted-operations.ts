@@ -1,13 +1,15 @@
 import type { HTTPGraphQLRequest } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { Clock } from '../platform/clock';
-import { DomainError, ErrorCode } from '../platform/errors';
+import { DomainError, ErrorCode, SERVICE_UNAVAILABLE_MESSAGE } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { VIEWER_HEADER } from '../platform/request-signature';
 import { OPERATION_ID, operationId } from '../platform/trusted-operations';
 import { encodeViewer, type ViewerOf } from '../platform/viewer';
 import { shareOf } from './bulkheads';
 import { SHARE_HEADER } from './signed-fetcher';
+import { isSubgraphUnavailable } from './subgraph-unavailable';
+import { saysUnavailable } from './unavailable-hops';
 
 /** How long an app's "this id is in your list" is kept: a replaced list takes effect within it. */
 export const TRUSTED_OPERATION_CACHE_MS = 1000;
@@ -16,8 +18,21 @@ const MAX_KEPT = 10_000;
 
 const LOOKUP = 'query TrustedOperation($c: ID!, $i: ID!) { trustedOperation(clientId: $c, id: $i) }';
 
-/** Records could not say whether the operation is the app's: nothing runs (fail closed), as when a subgraph is down. */
-export class LookupFailed extends Error {}
+/**
+ * Records could not say whether the operation is the app's: nothing runs (fail closed), as when a
+ * subgraph is down. `unavailable`: records did not answer in time or said it was busy, a wait
+ * (SERVICE_UNAVAILABLE) rather than a fault.
+ */
+export class LookupFailed extends Error {
+  constructor(
+    message: string,
+    readonly unavailable = false,
+  ) {
+    super(message);
+  }
+}
+
+const UNAVAILABLE_STATUS = new Set([502, 503, 504]);
 
 /**
  * Asks the records subgraph (which keeps each app's list with its approval) for the body of an
@@ -66,14 +81,16 @@ export class TrustedOperationLookup {
         },
         body,
       });
-      if (!response.ok) throw new LookupFailed(`records answered HTTP ${response.status}`);
+      if (!response.ok)
+        throw new LookupFailed(`records answered HTTP ${response.status}`, UNAVAILABLE_STATUS.has(response.status));
       answer = (await response.json()) as typeof answer;
     } catch (error) {
-      throw error instanceof LookupFailed ? error : new LookupFailed('records did not answer');
+      if (error instanceof LookupFailed) throw error;
+      throw new LookupFailed('records did not answer', isSubgraphUnavailable(error));
     }
     const found = answer.data?.trustedOperation;
     if (answer.errors?.length || (found !== null && typeof found !== 'string'))
-      throw new LookupFailed('records gave no usable answer');
+      throw new LookupFailed('records gave no usable answer', saysUnavailable(answer));
     // Records' answer is checked, not trusted: the body must be the one its id names.
     if (found === null || operationId(found) !== id) return null;
     if (this.cacheMs > 0) {
@@ -170,7 +187,12 @@ export function trustedOperationGate(lookup: TrustedOperationLookup, logger: Log
     try {
       body = await lookup.body(viewer.clientId, id, requestId);
     } catch (error) {
-      logger.error({ requestId, clientId: viewer.clientId, reason: (error as Error).message }, 'trusted operation lookup failed');
+      const reason = (error as Error).message;
+      if (error instanceof LookupFailed && error.unavailable) {
+        logger.warn({ requestId, clientId: viewer.clientId, reason }, 'trusted operation lookup unavailable: try again answered');
+        throw new DomainError(ErrorCode.ServiceUnavailable, SERVICE_UNAVAILABLE_MESSAGE, { http: { status: 503 } });
+      }
+      logger.error({ requestId, clientId: viewer.clientId, reason }, 'trusted operation lookup failed');
       throw new DomainError(ErrorCode.Internal, 'Internal server error', { http: { status: 503 } });
     }
     if (body === null) return refuse(ErrorCode.PersistedQueryNotInList, NOT_IN_LIST, id);

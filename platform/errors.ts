@@ -14,6 +14,11 @@ export const ErrorCode = {
   ResponseTooLarge: 'RESPONSE_TOO_LARGE',
   /** The viewer's share of the gateway is full (gateway/bulkheads.ts); try again shortly. */
   Overloaded: 'OVERLOADED',
+  /**
+   * A service behind the gateway could not answer in time: a subgraph that did not answer, a
+   * circuit open, a database busy or out of connections. Nothing of that part is shown; try again shortly.
+   */
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   /** An app token sent a document, not the id of one of its app's trusted operations (gateway/trusted-operations.ts). */
   PersistedQueryIdRequired: 'PERSISTED_QUERY_ID_REQUIRED',
   /** An app token sent an id that is not among its app's trusted operations now. */
@@ -23,6 +28,15 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const PUBLIC_CODES = new Set<string>(Object.values(ErrorCode));
+
+/**
+ * What a subgraph tells the gateway about a refusal, beside its public code (`extensions.gatewayHint`).
+ * The gateway's masking drops it: a client never sees it. ACCESS_DATA_NOT_FETCHED: records was sent
+ * no access data for the patient; whether that is a wait or a fault only the gateway knows
+ * (gateway/unavailable-hops.ts).
+ */
+export const GatewayHint = { AccessDataNotFetched: 'ACCESS_DATA_NOT_FETCHED' } as const;
+const GATEWAY_HINTS = new Set<unknown>(Object.values(GatewayHint));
 
 /** A domain error with a public code. Messages name the problem, never patient data. */
 export class DomainError extends GraphQLError {
@@ -39,6 +53,12 @@ export const invalidInput = (message: string, field?: string) =>
 export const notFound = (message: string) => new DomainError(ErrorCode.NotFound, message);
 export const conflict = (message: string) => new DomainError(ErrorCode.Conflict, message);
 export const internal = (message = 'Internal server error') => new DomainError(ErrorCode.Internal, message);
+
+/** The one message of SERVICE_UNAVAILABLE when nothing more precise may be said (no service, table or query named). */
+export const SERVICE_UNAVAILABLE_MESSAGE =
+  'The service is busy or briefly unavailable, so this was not answered: try again shortly';
+export const serviceUnavailable = (message = SERVICE_UNAVAILABLE_MESSAGE) =>
+  new DomainError(ErrorCode.ServiceUnavailable, message);
 
 /**
  * A RATE_LIMITED error's wait, in whole seconds (`extensions.retryAfterSeconds`): the gateway
@@ -62,18 +82,31 @@ export const REQUEST_ERROR_CODES: Record<string, ErrorCode> = {
   PERSISTED_QUERY_NOT_SUPPORTED: ErrorCode.BadUserInput,
 };
 
+export interface MaskOptions {
+  keepSuggestions?: boolean;
+  /**
+   * Tells a failure that passes with time (a busy database, a subgraph that did not answer) from
+   * a fault: such an error becomes SERVICE_UNAVAILABLE with a fixed message, and goes to
+   * `onUnavailable` rather than `onUnexpected`. Without it, every unexpected error is a fault.
+   */
+  unavailable?: (error: unknown) => boolean;
+  onUnavailable?: (error: unknown) => void;
+}
+
 /**
  * Keeps what a client may see: a public code, the message of a deliberate error, where it
  * happened. Anything unexpected (a driver error, a bug) becomes INTERNAL_SERVER_ERROR with a
- * fixed message, so no SQL, stack or patient data leaves the service. `onUnexpected` lets the
- * caller log the real error. A request error never quotes the client's values; its "Did you
- * mean …?" stays only when the caller says so (the gateway, for the Sandbox roles).
+ * fixed message, so no SQL, stack or patient data leaves the service; what the caller's
+ * `unavailable` recognises becomes SERVICE_UNAVAILABLE instead, so a client can tell "try again"
+ * from a fault. `onUnexpected` lets the caller log the real error. A request error never quotes
+ * the client's values; its "Did you mean …?" stays only when the caller says so (the gateway,
+ * for the Sandbox roles).
  */
 export function maskError(
   formatted: GraphQLFormattedError,
   error: unknown,
   onUnexpected: (error: unknown) => void = () => undefined,
-  options: { keepSuggestions?: boolean } = {},
+  options: MaskOptions = {},
 ): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const code = formatted.extensions?.code;
@@ -85,6 +118,7 @@ export function maskError(
       code: publicCode,
       ...(typeof formatted.extensions?.field === 'string' ? { field: formatted.extensions.field } : {}),
       ...retryAfterOf(publicCode, formatted),
+      ...(GATEWAY_HINTS.has(formatted.extensions?.gatewayHint) ? { gatewayHint: formatted.extensions!.gatewayHint } : {}),
     },
   });
   if (original instanceof DomainError && typeof code === 'string' && PUBLIC_CODES.has(code)) {
@@ -93,6 +127,10 @@ export function maskError(
   if (typeof code === 'string' && REQUEST_ERROR_CODES[code]) {
     const clean = options.keepSuggestions ? withoutQuotedValues : withoutInputValues;
     return keep(REQUEST_ERROR_CODES[code], clean(formatted.message));
+  }
+  if (options.unavailable?.(error)) {
+    options.onUnavailable?.(original);
+    return keep(ErrorCode.ServiceUnavailable, SERVICE_UNAVAILABLE_MESSAGE);
   }
   onUnexpected(original);
   return keep(ErrorCode.Internal, 'Internal server error');

@@ -9,7 +9,7 @@ export interface ApiError {
   requestId: string | null;
   /** The field the error is about, when the gateway names one. */
   path: readonly (string | number)[] | null;
-  /** Seconds to wait before trying again (RATE_LIMITED, OVERLOADED). */
+  /** Seconds to wait before trying again (RATE_LIMITED, OVERLOADED); SERVICE_UNAVAILABLE gives none: back off a few seconds. */
   retryAfterSeconds: number | null;
 }
 

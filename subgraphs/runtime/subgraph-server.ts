@@ -13,6 +13,7 @@ import { operationMetricsPlugin } from '../../platform/operation-metrics';
 import { clockMetrics } from './clock-metrics';
 import type { Clock } from '../../platform/clock';
 import { clockGuard } from './clock-guard';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { ErrorCode, maskError } from '../../platform/errors';
 import {
   BodyTooLargeError,
@@ -108,8 +109,12 @@ export async function startSubgraphServer<C extends RequestContext>(
     // handlers would race ours and re-raise the signal mid-shutdown.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
+    // A busy or unreachable database is SERVICE_UNAVAILABLE, logged as a warning: load, not a bug.
     formatError: (formatted, error) =>
-      maskError(formatted, error, (original) => logger.error({ err: loggableError(original) }, 'unexpected error')),
+      maskError(formatted, error, (original) => logger.error({ err: loggableError(original) }, 'unexpected error'), {
+        unavailable: isDatabaseUnavailable,
+        onUnavailable: (original) => logger.warn({ err: loggableError(original) }, 'database unavailable: try again answered'),
+      }),
     // No cache hints: nothing in our schemas sets one, and the per-field hook cost every request
     // (bench/results/gateway-profile.md). Every answer says `cache-control: no-store` itself, as it did.
     plugins: [

@@ -124,7 +124,7 @@ describe('the whole answer over its bound, full shares and open circuits', () =>
     rollout.failNext(12, { kind: 'drop' });
     for (let i = 0; i < 6; i += 1) {
       const failed = await s.as(Scenario.analyst, '{ rolloutSummary { key total } }');
-      expect(failed.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(failed.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     }
     rollout.set({ kind: 'pass' });
     const mine = await s.as<{ me: { onlineAccess: { state: string }; record: { totalCount: number } } }>(

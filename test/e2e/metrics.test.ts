@@ -142,6 +142,20 @@ describe('metrics: each service on a port of its own', () => {
     );
   });
 
+  it("counts an error under the code the client received, not Apollo's own: a document that does not validate is BAD_USER_INPUT", async () => {
+    const count = async (code: string) =>
+      valueOf((await scrape(supergraph.gateway.metricsUrl!)).samples, 'graphql_request_errors_total', {
+        operation: 'other',
+        code,
+      }) ?? 0;
+    const before = await count('BAD_USER_INPUT');
+    const refused = await run.scenario.as(Scenario.patient(RUN_PATIENT), '{ me { noSuchField } }');
+    expect(refused.body.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(await count('BAD_USER_INPUT')).toBe(before + 1);
+    const { text } = await scrape(supergraph.gateway.metricsUrl!);
+    expect(text).not.toMatch(/code="GRAPHQL_VALIDATION_FAILED"|code="GRAPHQL_PARSE_FAILED"/);
+  });
+
   it("a subgraph that is down: its calls fail, retries are counted, and its circuit's figure says open", async () => {
     await supergraph.stopSubgraph('practices');
     const name = '{ me { registeredPractice { name } } }';

@@ -153,7 +153,7 @@ describe('the request id in every error', () => {
     expect(logged.length).toBe(2);
   });
 
-  it('stamps a subgraph that is down: INTERNAL_SERVER_ERROR, logged as masked under the same id', async () => {
+  it('stamps a subgraph that is down: SERVICE_UNAVAILABLE, logged as unavailable under the same id', async () => {
     const other = await startSupergraph({ logger });
     try {
       await other.stopSubgraph('practices');
@@ -164,8 +164,10 @@ describe('the request id in every error', () => {
       });
       const body = (await response.json()) as { errors: { extensions: Record<string, unknown> }[] };
       const id = response.headers.get('x-request-id');
-      expect(body.errors.map((e) => e.extensions)).toEqual([{ code: 'INTERNAL_SERVER_ERROR', requestId: id }]);
-      const masked = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((e) => e.msg === 'masked error');
+      expect(body.errors.map((e) => e.extensions)).toEqual([{ code: 'SERVICE_UNAVAILABLE', requestId: id }]);
+      const masked = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((e) => e.msg === 'subgraph unavailable: try again answered');
       expect(masked.map((entry) => entry.requestId)).toContain(id);
     } finally {
       await other.stop();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVICE_UNAVAILABLE_MESSAGE } from '../../platform/errors';
 import { operationId, type PersistedQueryManifest, type TrustedOperation } from '../../platform/trusted-operations';
 import { capturedLogger } from '../helpers/captured-logger';
 import { codes, Scenario } from '../helpers/scenario';
@@ -335,12 +336,12 @@ describe('trusted operations for approved apps, through the gateway', () => {
   });
 
   describe('records down', () => {
-    it('an app request fails closed: 503, INTERNAL_SERVER_ERROR, nothing served', async () => {
+    it('an app request fails closed: 503, SERVICE_UNAVAILABLE (try again), nothing served', async () => {
       await supergraph.stopSubgraph('records');
       const response = await s.byId(app, operationId('query Uncached { me { nhsNumber } }'));
       expect(refusal(response)).toEqual({
         status: 503,
-        body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] },
+        body: { errors: [{ message: SERVICE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
       });
     });
   });

@@ -7,16 +7,21 @@ export type Fault =
   | { kind: 'status'; status: number }
   | { kind: 'drop' }
   | { kind: 'delay'; ms: number }
+  /** Keeps each request unanswered until the fault changes or the proxy stops: a subgraph that never answers. */
+  | { kind: 'hold' }
   | { kind: 'nonsense'; body: string };
 
 /**
  * A fault injector in front of one subgraph, for tests: real HTTP in, real HTTP on to the
  * subgraph, except when told to answer with a status, drop the connection, stall, or answer
- * nonsense. `failNext(n, fault)` applies a fault to the next n requests only. Counts what it receives.
+ * nonsense. `failNext(n, fault)` applies a fault to the next n requests only. Counts what it receives;
+ * `held()` resolves once a request is being held, so a test waits on that rather than on a timer.
  */
 export class FaultProxy {
   received = 0;
   private fault: Fault = { kind: 'pass' };
+  private holding: (() => void)[] = [];
+  private onHold: (() => void)[] = [];
   private remaining = Infinity;
   private server?: Server;
 
@@ -28,13 +33,26 @@ export class FaultProxy {
   }
 
   set(fault: Fault): void {
+    this.releaseHeld();
     this.fault = fault;
     this.remaining = Infinity;
   }
 
   failNext(count: number, fault: Fault): void {
+    this.releaseHeld();
     this.fault = fault;
     this.remaining = count;
+  }
+
+  /** Resolves when a request is next held (at once if one is held now). */
+  held(): Promise<void> {
+    if (this.holding.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.onHold.push(resolve));
+  }
+
+  /** Held requests are dropped, not forwarded: whoever sent them has given up by then. */
+  private releaseHeld(): void {
+    for (const release of this.holding.splice(0)) release();
   }
 
   async start(): Promise<this> {
@@ -44,6 +62,7 @@ export class FaultProxy {
   }
 
   stop(): Promise<void> {
+    this.releaseHeld();
     this.server?.closeAllConnections();
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -67,6 +86,13 @@ export class FaultProxy {
       case 'delay':
         await new Promise((resolve) => setTimeout(resolve, fault.ms));
         break;
+      case 'hold':
+        await new Promise<void>((resolve) => {
+          this.holding.push(resolve);
+          for (const told of this.onHold.splice(0)) told();
+        });
+        req.socket.destroy();
+        return;
       default:
         break;
     }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EPHEMERAL_METRICS_PORTS } from './ports';
 
@@ -123,7 +123,10 @@ export async function spawnService(spec: ServiceSpec): Promise<ServiceProcess> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ? null : code)));
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
+  // SERVICE_LOG_DIR keeps everything a service printed, to read after a bench run (bench/README.md).
+  const logFile = process.env.SERVICE_LOG_DIR ? join(process.env.SERVICE_LOG_DIR, `${spec.name}-${pid}.log`) : undefined;
   const onOutput = (chunk: Buffer) => {
+    if (logFile) appendFileSync(logFile, chunk);
     output = (output + chunk.toString('utf8')).slice(-KEEP_OUTPUT);
     if (readyLine && !lineSeen) {
       const match = readyLine.exec(output);

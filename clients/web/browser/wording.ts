@@ -115,6 +115,7 @@ export function problemText(error: ApiError, reader: Reader): string {
         return `Please check what you entered: ${error.message}.`;
       case 'RATE_LIMITED':
       case 'OVERLOADED':
+      case 'SERVICE_UNAVAILABLE':
         return `The service is busy. Try again${error.retryAfterSeconds ? ` in ${error.retryAfterSeconds} seconds` : ' shortly'}.`;
       case 'NETWORK_ERROR':
         return 'The service could not be reached. Check your connection and try again.';

@@ -1,4 +1,4 @@
-import { conflict, DomainError, ErrorCode } from '../../../platform/errors';
+import { conflict, DomainError, ErrorCode, GatewayHint } from '../../../platform/errors';
 import type { RecordsContext } from '../context';
 import { exclusionHistory } from '../domain/exclusion';
 import { parsePracticeAccess, type PracticeAccess } from '../domain/practice-access';
@@ -15,6 +15,8 @@ export async function patientFacts(patient: PatientModel, context: RecordsContex
     exclusion: exclusionHistory(exclusionFacts(events)),
   };
 }
+
+const ACCESS_NOT_ESTABLISHED = "The practice's access status could not be established, so no entries are shown";
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -42,6 +44,12 @@ export function requirePracticeAccess(patient: PatientModel, context: RecordsCon
   }
   const access = practiceAccessOf(patient, context);
   if (access) return access;
+  // Null is how the gateway sends access data it could not fetch, or could not use: it knows
+  // which, and tells the client a wait (SERVICE_UNAVAILABLE) from a fault (gateway/unavailable-hops.ts).
+  if (raw === null) {
+    context.logger.warn('practice access data not sent by the gateway: patient view refused');
+    throw new DomainError(ErrorCode.Internal, ACCESS_NOT_ESTABLISHED, { gatewayHint: GatewayHint.AccessDataNotFetched });
+  }
   context.logger.warn('practice access data missing or malformed: patient view refused');
-  throw new DomainError(ErrorCode.Internal, "The practice's access status could not be established, so no entries are shown");
+  throw new DomainError(ErrorCode.Internal, ACCESS_NOT_ESTABLISHED);
 }
