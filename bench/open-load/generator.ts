@@ -26,7 +26,7 @@ export interface LoadPlan {
 
 export interface KindFigures {
   name: string;
-  /** Requests sent, answered 2xx and checked right, in error (non-2xx, socket, timeout), wrong (2xx, failed check). */
+  /** Requests sent, answered 2xx and checked right, in error (non-2xx, a GraphQL error code, socket, timeout), wrong (2xx, failed check). */
   sent: number;
   ok: number;
   errors: number;
@@ -139,9 +139,12 @@ export async function runLoadPlan(plan: LoadPlan): Promise<LoadFigures> {
     const outcome: Outcome = { latencyMs: 0, answeredAt: 0 };
     try {
       const { status, text } = await post(agent, url, outgoing, timeoutMs);
-      if (status < 200 || status >= 300) {
+      // An answer with a GraphQL error code is the system declining (SERVICE_UNAVAILABLE, say),
+      // an error, whatever its status; a wrong answer is data that fails its check.
+      const code = firstCode(text);
+      if (status < 200 || status >= 300 || code !== undefined) {
         outcome.error = `HTTP ${status}: ${text.slice(0, 200)}`;
-        count(`error: HTTP ${status} ${firstCode(text) ?? ''}`.trim());
+        count(`error: HTTP ${status} ${code ?? ''}`.trim());
       } else {
         let right = false;
         try {

@@ -115,6 +115,36 @@ describe('the open-load generator', () => {
     });
     expect({ errors: late.errors, causes: late.causes }).toEqual({ errors: 2, causes: { 'error: timeout': 2 } });
   });
+
+  it('counts an answer that carries an error code as an error, by its code, even with status 200', async () => {
+    const declining = createServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({ data: { me: null }, errors: [{ message: 'busy', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }),
+          ),
+      );
+    });
+    await new Promise<void>((listening) => declining.listen(0, '127.0.0.1', listening));
+    try {
+      const figures = await runLoadPlan({
+        url: `http://127.0.0.1:${(declining.address() as AddressInfo).port}/graphql`,
+        mode: { kind: 'open', arrivals: 'constant', ratePerSecond: 10, seconds: 0.2 },
+        seed: 1,
+        mix,
+      });
+      expect({ errors: figures.errors, wrong: figures.wrong, causes: figures.causes }).toEqual({
+        errors: 2,
+        wrong: 0,
+        causes: { 'error: HTTP 200 SERVICE_UNAVAILABLE': 2 },
+      });
+    } finally {
+      declining.closeAllConnections();
+      await new Promise((closed) => declining.close(closed));
+    }
+  });
 });
 
 describe('the schedule', () => {
