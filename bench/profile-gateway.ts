@@ -25,7 +25,8 @@ import { spawnService, startOurServices, type OurServices } from '../test/helper
  * only summarises a .cpuprofile. --rounds N repeats the operations N times, interleaved.
  * --root DIR runs the services from another copy of the tree; --ab DIR compares its gateway with
  * one run from another copy (a baseline), --ab hive (or hive-rust) with Hive Gateway
- * (bench/hive), in interleaved bursts. --peer hive (or hive-rust) loads and profiles Hive
+ * (bench/hive), in interleaved bursts; --ab-subgraphs puts B's gateway in front of B's own
+ * subgraphs (run from DIR over the same databases), so the page's A/B covers subgraph changes too. --peer hive (or hive-rust) loads and profiles Hive
  * Gateway instead of ours, its answers checked against ours.
  */
 const NHS_NUMBER = '9990001375';
@@ -153,72 +154,87 @@ async function compareGateways(
   dataDir: string,
   scenarios: Record<Scenario, LoadOptions>,
   chosen: Scenario[],
-  options: { bursts: number; seconds: number; warmupSeconds: number; workers: number | 'auto' },
+  options: { bursts: number; seconds: number; warmupSeconds: number; workers: number | 'auto'; subgraphs: boolean },
 ): Promise<void> {
-  const other = isOtherGateway(otherRoot)
-    ? await startOtherGateway(otherRoot, services, options.workers === 'auto' ? availableParallelism() : options.workers)
-    : await spawnService({
-        name: 'gateway B',
-        entry: 'gateway/main.ts',
-        cwd: otherRoot,
-        env: {
-          DATA_DIR: dataDir,
-          LOG_LEVEL: 'warn',
-          SUBGRAPH_SIGNING_SECRET: services.signingSecret,
-          GATEWAY_PORT: '0',
-          GATEWAY_WORKERS: String(options.workers),
-          PRACTICES_URL: services.urls.practices,
-          ROLLOUT_URL: services.urls.rollout,
-          RECORDS_URL: services.urls.records,
-        },
-      });
-  // `direct` compares the records subgraphs of the two trees, over the same database.
+  const fromOther = (name: string, entry: string, env: NodeJS.ProcessEnv) =>
+    spawnService({
+      name,
+      entry,
+      cwd: otherRoot,
+      env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn', SUBGRAPH_SIGNING_SECRET: services.signingSecret, ...env },
+    });
+  const tree = !isOtherGateway(otherRoot);
+  // `direct` compares the records subgraphs of the two trees, over the same database; with
+  // --ab-subgraphs B's gateway calls B's own three subgraphs too (the same databases).
   const otherRecords =
-    chosen.includes('direct') && !isOtherGateway(otherRoot)
-      ? await spawnService({
-          name: 'records B',
-          entry: 'subgraphs/records/main.ts',
-          cwd: otherRoot,
-          env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn', SUBGRAPH_SIGNING_SECRET: services.signingSecret, RECORDS_PORT: '0' },
-        })
+    tree && (chosen.includes('direct') || options.subgraphs)
+      ? await fromOther('records B', 'subgraphs/records/main.ts', { RECORDS_PORT: '0' })
       : undefined;
+  const otherPractices =
+    tree && options.subgraphs
+      ? await fromOther('practices B', 'subgraphs/practices/main.ts', { PRACTICES_PORT: '0' })
+      : undefined;
+  const otherRollout =
+    otherPractices &&
+    (await fromOther('rollout B', 'subgraphs/rollout/main.ts', { ROLLOUT_PORT: '0', PRACTICES_URL: otherPractices.url }));
+  const other = !tree
+    ? await startOtherGateway(otherRoot, services, options.workers === 'auto' ? availableParallelism() : options.workers)
+    : await fromOther('gateway B', 'gateway/main.ts', {
+        GATEWAY_PORT: '0',
+        GATEWAY_WORKERS: String(options.workers),
+        PRACTICES_URL: otherPractices?.url ?? services.urls.practices,
+        ROLLOUT_URL: otherRollout ? otherRollout.url : services.urls.rollout,
+        RECORDS_URL: options.subgraphs ? otherRecords!.url : services.urls.records,
+        IDENTITY_PROVIDER_URL: services.identityProvider.url,
+      });
   try {
     for (const name of chosen.filter((scenario) => scenario !== 'direct' || otherRecords)) {
-      const gateways =
+      // The first process is the one compared; with --ab-subgraphs the others' CPU is shown too.
+      const sides =
         name === 'direct'
           ? [
-              { label: `A records (this tree)`, process: services.records, url: services.urls.records },
-              { label: `B records (${otherRoot})`, process: otherRecords!, url: otherRecords!.url },
+              { label: `A records (this tree)`, processes: [services.records], url: services.urls.records },
+              { label: `B records (${otherRoot})`, processes: [otherRecords!], url: otherRecords!.url },
             ]
           : [
-              { label: `A (this tree)`, process: services.gateway, url: services.urls.gateway },
-              { label: `B (${otherRoot})`, process: other, url: other.url },
+              {
+                label: `A (this tree)`,
+                processes: options.subgraphs
+                  ? [services.gateway, services.practices, services.rollout, services.records]
+                  : [services.gateway],
+                url: services.urls.gateway,
+              },
+              {
+                label: `B (${otherRoot})`,
+                processes: options.subgraphs ? [other, otherPractices!, otherRollout!, otherRecords!] : [other],
+                url: other.url,
+              },
             ];
-      const totals = gateways.map(() => ({
+      const totals = sides.map((side) => ({
         requests: 0,
         seconds: 0,
-        cpuMs: 0,
+        cpuMs: side.processes.map(() => 0),
         errors: 0,
         wrong: 0,
         p50: [] as number[],
         p99: [] as number[],
       }));
-      for (const gateway of gateways) {
-        await runLoad({ ...scenarios[name], url: gateway.url, durationSeconds: options.warmupSeconds, warmupSeconds: 0 });
+      for (const side of sides) {
+        await runLoad({ ...scenarios[name], url: side.url, durationSeconds: options.warmupSeconds, warmupSeconds: 0 });
       }
       for (let burst = 0; burst < options.bursts; burst += 1) {
         const order = burst % 2 === 0 ? [0, 1] : [1, 0];
         for (const i of order) {
-          const gateway = gateways[i]!;
-          const before = gateway.process.cpuMs();
+          const side = sides[i]!;
+          const before = side.processes.map((service) => service.cpuMs());
           const result = await runLoad({
             ...scenarios[name],
-            url: gateway.url,
+            url: side.url,
             durationSeconds: options.seconds,
             warmupSeconds: 0,
           });
           const total = totals[i]!;
-          total.cpuMs += gateway.process.cpuMs() - before;
+          side.processes.forEach((service, k) => (total.cpuMs[k]! += service.cpuMs() - before[k]!));
           total.requests += result.requests;
           total.seconds += result.durationSeconds;
           total.errors += result.errors;
@@ -228,23 +244,31 @@ async function compareGateways(
         }
       }
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-      console.log(`${name}: ${options.bursts} bursts of ${options.seconds} s on each gateway, interleaved`);
+      console.log(`${name}: ${options.bursts} bursts of ${options.seconds} s on each side, interleaved`);
       totals.forEach((total, i) => {
+        const side = sides[i]!;
+        const each = side.processes.map((service, k) => `${service.name} ${(total.cpuMs[k]! / total.requests).toFixed(3)}`);
         console.log(
-          `  ${gateways[i]!.label}: ${(total.requests / total.seconds).toFixed(0)} req/s, p50 ${median(total.p50).toFixed(1)} ms, ` +
-            `p99 ${median(total.p99).toFixed(1)} ms (medians of bursts), CPU ${(total.cpuMs / total.requests).toFixed(3)} ms per request, ` +
-            `${total.requests} requests, ${total.errors} errors, ${total.wrong} wrong`,
+          `  ${side.label}: ${(total.requests / total.seconds).toFixed(0)} req/s, p50 ${median(total.p50).toFixed(1)} ms, ` +
+            `p99 ${median(total.p99).toFixed(1)} ms (medians of bursts), CPU ${(total.cpuMs[0]! / total.requests).toFixed(3)} ms per request, ` +
+            `${total.requests} requests, ${total.errors} errors, ${total.wrong} wrong` +
+            (each.length > 1 ? `\n    CPU ms per request: ${each.join(', ')}` : ''),
         );
       });
       const [a, b] = totals as [(typeof totals)[0], (typeof totals)[0]];
+      const perProcess = a.cpuMs.map(
+        (_, k) =>
+          `${sides[0]!.processes[k]!.name} ${((a.cpuMs[k]! / a.requests / (b.cpuMs[k]! / b.requests) - 1) * 100).toFixed(1)}%`,
+      );
       console.log(
         `  A/B: throughput ${((a.requests / a.seconds / (b.requests / b.seconds) - 1) * 100).toFixed(1)}%, ` +
-          `CPU per request ${((a.cpuMs / a.requests / (b.cpuMs / b.requests) - 1) * 100).toFixed(1)}%`,
+          `CPU per request ${perProcess.join(', ')}`,
       );
+      if (b.errors > 0 || b.wrong > 0 || a.errors > 0 || a.wrong > 0)
+        console.log('  (errors or wrong answers: the comparison is void)');
     }
   } finally {
-    await otherRecords?.stop();
-    await other.stop();
+    for (const service of [other, otherRollout, otherPractices, otherRecords]) await service?.stop();
   }
 }
 
@@ -264,6 +288,7 @@ async function main() {
       'node-args': { type: 'string' },
       'subgraph-node-args': { type: 'string' },
       ab: { type: 'string' },
+      'ab-subgraphs': { type: 'boolean', default: false },
       bursts: { type: 'string', default: '8' },
       'sample-every': { type: 'string', default: '10' },
       peer: { type: 'string' },
@@ -374,6 +399,7 @@ async function main() {
         seconds: Number(values.duration),
         warmupSeconds: common.warmupSeconds,
         workers,
+        subgraphs: values['ab-subgraphs'],
       });
       return;
     }

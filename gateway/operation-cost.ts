@@ -141,12 +141,31 @@ export function operationCost(
 }
 
 /**
+ * An operation without variables costs the same each time it is asked of the same schema, and
+ * Apollo Server's document store hands back the same parsed document for the same text: its cost
+ * is kept on that parsed operation (weakly, so it goes when the store lets the document go) with
+ * the schema it was costed against. One with variables is costed every time.
+ */
+function rememberedCosts(): typeof operationCost {
+  const known = new WeakMap<OperationDefinitionNode, { schema: GraphQLSchema; cost: number }>();
+  return (schema, document, operation, variables) => {
+    if (operation.variableDefinitions?.length) return operationCost(schema, document, operation, variables);
+    const remembered = known.get(operation);
+    if (remembered?.schema === schema) return remembered.cost;
+    const cost = operationCost(schema, document, operation, variables);
+    known.set(operation, { schema, cost });
+    return cost;
+  };
+}
+
+/**
  * Refuses an operation that costs more than the limit, with BAD_USER_INPUT and HTTP 400 like
  * the other limits, after validation and before the query is planned. A plugin rather than a
  * validation rule because `first` may come from a variable. Without a resolved operation
  * (an operation name that names none) every operation of the document is costed.
  */
 export function operationCostPlugin(limit: number = REQUEST_LIMITS.cost): ApolloServerPlugin<GatewayContext> {
+  const costs = rememberedCosts();
   return {
     async requestDidStart() {
       return {
@@ -154,7 +173,7 @@ export function operationCostPlugin(limit: number = REQUEST_LIMITS.cost): Apollo
           const operations = operation
             ? [operation]
             : document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-          const cost = Math.max(0, ...operations.map((each) => operationCost(schema, document, each, request.variables)));
+          const cost = Math.max(0, ...operations.map((each) => costs(schema, document, each, request.variables)));
           if (cost > limit) throw operationCostError(cost, limit);
         },
       };

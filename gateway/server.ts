@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { hashWithCryptoLoadedOnce } from '../patches/apollo-createhash-once';
 import { systemClock, type Clock } from '../platform/clock';
 import { Registry } from 'prom-client';
 import { serveHttp, type ServiceHandle } from '../platform/http';
@@ -52,6 +53,7 @@ export interface GatewayHandle extends ServiceHandle {
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<GatewayHandle> {
   // Patient-facing traffic must never report to Apollo: set before the gateway is built.
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
+  hashWithCryptoLoadedOnce();
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger('gateway', config.logLevel);
   const verifyToken = await createTokenVerifier(config.jwt);

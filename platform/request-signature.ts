@@ -37,6 +37,27 @@ interface SignedParts extends SignatureTarget {
   digest: string;
 }
 
+const NONCE_BYTES = 16;
+/** Random bytes drawn from the CSPRNG at once, enough for 256 nonces. */
+const NONCE_POOL_BYTES = 4096;
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+
+/**
+ * 16 fresh random bytes, base64url: drawn from the CSPRNG a pool at a time (as Node's randomUUID
+ * does), since one `randomBytes` call per subgraph call was 2.7% of the gateway's CPU. No byte is
+ * handed out twice.
+ */
+export function freshNonce(): string {
+  if (nonceOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = randomBytes(NONCE_POOL_BYTES);
+    nonceOffset = 0;
+  }
+  const nonce = noncePool.toString('base64url', nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return nonce;
+}
+
 function signParts(secret: string, parts: SignedParts): string {
   const { timestamp, nonce, audience, path, viewer, digest } = parts;
   return createHmac('sha256', secret)
@@ -54,7 +75,7 @@ export function signedHeaders(
   parts: SignatureTarget & { viewer: string; body: string; at: Date | number },
 ): Record<string, string> {
   const timestamp = String(typeof parts.at === 'number' ? parts.at : parts.at.getTime());
-  const nonce = randomBytes(16).toString('base64url');
+  const nonce = freshNonce();
   const digest = bodyDigest(parts.body);
   return {
     [VIEWER_HEADER]: parts.viewer,

@@ -27,6 +27,7 @@ import {
   type ServiceHandle,
 } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
+import { hashWithCryptoLoadedOnce } from '../../patches/apollo-createhash-once';
 import type { RequestContext } from './request-context';
 import {
   BODY_DIGEST_HEADER,
@@ -101,6 +102,7 @@ export async function startSubgraphServer<C extends RequestContext>(
   where: { host: string; port: number },
 ): Promise<ServiceHandle> {
   const { logger, clock } = options;
+  hashWithCryptoLoadedOnce();
   const apollo = new ApolloServer<C>({
     schema: options.schema,
     introspection: true,

@@ -6,8 +6,9 @@ const PATCHES = join(__dirname, '..', '..', 'patches');
 const patchFiles = readdirSync(PATCHES).filter((file) => file.endsWith('.ts') && file !== 'version-guard.ts');
 
 describe('library patches', () => {
-  it('are the four the patches README lists', () => {
+  it('are the five the patches README lists', () => {
     expect(patchFiles.sort()).toEqual([
+      'apollo-createhash-once.ts',
       'apollo-gateway-lean-process.ts',
       'hive-delegate-fix.ts',
       'typeorm-sqlite-parameters.ts',

@@ -1,5 +1,34 @@
 import type { DataSource } from 'typeorm';
+import { instantTransformer } from '../../runtime/instants';
+import { namedQuery, type Params } from '../../runtime/named-query';
 import { AccessLogEntity, type AccessLogRow } from '../entities/access-log';
+
+const COLUMNS = [
+  'at',
+  'request_id',
+  'actor_role',
+  'actor_id',
+  'client_id',
+  'app_name',
+  'nhs_number',
+  'view',
+  'entry_count',
+  'outcome',
+] as const;
+
+/** A row's values in COLUMNS' order, as the entity would store them (the instant as its milliseconds). */
+const valuesOf = (row: AccessLogRow): unknown[] => [
+  instantTransformer.to(row.at),
+  row.requestId,
+  row.actorRole,
+  row.actorId,
+  row.clientId,
+  row.appName,
+  row.nhsNumber,
+  row.view,
+  row.entryCount,
+  row.outcome,
+];
 
 /**
  * The access log: every read of a patient's record, and every refused attempt. Append-only
@@ -13,9 +42,23 @@ export class AccessLogStore {
     return this.dataSource.getRepository(AccessLogEntity);
   }
 
-  /** Writes the rows in one statement; resolves only once they are stored. */
+  /**
+   * Writes the rows in one statement; resolves only once they are stored. Hand-written, as the hot
+   * reads are (named-query.ts): TypeORM's insert building was 4.5% of the records subgraph's CPU on
+   * a patient's page, every page writing one row.
+   */
   async append(rows: readonly AccessLogRow[]): Promise<void> {
-    if (rows.length > 0) await this.log.insert([...rows]);
+    if (rows.length === 0) return;
+    const params: Params = {};
+    const tuples = rows.map((row, k) => {
+      const values = valuesOf(row);
+      return `(${COLUMNS.map((_, i) => {
+        params[`v${k}_${i}`] = values[i];
+        return `:v${k}_${i}`;
+      }).join(', ')})`;
+    });
+    const columns = COLUMNS.map((column) => `"${column}"`).join(', ');
+    await namedQuery(this.dataSource, `INSERT INTO "access_log" (${columns}) VALUES ${tuples.join(', ')}`, params);
   }
 
   /** A keyset page of one patient's log, newest first. */

@@ -42,6 +42,18 @@ const CONSISTENT_ENTRY = [
   'available_at >= recorded_at',
 ].join(' AND ');
 
+/**
+ * SQLite compiles a statement again on every run when its plan may depend on a bound value: a
+ * bare `LIMIT ?`, or `column = ?` where some plan it weighed does not use that column's index.
+ * better-sqlite3 clears the bindings after each run, which counts as such a change, so the
+ * patient's page was compiled on every request (a third of its cost). Written as a CAST, the
+ * value is an expression the planner does not look into; the same index range, on both
+ * databases. `hidden_from_patient` is always compared with false, so it is written so.
+ */
+const patientIs = (k: number) => `nhs_number = CAST(:p${k} AS VARCHAR(10))`;
+const NOT_HIDDEN = 'hidden_from_patient = false';
+const limitOf = (k: number) => `LIMIT CAST(:l${k} AS INTEGER)`;
+
 /** Conditions of one patient's visible entries; parameter names are made unique by `k`. */
 function patientViewConditions(query: PatientViewQuery, k: number, params: Params): string {
   const { window } = query;
@@ -54,14 +66,13 @@ function patientViewConditions(query: PatientViewQuery, k: number, params: Param
     return `(available_at >= :f${k}_${i} AND available_at < :t${k}_${i})`;
   });
   const conditions = [
-    `nhs_number = :p${k}`,
-    'hidden_from_patient = :notHidden',
+    patientIs(k),
+    NOT_HIDDEN,
     'available_at IS NOT NULL',
     `available_at <= :na${k}`,
     stretches.length ? `(${stretches.join(' OR ')})` : '1 = 0',
     CONSISTENT_ENTRY,
   ];
-  params.notHidden = false;
   if (query.types) {
     params[`ty${k}`] = [...query.types];
     conditions.push(query.types.length ? `type IN (:...ty${k})` : '1 = 0');
@@ -106,7 +117,7 @@ export function patientViewPagesStatement(queries: readonly PatientViewQuery[]):
   const parts = queries.map((query, k) => {
     const conditions = [patientViewConditions(query, k, params), afterCondition(query.after, 'available_at', k, params)];
     params[`l${k}`] = query.limit;
-    return `SELECT ${ENTRY_COLUMNS} FROM record_entry WHERE ${conditions.filter(Boolean).join(' AND ')} ORDER BY available_at DESC, id DESC LIMIT :l${k}`;
+    return `SELECT ${ENTRY_COLUMNS} FROM record_entry WHERE ${conditions.filter(Boolean).join(' AND ')} ORDER BY available_at DESC, id DESC ${limitOf(k)}`;
   });
   return [unionOfPages(parts), params];
 }
@@ -125,7 +136,7 @@ export function patientViewCountsStatement(queries: readonly PatientViewQuery[])
   const params: Params = {};
   const parts = queries.map((query, k) => {
     const conditions = patientViewConditions(query, k, params);
-    const next = `SELECT MIN(available_at) FROM record_entry WHERE nhs_number = :p${k} AND hidden_from_patient = :notHidden AND available_at > :na${k}`;
+    const next = `SELECT MIN(available_at) FROM record_entry WHERE ${patientIs(k)} AND ${NOT_HIDDEN} AND available_at > :na${k}`;
     return `SELECT CAST(:p${k} AS VARCHAR(10)) AS nhs_number, COUNT(*) AS n, (${next}) AS next_at FROM record_entry WHERE ${conditions}`;
   });
   return [parts.join(' UNION ALL '), params];

@@ -1,5 +1,13 @@
-import { getIntrospectionQuery, getOperationAST, parse, validate } from 'graphql';
-import { operationCost } from '../../../gateway/operation-cost';
+import {
+  buildSchema,
+  getIntrospectionQuery,
+  getOperationAST,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
+import { operationCost, operationCostPlugin } from '../../../gateway/operation-cost';
 import { REQUEST_LIMITS } from '../../../gateway/request-limits';
 import { LIMITS_SCHEMA, range } from './limits-schema';
 
@@ -80,5 +88,47 @@ describe('the cost of an operation: each field once per time it may be resolved'
     expect(validate(LIMITS_SCHEMA, document)).toEqual([]);
     const operation = getOperationAST(document);
     expect(operationCost(LIMITS_SCHEMA, document, operation!)).toBeLessThan(REQUEST_LIMITS.cost / 10);
+  });
+});
+
+describe('the cost limit, with costs remembered per parsed operation', () => {
+  const schemaWithPageSize = (size: number) =>
+    buildSchema(`type Query { items(first: Int = ${size}): [Item] } type Item { id: ID }`);
+  const smallPages = schemaWithPageSize(10);
+  const largePages = schemaWithPageSize(1000);
+
+  /** Runs the plugin's check as Apollo Server would: resolves if allowed, rejects if over the limit. */
+  async function check(
+    plugin: ReturnType<typeof operationCostPlugin>,
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables?: Record<string, unknown>,
+  ): Promise<void> {
+    const listener = await plugin.requestDidStart!({} as never);
+    const operation = getOperationAST(document);
+    await listener!.didResolveOperation!({ schema, document, operation, request: { variables } } as never);
+  }
+
+  it('costs the same parsed operation again against another schema (a new supergraph)', async () => {
+    const plugin = operationCostPlugin(100);
+    const document = parse('{ items { id } }');
+    await expect(check(plugin, smallPages, document)).resolves.toBeUndefined();
+    await expect(check(plugin, smallPages, document)).resolves.toBeUndefined();
+    await expect(check(plugin, largePages, document)).rejects.toThrow('Query cost 1001 exceeds the limit of 100');
+    await expect(check(plugin, smallPages, document)).resolves.toBeUndefined();
+  });
+
+  it('costs each document by its own text', async () => {
+    const plugin = operationCostPlugin(100);
+    await expect(check(plugin, smallPages, parse('{ items { id } }'))).resolves.toBeUndefined();
+    await expect(check(plugin, smallPages, parse('{ items(first: 500) { id } }'))).rejects.toThrow('Query cost 501');
+  });
+
+  it('costs an operation with variables on every request, by its variables', async () => {
+    const plugin = operationCostPlugin(100);
+    const document = parse('query ($n: Int) { items(first: $n) { id } }');
+    await expect(check(plugin, smallPages, document, { n: 5 })).resolves.toBeUndefined();
+    await expect(check(plugin, smallPages, document, { n: 500 })).rejects.toThrow('Query cost 501');
+    await expect(check(plugin, smallPages, document, { n: 5 })).resolves.toBeUndefined();
   });
 });
