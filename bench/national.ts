@@ -20,6 +20,7 @@ import {
   WEEKLY_TIMELINE,
 } from './operations';
 import { peakMemoryMb, resetPeakMemory } from './peak-memory';
+import { localPostgresCpu } from './postgres-cpu';
 import { measureRequestCosts, type RequestCost } from './request-costs';
 import { startOurServices, type OurServices, type ServiceProcess } from '../test/helpers/service-process';
 import { startOtherGateway, type GatewayName } from './other-gateway';
@@ -279,6 +280,8 @@ async function runOn(
             ...running.filter((p) => p !== services.gateway),
             target === 'ours' ? services.gateway : others.find((o) => o.name === target)!,
           ];
+    // On PostgreSQL the server's own CPU, when it shares this machine (postgres-cpu.ts).
+    const postgresCpu = settings.database === 'postgres' ? localPostgresCpu(settings.databaseUrl) : undefined;
     for (const members of groups.values()) {
       const rounds = members.length > 1 ? settings.rounds : 1;
       const bursts = new Map<Scenario, { result: LoadResult; memory: Record<string, number>; cpuMs: Record<string, number> }[]>(
@@ -297,8 +300,10 @@ async function runOn(
           const watched = servers(scenario.target);
           resetPeakMemory(watched);
           const cpuBefore = watched.map((process) => process.cpuMs());
+          const postgresBefore = postgresCpu?.();
           const result = await burst(scenario, settings.seconds);
           const cpuMs = Object.fromEntries(watched.map((process, i) => [process.name, process.cpuMs() - cpuBefore[i]!]));
+          if (postgresCpu) cpuMs.postgresql = postgresCpu() - postgresBefore!;
           bursts.get(scenario)!.push({ result, memory: peakMemoryMb(watched), cpuMs });
         }
       }

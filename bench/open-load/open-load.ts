@@ -1,3 +1,4 @@
+import { localPostgresCpu } from '../postgres-cpu';
 import { loadavg } from 'node:os';
 import { signDevToken } from '../../gateway/dev-keys';
 import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
@@ -77,8 +78,11 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
     }));
     let seed = settings.seed;
     // Each run in the generator's own process, the serving processes' CPU measured around it.
+    // On PostgreSQL the server's own CPU too, when it shares this machine (postgres-cpu.ts).
+    const postgresCpu = localPostgresCpu(databases.env.RECORDS_DATABASE_URL);
     const run = async (mode: LoadPlan['mode']) => {
       const before = serving.map((p) => p.cpuMs());
+      const postgresBefore = postgresCpu?.();
       const figures = await runInOwnProcess({ url: services.urls.gateway, mode, seed: (seed += 7), mix });
       // Results filed in this run stay filed: the next files only what is left.
       mix = mix.map((entry) =>
@@ -87,6 +91,7 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
       const cores = Object.fromEntries(
         serving.map((p, i) => [p.name, (p.cpuMs() - before[i]!) / 1000 / figures.elapsedSeconds]),
       ) as Record<string, number>;
+      if (postgresCpu) cores.postgresql = (postgresCpu() - postgresBefore!) / 1000 / figures.elapsedSeconds;
       cores.generator = figures.generatorCpuMs / 1000 / figures.elapsedSeconds;
       return { figures, cores };
     };

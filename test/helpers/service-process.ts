@@ -77,7 +77,7 @@ export function processTree(pid: number): number[] {
 }
 
 /** utime + stime of one process in milliseconds (from its clock ticks); 0 once it has ended. */
-function cpuTime(pid: number): number {
+export function cpuTime(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
