@@ -5,11 +5,11 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /**
  * The CPU time, in ms, of every PostgreSQL server process on this machine (the postmaster and
- * each backend: their command is `postgres`), when the bench's server is local: on a shared
- * two-core machine the database's own work comes out of the same cores as the services', so a
- * scenario's CPU per request counts it too. Undefined for a server elsewhere (its CPU is not
- * ours to read). A backend that ends within a burst takes its CPU with it: the pools keep
- * theirs open, so that is rare.
+ * each backend, autovacuum included: their command is `postgres`), when the bench's server is
+ * local: on a shared two-core machine the database's own work comes out of the same cores as the
+ * services', so a scenario's CPU per request counts it too. A backend that ends (a pool closing
+ * an idle connection) leaves its CPU in the postmaster's count of its waited-for children, so
+ * the total only grows. Undefined for a server elsewhere (its CPU is not ours to read).
  */
 export function localPostgresCpu(databaseUrl: string | undefined): (() => number) | undefined {
   if (!databaseUrl || !LOCAL_HOSTS.has(new URL(databaseUrl).hostname)) return undefined;
@@ -18,7 +18,7 @@ export function localPostgresCpu(databaseUrl: string | undefined): (() => number
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuTime(Number(entry));
+        if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuTime(Number(entry), true);
       } catch {
         // The process ended while we looked.
       }

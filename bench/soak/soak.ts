@@ -17,7 +17,7 @@ export interface SoakOptions {
   databaseUrl?: string;
   /** Seconds between samples (default 10). */
   sampleSeconds?: number;
-  /** Where soak.md (soak-postgres.md) goes; default bench/results. */
+  /** Where soak.md or soak-processes.md (-postgres on PostgreSQL) goes; default bench/results. */
   resultsDir?: string;
   say?: (line: string) => void;
 }
@@ -135,7 +135,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
   // In one process without a server of its own, the supergraph takes the suite's PostgreSQL when TEST_DATABASE_URL is set.
   const onPostgres = Boolean(options.databaseUrl) || (!options.processes && Boolean(process.env.TEST_DATABASE_URL));
   const markdown = await saveResult(
-    'soak',
+    // Each form its own file: one process's heap after a GC, or each service's resident memory.
+    options.processes ? 'soak-processes' : 'soak',
     soakMarkdown(results, options, onPostgres),
     options.resultsDir,
     false,

@@ -32,7 +32,7 @@ describe('npm run soak', () => {
     expect(results.requests).toBeGreaterThan(11); // every operation at least once
     expect(Object.keys(results.memory).sort()).toEqual(['gateway', 'practices', 'records', 'rollout']);
     for (const series of Object.values(results.memory)) expect(series.lastMb).toBeGreaterThan(20);
-    const file = readFileSync(join(dir, TEST_DATABASE_URL ? 'soak-postgres.md' : 'soak.md'), 'utf8');
+    const file = readFileSync(join(dir, TEST_DATABASE_URL ? 'soak-processes-postgres.md' : 'soak-processes.md'), 'utf8');
     expect(file).toContain('every service its own process');
     expect(file).toMatch(/\| records +\| +[\d.]+ \| +[\d.]+ \|/);
   }, 120_000);

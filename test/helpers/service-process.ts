@@ -76,13 +76,17 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
-/** utime + stime of one process in milliseconds (from its clock ticks); 0 once it has ended. */
-export function cpuTime(pid: number): number {
+/**
+ * utime + stime of one process in milliseconds (from its clock ticks); 0 once it has ended.
+ * With `children`, also the CPU of its children that have ended and been waited for.
+ */
+export function cpuTime(pid: number, children = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat, so 11 and 12 after the command.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    // utime, stime, cutime and cstime are fields 14 to 17 of stat, so 11 to 14 after the command.
+    const ticks = Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
+    return (ticks * 1000) / CLOCK_TICKS;
   } catch {
     return 0;
   }
