@@ -4,7 +4,7 @@ import { DEFAULT_DATABASE_LIMITS, type DatabaseConfig } from '../../subgraphs/ru
 import { capturedLogger } from '../helpers/captured-logger';
 import { createTestDatabase, databaseKind, type TestDatabase } from '../helpers/database';
 import { scrape, valueOf } from '../helpers/metrics-scrape';
-import { codes, Scenario } from '../helpers/scenario';
+import { codes, oneEntryWorld, Scenario } from '../helpers/scenario';
 import { startSupergraph, type GraphQLResponse, type Supergraph } from '../helpers/supergraph';
 
 /**
@@ -21,17 +21,8 @@ const NHS = '9990001375';
 const TITLE = 'Entry that only shows when every service answers';
 const FIRST_PAGE = '{ me { onlineAccess { state } record(first: 20) { totalCount edges { node { title } } } } }';
 
-async function world(supergraph: Supergraph): Promise<Scenario> {
-  const s = new Scenario(supergraph);
-  s.at('2023-01-01T09:00:00.000Z');
-  await s.createPractice(ODS);
-  await s.switchOn(ODS);
-  await s.registerPatient(ODS, NHS);
-  s.at('2023-01-01T10:00:00.000Z');
-  await s.addEntry(ODS, NHS, TITLE);
-  s.at(NOW);
-  return s;
-}
+const world = (supergraph: Supergraph): Promise<Scenario> =>
+  oneEntryWorld(supergraph, { odsCode: ODS, nhsNumber: NHS, title: TITLE, now: NOW });
 
 /** Nothing shown, and every error says "try again shortly". */
 function expectUnavailable(response: GraphQLResponse<unknown>) {

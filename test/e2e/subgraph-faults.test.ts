@@ -1,5 +1,5 @@
 import type { Fault } from '../helpers/fault-proxy';
-import { Scenario, codes } from '../helpers/scenario';
+import { codes, oneEntryWorld, Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
 
 /**
@@ -13,17 +13,8 @@ const ODS = 'A85001';
 const NHS = '9990001375';
 const RECORD = '{ me { record { edges { node { title } } } } }';
 
-async function world(supergraph: Supergraph): Promise<Scenario> {
-  const s = new Scenario(supergraph);
-  s.at('2023-01-01T09:00:00.000Z');
-  await s.createPractice(ODS);
-  await s.switchOn(ODS);
-  await s.registerPatient(ODS, NHS);
-  s.at('2023-01-01T10:00:00.000Z'); // clear of the switch-on by more than the clock tolerance
-  await s.addEntry(ODS, NHS, 'Visible entry');
-  s.at(NOW);
-  return s;
-}
+const world = (supergraph: Supergraph): Promise<Scenario> =>
+  oneEntryWorld(supergraph, { odsCode: ODS, nhsNumber: NHS, title: 'Visible entry', now: NOW });
 
 describe('faults between the gateway and its subgraphs', () => {
   let supergraph: Supergraph;

@@ -214,3 +214,23 @@ export class Scenario {
 export function codes(response: GraphQLResponse<unknown>): (string | undefined)[] {
   return (response.body.errors ?? []).map((error) => error.extensions?.code);
 }
+
+/**
+ * A practice switched on at 09:00 on 1 January 2023, one patient of it, and one entry added an
+ * hour later (clear of the switch-on by more than the clock tolerance), then the clock at `now`:
+ * a page that shows exactly that entry when every service answers.
+ */
+export async function oneEntryWorld(
+  supergraph: Supergraph,
+  world: { odsCode: string; nhsNumber: string; title: string; now: string },
+): Promise<Scenario> {
+  const s = new Scenario(supergraph);
+  s.at('2023-01-01T09:00:00.000Z');
+  await s.createPractice(world.odsCode);
+  await s.switchOn(world.odsCode);
+  await s.registerPatient(world.odsCode, world.nhsNumber);
+  s.at('2023-01-01T10:00:00.000Z');
+  await s.addEntry(world.odsCode, world.nhsNumber, world.title);
+  s.at(world.now);
+  return s;
+}
