@@ -12,9 +12,9 @@ const ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 
 /**
  * Each GraphQL operation a service runs, as figures: how many, how many failed (by the first
- * error's public code, as the client received it, so errors over requests is the share that failed) and how long each took, per
- * operation label (operation-label.ts). The gateway and every subgraph use the same names; the
- * scrape's `job` tells them apart.
+ * error's public code, as the client received it, so errors over requests is the share that
+ * failed) and how long each took, per operation label (operation-label.ts). The gateway and
+ * every subgraph use the same names; the scrape's `job` tells them apart.
  */
 export function operationMetricsPlugin<C extends BaseContext>(
   registry: Registry,
