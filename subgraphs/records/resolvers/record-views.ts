@@ -49,7 +49,10 @@ export async function patientView(
   }
   const query = { nhsNumber: patient.nhsNumber, window, types, after, limit: limit + 1 };
   const rows = await context.loaders.patientView.load(query);
-  const refused = rows.filter((row) => !entryVisibility(row, facts, access, now, clockToleranceMs).visible).length;
+  // Another patient's row is refused too: the SQL must never widen the patient it was asked for.
+  const refused = rows.filter(
+    (row) => row.nhsNumber !== patient.nhsNumber || !entryVisibility(row, facts, access, now, clockToleranceMs).visible,
+  ).length;
   if (refused > 0) {
     context.metrics.ruleDisagreements.inc(refused);
     context.logger.error({ refused }, 'the patient view SQL kept entries the visibility rule refuses: nothing shown');

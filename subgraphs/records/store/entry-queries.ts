@@ -48,9 +48,10 @@ const CONSISTENT_ENTRY = [
  * better-sqlite3 clears the bindings after each run, which counts as such a change, so the
  * patient's page was compiled on every request (a third of its cost). Written as a CAST, the
  * value is an expression the planner does not look into; the same index range, on both
- * databases. `hidden_from_patient` is always compared with false, so it is written so.
+ * databases. TEXT, not VARCHAR(10): PostgreSQL would cut a longer value to fit, silently.
+ * `hidden_from_patient` is always compared with false, so it is written so.
  */
-const patientIs = (k: number) => `nhs_number = CAST(:p${k} AS VARCHAR(10))`;
+const patientIs = (k: number) => `nhs_number = CAST(:p${k} AS TEXT)`;
 const NOT_HIDDEN = 'hidden_from_patient = false';
 const limitOf = (k: number) => `LIMIT CAST(:l${k} AS INTEGER)`;
 
@@ -137,7 +138,7 @@ export function patientViewCountsStatement(queries: readonly PatientViewQuery[])
   const parts = queries.map((query, k) => {
     const conditions = patientViewConditions(query, k, params);
     const next = `SELECT MIN(available_at) FROM record_entry WHERE ${patientIs(k)} AND ${NOT_HIDDEN} AND available_at > :na${k}`;
-    return `SELECT CAST(:p${k} AS VARCHAR(10)) AS nhs_number, COUNT(*) AS n, (${next}) AS next_at FROM record_entry WHERE ${conditions}`;
+    return `SELECT CAST(:p${k} AS TEXT) AS nhs_number, COUNT(*) AS n, (${next}) AS next_at FROM record_entry WHERE ${conditions}`;
   });
   return [parts.join(' UNION ALL '), params];
 }
