@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openDatabase, type Database } from '../../subgraphs/runtime/database';
 import {
   clinicalViewPages,
+  clinicalViewPagesStatement,
   patientViewCountsStatement,
   patientViewPagesStatement,
   run,
@@ -99,5 +100,22 @@ onSqlite('the patient view’s query plan', () => {
 
   it('still answers the clinical view (its own index) on the migrated schema', async () => {
     expect(await clinicalViewPages(database.dataSource, [{ nhsNumber: query.nhsNumber, after: null, limit: 5 }])).toEqual([]);
+  });
+
+  it('reads each clinical page of a batch by a range scan of its index in its order (no sort), cursor or not', async () => {
+    const details = await plan(
+      clinicalViewPagesStatement(
+        [
+          { nhsNumber: query.nhsNumber, after: null, limit: 6 },
+          { nhsNumber: '9990001383', after: { at: Date.parse('2023-01-01T00:00:00.000Z'), id: 'a' }, limit: 6 },
+        ],
+        'better-sqlite3',
+      ),
+    );
+    const scans = details.filter((detail) => detail.includes('record_entry'));
+    expect(scans).toHaveLength(2);
+    for (const scan of scans)
+      expect(scan).toMatch(/^SEARCH record_entry USING INDEX record_entry_patient_recorded \(nhs_number=\?/);
+    expect(details.filter((detail) => detail.includes('TEMP B-TREE'))).toEqual([]);
   });
 });

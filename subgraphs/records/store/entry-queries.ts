@@ -163,19 +163,53 @@ export async function patientViewCounts(
   );
 }
 
+/**
+ * Beyond every instant a record can hold (epoch milliseconds; JavaScript's dates end near 8.64e15):
+ * "no cursor" as a cursor, so that one statement text serves first pages and later ones alike.
+ */
+const AFTER_EVERY_INSTANT = '9223372036854775807';
+
+/**
+ * The statement of clinicalViewPages, with its named parameters (exported for the plan test).
+ * PostgreSQL: one constant text whatever the batch, the patients handed in as arrays and each
+ * page a LATERAL index range scan with its own LIMIT; planned in a tenth of a millisecond, where a
+ * UNION ALL of 50 pages took the planner 4.5 ms on every list. SQLite (no LATERAL, no arrays): a
+ * UNION ALL of the pages, its values cast so the statement is compiled once per batch size.
+ */
+export function clinicalViewPagesStatement(
+  queries: readonly ClinicalViewQuery[],
+  dialect: DataSource['options']['type'],
+): [string, Params] {
+  if (dialect === 'postgres') {
+    const params: Params = {
+      nhs: queries.map((query) => query.nhsNumber),
+      lim: queries.map((query) => query.limit),
+      ca: queries.map((query) => (query.after ? String(query.after.at) : AFTER_EVERY_INSTANT)),
+      ci: queries.map((query) => query.after?.id ?? ''),
+    };
+    const page = `SELECT ${ENTRY_COLUMNS} FROM record_entry WHERE nhs_number = q.nhs AND (recorded_at, id) < (q.ca, q.ci) ORDER BY recorded_at DESC, id DESC LIMIT q.lim`;
+    const patients =
+      'unnest(CAST(:nhs AS TEXT[]), CAST(:lim AS INTEGER[]), CAST(:ca AS BIGINT[]), CAST(:ci AS TEXT[])) AS q(nhs, lim, ca, ci)';
+    // Ordered again outside: each patient's rows newest first, whatever order the join emits them in.
+    const order = 'ORDER BY page.nhs_number, page.recorded_at DESC, page.id DESC';
+    return [`SELECT page.* FROM ${patients} CROSS JOIN LATERAL (${page}) AS page ${order}`, params];
+  }
+  const params: Params = {};
+  const parts = queries.map((query, k) => {
+    params[`p${k}`] = query.nhsNumber;
+    params[`l${k}`] = query.limit;
+    const conditions = [patientIs(k), afterCondition(query.after, 'recorded_at', k, params)];
+    return `SELECT ${ENTRY_COLUMNS} FROM record_entry WHERE ${conditions.filter(Boolean).join(' AND ')} ORDER BY recorded_at DESC, id DESC ${limitOf(k)}`;
+  });
+  return [unionOfPages(parts), params];
+}
+
 /** One statement: each patient's clinical page, newest recorded first. */
 export async function clinicalViewPages(
   dataSource: DataSource,
   queries: readonly ClinicalViewQuery[],
 ): Promise<RecordEntryRow[]> {
-  const params: Params = {};
-  const parts = queries.map((query, k) => {
-    params[`p${k}`] = query.nhsNumber;
-    params[`l${k}`] = query.limit;
-    const conditions = [`nhs_number = :p${k}`, afterCondition(query.after, 'recorded_at', k, params)];
-    return `SELECT ${ENTRY_COLUMNS} FROM record_entry WHERE ${conditions.filter(Boolean).join(' AND ')} ORDER BY recorded_at DESC, id DESC LIMIT :l${k}`;
-  });
-  return (await run(dataSource, unionOfPages(parts), params)).map(toEntryRow);
+  return (await run(dataSource, ...clinicalViewPagesStatement(queries, dataSource.options.type))).map(toEntryRow);
 }
 
 /** One statement: how many entries each patient's record holds. */
