@@ -29,6 +29,11 @@ export class CircuitBreaker {
     return this.now() - this.openedAt < this.policy.openMs ? 'open' : 'half-open';
   }
 
+  /** How long until an open circuit lets a trial call out (0 unless open): a refused client's wait. */
+  get reopensInMs(): number {
+    return this.openedAt === null ? 0 : Math.max(0, this.policy.openMs - (this.now() - this.openedAt));
+  }
+
   /** Whether a call may go out now; in half-open, only one at a time. */
   permit(): boolean {
     const state = this.state;

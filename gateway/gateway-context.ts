@@ -8,4 +8,6 @@ export interface GatewayContext {
   answerTooLarge?: boolean;
   /** Set when a subgraph call of this request was unavailable (a wait, not a fault): unavailable-hops.ts. */
   hopUnavailable?: boolean;
+  /** The longest an open circuit this request met stays open: its SERVICE_UNAVAILABLE's Retry-After (retry-after.ts). */
+  circuitReopensInMs?: number;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { ApolloServer } from '@apollo/server';
 import { trace } from '@opentelemetry/api';
 import { BulkheadFull } from '../platform/bulkhead';
 import { DomainError, ErrorCode, unauthenticated } from '../platform/errors';
@@ -21,6 +21,7 @@ import { corsDecision, ORIGIN_REFUSED_MESSAGE } from './cors';
 import type { GatewayContext } from './gateway-context';
 import type { VerifyToken } from './identity';
 import { inRequest } from './request-id';
+import { retryAfterHeaders } from './retry-after';
 import type { TrustedOperationGate } from './trusted-operations';
 
 /** A NUL character, raw or as a JSON or GraphQL \\u escape. */
@@ -30,7 +31,7 @@ const HOLDS_NUL = /\u0000|\\u0000/i;
 /** The viewer's share of the gateway is full: try again in a second. */
 const overloaded = () =>
   new DomainError(ErrorCode.Overloaded, 'Too many operations of this kind at once: try again shortly', {
-    http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) },
+    http: { status: 503, headers: retryAfterHeaders(1) },
   });
 
 /** What Apollo is handed in place of an unauthenticated client's request, whose body is never read. */

@@ -27,8 +27,18 @@ export const DEFAULT_CALL_POLICY: Omit<CallPolicy, 'timeoutMs'> = {
  */
 export const SHARE_HEADER = 'x-gateway-share';
 
-/** The subgraph cannot be called now (its circuit is open); the gateway masks this like any failure. */
-export class SubgraphUnavailable extends Error {}
+/**
+ * The subgraph cannot be called now (its circuit is open); the gateway masks this like any
+ * failure. `reopensInMs`: how long the circuit stays open, the client's Retry-After (retry-after.ts).
+ */
+export class SubgraphUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly reopensInMs = 0,
+  ) {
+    super(message);
+  }
+}
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
@@ -85,7 +95,7 @@ export function signedFetcher(
     for (let attempt = 0; ; attempt += 1) {
       if (!breaker.permit()) {
         metrics?.circuitOpen(subgraph);
-        throw new SubgraphUnavailable('The subgraph is unavailable (circuit open)');
+        throw new SubgraphUnavailable('The subgraph is unavailable (circuit open)', breaker.reopensInMs);
       }
       const mayRetry = () => {
         if (!retryable || attempt >= policy.retries) return false;

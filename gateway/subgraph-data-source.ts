@@ -9,7 +9,7 @@ import { encodeViewer, type Viewer } from '../platform/viewer';
 import { ResponseTooLarge, type ConnectionPool } from './connection-pool';
 import type { GatewayContext } from './gateway-context';
 import { shareOf } from './bulkheads';
-import { SHARE_HEADER, signedFetcher, type CallPolicy } from './signed-fetcher';
+import { SHARE_HEADER, signedFetcher, SubgraphUnavailable, type CallPolicy } from './signed-fetcher';
 import type { SubgraphCallMetrics } from './subgraph-call-metrics';
 import { isSubgraphUnavailable } from './subgraph-unavailable';
 import { saysUnavailable, withUnavailableHops } from './unavailable-hops';
@@ -64,6 +64,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       if (error instanceof ResponseTooLarge && context) context.answerTooLarge = true;
       // Remembered for the calls that depend on this one (unavailable-hops.ts).
       if (context && isSubgraphUnavailable(error)) context.hopUnavailable = true;
+      if (context && error instanceof SubgraphUnavailable)
+        context.circuitReopensInMs = Math.max(context.circuitReopensInMs ?? 0, error.reopensInMs);
       throw error;
     }
   }

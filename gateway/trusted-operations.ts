@@ -7,7 +7,8 @@ import { VIEWER_HEADER } from '../platform/request-signature';
 import { OPERATION_ID, operationId } from '../platform/trusted-operations';
 import { encodeViewer, type ViewerOf } from '../platform/viewer';
 import { shareOf } from './bulkheads';
-import { SHARE_HEADER } from './signed-fetcher';
+import { retryAfterHeaders, unavailableWaitSeconds } from './retry-after';
+import { SHARE_HEADER, SubgraphUnavailable } from './signed-fetcher';
 import { isSubgraphUnavailable } from './subgraph-unavailable';
 import { saysUnavailable } from './unavailable-hops';
 
@@ -21,12 +22,13 @@ const LOOKUP = 'query TrustedOperation($c: ID!, $i: ID!) { trustedOperation(clie
 /**
  * Records could not say whether the operation is the app's: nothing runs (fail closed), as when a
  * subgraph is down. `unavailable`: records did not answer in time or said it was busy, a wait
- * (SERVICE_UNAVAILABLE) rather than a fault.
+ * (SERVICE_UNAVAILABLE) rather than a fault; `circuitReopensInMs`: records' circuit was open for that long.
  */
 export class LookupFailed extends Error {
   constructor(
     message: string,
     readonly unavailable = false,
+    readonly circuitReopensInMs = 0,
   ) {
     super(message);
   }
@@ -86,7 +88,8 @@ export class TrustedOperationLookup {
       answer = (await response.json()) as typeof answer;
     } catch (error) {
       if (error instanceof LookupFailed) throw error;
-      throw new LookupFailed('records did not answer', isSubgraphUnavailable(error));
+      const reopensInMs = error instanceof SubgraphUnavailable ? error.reopensInMs : 0;
+      throw new LookupFailed('records did not answer', isSubgraphUnavailable(error), reopensInMs);
     }
     const found = answer.data?.trustedOperation;
     if (answer.errors?.length || (found !== null && typeof found !== 'string'))
@@ -190,7 +193,9 @@ export function trustedOperationGate(lookup: TrustedOperationLookup, logger: Log
       const reason = (error as Error).message;
       if (error instanceof LookupFailed && error.unavailable) {
         logger.warn({ requestId, clientId: viewer.clientId, reason }, 'trusted operation lookup unavailable: try again answered');
-        throw new DomainError(ErrorCode.ServiceUnavailable, SERVICE_UNAVAILABLE_MESSAGE, { http: { status: 503 } });
+        throw new DomainError(ErrorCode.ServiceUnavailable, SERVICE_UNAVAILABLE_MESSAGE, {
+          http: { status: 503, headers: retryAfterHeaders(unavailableWaitSeconds(error.circuitReopensInMs)) },
+        });
       }
       logger.error({ requestId, clientId: viewer.clientId, reason }, 'trusted operation lookup failed');
       throw new DomainError(ErrorCode.Internal, 'Internal server error', { http: { status: 503 } });

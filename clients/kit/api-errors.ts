@@ -9,7 +9,12 @@ export interface ApiError {
   requestId: string | null;
   /** The field the error is about, when the gateway names one. */
   path: readonly (string | number)[] | null;
-  /** Seconds to wait before trying again (RATE_LIMITED, OVERLOADED); SERVICE_UNAVAILABLE gives none: back off a few seconds. */
+  /**
+   * Seconds to wait before trying again: `extensions.retryAfterSeconds` (RATE_LIMITED), else the
+   * Retry-After header of an answer refused whole (429, OVERLOADED, an app's SERVICE_UNAVAILABLE
+   * 503). Null for errors in a 200 answer, whose headers Apollo Client does not pass on: back off
+   * a second or two.
+   */
   retryAfterSeconds: number | null;
 }
 

@@ -40,6 +40,7 @@ describe('the gateway starts without its subgraphs', () => {
         { query: '{ practices { totalCount } }' },
       );
       expect(response.body.errors?.map((e) => e.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
+      expect(response.retryAfter).toBe('1');
       expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|:9\/|ECONNREFUSED|practices|stack/i);
     } finally {
       await gateway.stop();

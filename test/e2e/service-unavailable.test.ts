@@ -13,7 +13,9 @@ import { startSupergraph, type GraphQLResponse, type Supergraph } from '../helpe
  * answer in time, surfaced as a fault. Each such condition is made here for real and held while
  * the page is asked for (a lock taken, a call left unanswered; no timers in the test): the client
  * gets SERVICE_UNAVAILABLE and nothing else, the page shows nothing, no log line names the
- * patient or the entry, and the gateway's error figure counts the code the client received.
+ * patient or the entry, and the gateway's error figure counts the code the client received. The
+ * answer stays HTTP 200 and says when to come back: `Retry-After`, a second, or what is left of
+ * an open circuit.
  */
 const NOW = '2024-01-15T12:00:00.000Z';
 const ODS = 'A81010';
@@ -24,9 +26,10 @@ const FIRST_PAGE = '{ me { onlineAccess { state } record(first: 20) { totalCount
 const world = (supergraph: Supergraph): Promise<Scenario> =>
   oneEntryWorld(supergraph, { odsCode: ODS, nhsNumber: NHS, title: TITLE, now: NOW });
 
-/** Nothing shown, and every error says "try again shortly". */
-function expectUnavailable(response: GraphQLResponse<unknown>) {
+/** Nothing shown, every error says "try again shortly", and the answer says when (`retryAfter` seconds). */
+function expectUnavailable(response: GraphQLResponse<unknown>, retryAfter = '1') {
   expect(response.status).toBe(200);
+  expect(response.retryAfter).toBe(retryAfter);
   expect(codes(response).length).toBeGreaterThan(0);
   expect(new Set(codes(response))).toEqual(new Set(['SERVICE_UNAVAILABLE']));
   expect(response.body.data).toEqual({ me: null });
@@ -91,8 +94,9 @@ describe('a database that does not give records its access-log write in time', (
     await records?.drop();
   });
 
-  it('shows the entry when nothing holds the lock (so the test below can fail)', async () => {
+  it('shows the entry when nothing holds the lock (so the test below can fail), with no Retry-After', async () => {
     expect((await s.patientSees(NHS)).titles).toEqual([TITLE]);
+    expect((await s.as(Scenario.patient(NHS), FIRST_PAGE)).retryAfter).toBeUndefined();
   });
 
   it(`is SERVICE_UNAVAILABLE (${databaseKind}): nothing shown, nobody named in the logs, counted under that code`, async () => {
@@ -189,7 +193,7 @@ describe('a subgraph that does not answer in time', () => {
     expect((await s.patientSees(NHS)).titles).toEqual([TITLE]);
   });
 
-  it('an open circuit (the gateway does not even call): SERVICE_UNAVAILABLE, nothing shown', async () => {
+  it('an open circuit (the gateway does not even call): SERVICE_UNAVAILABLE, nothing shown, back when it may close', async () => {
     const open = await startSupergraph({
       now: NOW,
       faultProxies: ['rollout'],
@@ -198,9 +202,13 @@ describe('a subgraph that does not answer in time', () => {
     try {
       const t = await world(open);
       open.faults.rollout!.failNext(1, { kind: 'status', status: 503 });
+      // The call that opens the circuit met a 503, not the circuit: a second.
       expectUnavailable(await t.as(Scenario.patient(NHS), FIRST_PAGE));
       const reached = open.faults.rollout!.received;
-      expectUnavailable(await t.as(Scenario.patient(NHS), FIRST_PAGE));
+      // Refused by the circuit: its whole open time (the clock stands still), then what is left, rounded up.
+      expectUnavailable(await t.as(Scenario.patient(NHS), FIRST_PAGE), '60');
+      open.clock.advance(15_500);
+      expectUnavailable(await t.as(Scenario.patient(NHS), FIRST_PAGE), '45');
       expect(open.faults.rollout!.received).toBe(reached);
     } finally {
       await open.stop();

@@ -336,9 +336,10 @@ describe('trusted operations for approved apps, through the gateway', () => {
   });
 
   describe('records down', () => {
-    it('an app request fails closed: 503, SERVICE_UNAVAILABLE (try again), nothing served', async () => {
+    it('an app request fails closed: 503, SERVICE_UNAVAILABLE (try again in a second), nothing served', async () => {
       await supergraph.stopSubgraph('records');
       const response = await s.byId(app, operationId('query Uncached { me { nhsNumber } }'));
+      expect(response.retryAfter).toBe('1');
       expect(refusal(response)).toEqual({
         status: 503,
         body: { errors: [{ message: SERVICE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] },

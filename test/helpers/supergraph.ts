@@ -28,6 +28,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   };
   /** The gateway's x-request-id for this request (every error's `extensions.requestId`); absent from a subgraph. */
   requestId?: string;
+  /** The answer's Retry-After header, when it has one. */
+  retryAfter?: string;
 }
 
 export interface Supergraph {
@@ -79,7 +81,13 @@ export async function postGraphQL<T>(url: string, headers: Record<string, string
     parsed = { errors: [{ message: text }] };
   }
   const requestId = response.headers.get('x-request-id');
-  return { status: response.status, body: parsed, ...(requestId === null ? {} : { requestId }) };
+  const retryAfter = response.headers.get('retry-after');
+  return {
+    status: response.status,
+    body: parsed,
+    ...(requestId === null ? {} : { requestId }),
+    ...(retryAfter === null ? {} : { retryAfter }),
+  };
 }
 
 /**

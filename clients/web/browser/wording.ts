@@ -101,6 +101,9 @@ export function describeAccess(access: AccessFacts, reader: Reader): { summary: 
   }
 }
 
+/** " in 3 seconds", " in 1 second", or " shortly" when the answer gave no wait. */
+const inSeconds = (seconds: number | null): string => (seconds ? ` in ${seconds} second${seconds === 1 ? '' : 's'}` : ' shortly');
+
 /** What the page says when a request fails, with the reference to quote when asking for help. */
 export function problemText(error: ApiError, reader: Reader): string {
   const what = (() => {
@@ -116,7 +119,7 @@ export function problemText(error: ApiError, reader: Reader): string {
       case 'RATE_LIMITED':
       case 'OVERLOADED':
       case 'SERVICE_UNAVAILABLE':
-        return `The service is busy. Try again${error.retryAfterSeconds ? ` in ${error.retryAfterSeconds} seconds` : ' shortly'}.`;
+        return `The service is busy. Try again${inSeconds(error.retryAfterSeconds)}.`;
       case 'NETWORK_ERROR':
         return 'The service could not be reached. Check your connection and try again.';
       default:

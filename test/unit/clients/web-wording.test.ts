@@ -49,6 +49,8 @@ describe('what the example pages tell people', () => {
       'Your sign-in is not valid or has expired. Sign in again. (Reference: req-1)',
     );
     expect(problemText({ ...error, code: 'RATE_LIMITED', retryAfterSeconds: 3 }, 'patient')).toContain('in 3 seconds');
+    expect(problemText({ ...error, code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 }, 'patient')).toContain('in 1 second.');
+    expect(problemText({ ...error, code: 'SERVICE_UNAVAILABLE' }, 'patient')).toContain('Try again shortly.');
     expect(problemText({ ...error, code: 'SERVICE_UNAVAILABLE', requestId: null }, 'patient')).toBe(
       'The service is busy. Try again shortly.',
     );

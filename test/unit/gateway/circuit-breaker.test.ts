@@ -53,6 +53,19 @@ describe('the circuit breaker of a subgraph', () => {
     now = 2000;
     expect(b.permit()).toBe(true);
   });
+
+  it("says how long an open circuit stays open (a refused client's wait), and 0 when it is not open", () => {
+    const b = breaker();
+    expect(b.reopensInMs).toBe(0);
+    for (let i = 0; i < 3; i += 1) b.failed();
+    expect(b.reopensInMs).toBe(1000);
+    now = 400;
+    expect(b.reopensInMs).toBe(600);
+    now = 1000;
+    expect(b.reopensInMs).toBe(0); // half-open
+    b.succeeded();
+    expect(b.reopensInMs).toBe(0);
+  });
 });
 
 describe('the retry budget', () => {
