@@ -63,7 +63,7 @@ async function refuseUnauthenticated(apollo: ApolloServer<GatewayContext>, req: 
  * preflight answered, an unknown origin refused), the token verified (none: UNAUTHENTICATED,
  * before the body is read), then the body read within its limit, NUL refused, JSON parsed, and Apollo runs the
  * operation with the verified viewer and a request id, once the viewer's share (bulkheads.ts)
- * admits it; an answer over its bound is refused whole.
+ * admits it (an analyst's once its cost is known); an answer over its bound is refused whole.
  */
 export function graphqlHandler(
   apollo: ApolloServer<GatewayContext>,
@@ -134,27 +134,42 @@ export function graphqlHandler(
     if (/%00/.test(search) || HOLDS_NUL.test(search.replace(/%5c/gi, '\\'))) {
       return sendJson(res, 400, errorBody(ErrorCode.BadUserInput, 'Text may not contain the NUL character (U+0000)', requestId));
     }
-    let release: (() => void) | undefined;
     const role = viewer.role;
+    // The slot this request holds, released exactly once when Apollo is done, whatever the path.
+    // A slot that comes after that (another plugin refused the operation while it queued) is given back at once.
+    let release: (() => void) | undefined;
+    let done = false;
+    const hold = async (admitting: Promise<() => void>, cost?: number): Promise<void> => {
+      let slot: () => void;
+      try {
+        slot = await admitting;
+      } catch (error) {
+        if (!(error instanceof BulkheadFull)) throw error;
+        limits.logger.warn({ requestId, role, cost }, 'refused: the share of the gateway is full');
+        throw overloaded();
+      }
+      if (done || release) slot();
+      else release = slot;
+    };
+    // Analysts are admitted once their operation's cost is known (operation-cost.ts); the rest here, by role.
+    const byCost = limits.bulkheads.admitsByCost(role);
     let response;
     const httpGraphQLRequest = { method: req.method ?? 'GET', headers: headerMapOf(req), search, body };
     try {
       response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest,
         context: async () => {
-          try {
-            release = await limits.bulkheads.admit(role);
-          } catch (error) {
-            if (!(error instanceof BulkheadFull)) throw error;
-            limits.logger.warn({ requestId, role }, 'refused: the share of the gateway is full');
-            throw overloaded();
+          if (byCost) {
+            return { viewer, requestId, admitByCost: (cost: number) => hold(limits.bulkheads.admitByCost(cost), cost) };
           }
+          await hold(limits.bulkheads.admit(role));
           // An app runs only its trusted operations, by id (trusted-operations.ts): refused here, or its body put in.
           if (viewer.role === 'app') await limits.trustedOperations(httpGraphQLRequest, viewer, requestId);
           return { viewer, requestId };
         },
       });
     } finally {
+      done = true;
       release?.();
     }
     const answer = response.body;

@@ -162,19 +162,23 @@ function rememberedCosts(): typeof operationCost {
  * Refuses an operation that costs more than the limit, with BAD_USER_INPUT and HTTP 400 like
  * the other limits, after validation and before the query is planned. A plugin rather than a
  * validation rule because `first` may come from a variable. Without a resolved operation
- * (an operation name that names none) every operation of the document is costed.
+ * (an operation name that names none) every operation of the document is costed. An analyst's
+ * operation within the limit is then admitted by its cost (`admitByCost`, bulkheads.ts).
  */
 export function operationCostPlugin(limit: number = REQUEST_LIMITS.cost): ApolloServerPlugin<GatewayContext> {
   const costs = rememberedCosts();
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           const operations = operation
             ? [operation]
             : document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
           const cost = Math.max(0, ...operations.map((each) => costs(schema, document, each, request.variables)));
           if (cost > limit) throw operationCostError(cost, limit);
+          // Analysts wait here for their lane (bulkheads.ts): a refused operation takes no place in a
+          // queue; nor one without a resolved operation, which nothing executes (operation-choice.ts).
+          if (operation) await contextValue.admitByCost?.(cost);
         },
       };
     },

@@ -19,8 +19,9 @@ import { valueCompletionPlugin } from './value-completion';
 /**
  * The gateway's request lifecycle, one concern per plugin, in the order they run: no reporting
  * to Apollo, Sandbox's landing page, approved apps' operations, the operation chosen, no NUL in
- * any string input, who may introspect, the cost limit, field suggestions, Retry-After when
- * rate limited, answers over their bound, fields a subgraph left empty, the request log.
+ * any string input, who may introspect, the cost limit (where analysts are then admitted by
+ * cost, bulkheads.ts), field suggestions, Retry-After when rate limited, answers over their
+ * bound, fields a subgraph left empty, the request log.
  */
 export function gatewayPlugins(
   logger: Logger,

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '../platform/logger';
 import { loggableError } from '../platform/safe-log';
 import { aliasShadowingRule } from './alias-shadowing';
 import { ANSWER_LIMITS } from './answer-size';
+import { bulkheadMetrics } from './bulkhead-metrics';
 import { Bulkheads, BULKHEAD_LIMITS } from './bulkheads';
 import type { GatewayConfig } from './config';
 import { createConnectionPool } from './connection-pool';
@@ -64,6 +65,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const registry = addProcessMetrics(new Registry(), config.metrics?.processMetrics);
   const callMetrics = subgraphCallMetrics(registry);
   const readinessFigures = readinessMetrics(registry);
+  bulkheadMetrics(registry, bulkheads);
 
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),

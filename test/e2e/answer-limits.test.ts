@@ -76,7 +76,12 @@ describe('the whole answer over its bound, full shares and open circuits', () =>
     supergraph = await startSupergraph({
       now: '2024-01-15T12:00:00.000Z',
       answerLimits: { subgraphResponseBytes: 16 * 1024 * 1024, responseBytes: 100_000 },
-      bulkheads: { ...BULKHEAD_LIMITS, analytics: { concurrent: 1, queued: 0, waitMs: 5000 } },
+      // Both of the analysts' lanes (light and heavy, decision 0092) hold one operation and queue none.
+      bulkheads: {
+        ...BULKHEAD_LIMITS,
+        analytics: { concurrent: 1, queued: 0, waitMs: 5000 },
+        analyticsLight: { ...BULKHEAD_LIMITS.analyticsLight, concurrent: 1, queued: 0 },
+      },
       faultProxies: ['rollout'],
     });
     s = await withEntries(supergraph);

@@ -59,7 +59,7 @@ export function heaviest(k: number): string {
   const at = (days: number) => new Date(Date.parse(NOW) - days * DAY).toISOString();
   const shift = (k * 7) % 300;
   if (k % 2 === 0) {
-    // 1 + 33 × (at + counts + 42 ICBs × 7 fields) = 9,967
+    // 1 + 33 × (at + counts + 42 ICBs × 7 fields) = 9,769
     return `{ rolloutTimeline(from: "${at(32 + shift)}", to: "${at(shift)}", interval: DAY, groupBy: ICB) { at counts { key label total notScheduled scheduled enabled paused } } }`;
   }
   // 1 + 1,000 × (at + counts + 7 fields) = 9,001

@@ -7,6 +7,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
+import type { GatewayContext } from '../../../gateway/gateway-context';
 import { operationCost, operationCostPlugin } from '../../../gateway/operation-cost';
 import { REQUEST_LIMITS } from '../../../gateway/request-limits';
 import { LIMITS_SCHEMA, range } from './limits-schema';
@@ -103,10 +104,11 @@ describe('the cost limit, with costs remembered per parsed operation', () => {
     schema: GraphQLSchema,
     document: DocumentNode,
     variables?: Record<string, unknown>,
+    contextValue: Partial<GatewayContext> = {},
   ): Promise<void> {
     const listener = await plugin.requestDidStart!({} as never);
     const operation = getOperationAST(document);
-    await listener!.didResolveOperation!({ schema, document, operation, request: { variables } } as never);
+    await listener!.didResolveOperation!({ schema, document, operation, request: { variables }, contextValue } as never);
   }
 
   it('costs the same parsed operation again against another schema (a new supergraph)', async () => {
@@ -130,5 +132,29 @@ describe('the cost limit, with costs remembered per parsed operation', () => {
     await expect(check(plugin, smallPages, document, { n: 5 })).resolves.toBeUndefined();
     await expect(check(plugin, smallPages, document, { n: 500 })).rejects.toThrow('Query cost 501');
     await expect(check(plugin, smallPages, document, { n: 5 })).resolves.toBeUndefined();
+  });
+
+  it("hands an analyst's cost to admission once within the limit, and waits for it; over the limit, never", async () => {
+    const plugin = operationCostPlugin(100);
+    const admitted: number[] = [];
+    let admit!: () => void;
+    const admitByCost = (cost: number) => {
+      admitted.push(cost);
+      return new Promise<void>((resolve) => (admit = resolve));
+    };
+    let done = false;
+    const checked = check(plugin, smallPages, parse('{ items(first: 7) { id } }'), undefined, { admitByCost }).then(
+      () => (done = true),
+    );
+    await Promise.resolve();
+    expect(admitted).toEqual([8]);
+    expect(done).toBe(false);
+    admit();
+    await checked;
+    expect(done).toBe(true);
+    await expect(check(plugin, smallPages, parse('{ items(first: 500) { id } }'), undefined, { admitByCost })).rejects.toThrow(
+      'Query cost 501',
+    );
+    expect(admitted).toEqual([8]);
   });
 });
