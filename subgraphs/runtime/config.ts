@@ -23,6 +23,11 @@ const flag = z
   .enum(['1', '0', 'true', 'false', ''])
   .optional()
   .transform((value) => value === '1' || value === 'true');
+/** A flag that is on unless set to 0 or false. */
+const flagOn = z
+  .enum(['1', '0', 'true', 'false', ''])
+  .optional()
+  .transform((value) => value !== '0' && value !== 'false');
 
 /**
  * How long a service waits on its database, and how many connections it holds. Each limit
@@ -39,6 +44,11 @@ export interface DatabaseLimits {
   idleTimeoutMs: number;
   /** PostgreSQL: the server cancels a statement (or an idle open transaction) after this long; migrations excepted. */
   statementTimeoutMs: number;
+  /**
+   * PostgreSQL: run the short parameterised statements as named prepared statements (default
+   * true; prepared-statements.ts). Off behind a pooler that cannot keep them per connection.
+   */
+  preparedStatements?: boolean;
 }
 
 export const DEFAULT_DATABASE_LIMITS: DatabaseLimits = {
@@ -47,6 +57,7 @@ export const DEFAULT_DATABASE_LIMITS: DatabaseLimits = {
   connectTimeoutMs: 5000,
   idleTimeoutMs: 30_000,
   statementTimeoutMs: 10_000,
+  preparedStatements: true,
 };
 
 /**
@@ -105,6 +116,7 @@ const databaseLimitVariables = {
   DATABASE_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.connectTimeoutMs, 100, 60_000),
   DATABASE_IDLE_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.idleTimeoutMs, 1000, 3_600_000),
   DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.statementTimeoutMs, 100, 600_000),
+  DATABASE_PREPARED_STATEMENTS: flagOn,
 };
 
 /**
@@ -137,6 +149,7 @@ function databaseConfigFrom(name: SubgraphName, parsed: Record<string, unknown>,
     connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS as number,
     idleTimeoutMs: parsed.DATABASE_IDLE_TIMEOUT_MS as number,
     statementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS as number,
+    preparedStatements: parsed.DATABASE_PREPARED_STATEMENTS as boolean,
   };
   return url
     ? { kind: 'postgres', url, applicationName: `citizen-access-${name}`, ...(migrationUrl ? { migrationUrl } : {}), limits }

@@ -9,6 +9,7 @@ import { timeQueries, type QueryObserver } from './database-metrics';
 import { refuseIfPending, runMigrationsLocked } from './migrations';
 import { bindIntegersAsParameters } from '../../patches/typeorm-sqlite-parameters';
 import { oneTransactionAtATime } from '../../patches/typeorm-sqlite-transactions';
+import { PreparedNames, preparingClient } from './prepared-statements';
 
 /**
  * Counts SQL statements, so tests can assert that a request costs a constant number of
@@ -114,7 +115,10 @@ function dataSourceFor(
     poolErrorHandler: (error: unknown) =>
       options.logger?.warn({ err: loggableError(error) }, 'database connection lost; the pool replaces it'),
     extra: {
-      Client: clientThatNeverCrashes(options.logger),
+      Client:
+        migrating || limits.preparedStatements === false
+          ? clientThatNeverCrashes(options.logger)
+          : preparingClient(clientThatNeverCrashes(options.logger), new PreparedNames()),
       idleTimeoutMillis: limits.idleTimeoutMs,
       ...(migrating
         ? {}

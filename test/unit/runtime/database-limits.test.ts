@@ -8,7 +8,7 @@ const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
 });
 
 describe('the database limits a subgraph reads from its environment', () => {
-  it('default to a busy timeout of 5 s, a pool of 10, a 5 s connect timeout, a 30 s idle timeout and a 10 s statement timeout', () => {
+  it('default to a busy timeout of 5 s, a pool of 10, a 5 s connect timeout, a 30 s idle timeout, a 10 s statement timeout and prepared statements', () => {
     expect(loadSubgraphConfig('records', env()).database.limits).toEqual(DEFAULT_DATABASE_LIMITS);
     expect(DEFAULT_DATABASE_LIMITS).toEqual({
       busyTimeoutMs: 5000,
@@ -16,6 +16,7 @@ describe('the database limits a subgraph reads from its environment', () => {
       connectTimeoutMs: 5000,
       idleTimeoutMs: 30_000,
       statementTimeoutMs: 10_000,
+      preparedStatements: true,
     });
   });
 
@@ -26,6 +27,7 @@ describe('the database limits a subgraph reads from its environment', () => {
       DATABASE_CONNECT_TIMEOUT_MS: '1500',
       DATABASE_IDLE_TIMEOUT_MS: '60000',
       DATABASE_STATEMENT_TIMEOUT_MS: '20000',
+      DATABASE_PREPARED_STATEMENTS: 'false',
     };
     const expected = {
       busyTimeoutMs: 2500,
@@ -33,6 +35,7 @@ describe('the database limits a subgraph reads from its environment', () => {
       connectTimeoutMs: 1500,
       idleTimeoutMs: 60_000,
       statementTimeoutMs: 20_000,
+      preparedStatements: false,
     };
     expect(loadSubgraphConfig('records', env(limits)).database.limits).toEqual(expected);
     const { RECORDS_DATABASE_URL: _, ...sqlite } = env(limits);
