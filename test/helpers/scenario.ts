@@ -215,6 +215,20 @@ export function codes(response: GraphQLResponse<unknown>): (string | undefined)[
   return (response.body.errors ?? []).map((error) => error.extensions?.code);
 }
 
+/** Expects the gateway's whole-request refusal of a full share: 503, a second's wait, OVERLOADED. */
+export async function expectOverloaded(refused: Response): Promise<void> {
+  expect(refused.status).toBe(503);
+  expect(refused.headers.get('retry-after')).toBe('1');
+  expect(await refused.json()).toEqual({
+    errors: [
+      {
+        message: 'Too many operations of this kind at once: try again shortly',
+        extensions: { code: 'OVERLOADED', requestId: refused.headers.get('x-request-id') },
+      },
+    ],
+  });
+}
+
 /**
  * A practice switched on at 09:00 on 1 January 2023, one patient of it, and one entry added an
  * hour later (clear of the switch-on by more than the clock tolerance), then the clock at `now`:
