@@ -5,6 +5,8 @@ import type { SubgraphName } from '../../platform/config';
 import type { DatabaseConfig } from '../../subgraphs/runtime/config';
 import { signDevToken } from '../../gateway/dev-keys';
 import { claimsFor, type TokenRequest } from '../../gateway/token-claims';
+import type { Clock } from '../../platform/clock';
+import { RunningClock } from '../../test/helpers/running-clock';
 import { Scenario } from '../../test/helpers/scenario';
 import { createScratchDatabases, type ScratchDatabases } from '../../test/helpers/scratch-databases';
 import { startOurServices } from '../../test/helpers/service-process';
@@ -26,6 +28,8 @@ export interface SoakTarget {
    * --expose-gc) and resident set. As processes: each service's resident set.
    */
   memoryMb(): Record<string, number>;
+  /** The clock the services read, in one process (as processes they read the system's). */
+  clock?: Clock;
   stop(): Promise<void>;
 }
 
@@ -50,7 +54,8 @@ export async function inProcessTarget(databaseUrl?: string): Promise<SoakTarget>
       ) as Record<SubgraphName, DatabaseConfig>)
     : undefined;
   const supergraph = await startSupergraph({
-    now: new Date().toISOString(),
+    // Time runs, as in a deployment: what the services keep for a while is let go (see running-clock.ts).
+    clock: new RunningClock(new Date()),
     demoData: true,
     appRateLimit: APP_RATE_LIMIT,
     ...(databases ? { databases } : {}),
@@ -58,6 +63,7 @@ export async function inProcessTarget(databaseUrl?: string): Promise<SoakTarget>
   const gc = (globalThis as { gc?: () => void }).gc;
   return {
     mode: 'in-process',
+    clock: supergraph.clock,
     token: (request) => supergraph.token(request),
     graphql: (token, query, variables) => supergraph.graphql(token, query, variables),
     byId: (token, query, variables) => sendById(supergraph.url, token, query, variables),

@@ -99,6 +99,8 @@ export async function postGraphQL<T>(url: string, headers: Record<string, string
 export async function startSupergraph(
   options: {
     now?: string;
+    /** The clock every service reads (default: a ManualClock standing at `now`); a soak passes a RunningClock. */
+    clock?: ManualClock;
     demoData?: boolean;
     logger?: Logger;
     minimumNoticeDays?: number;
@@ -128,7 +130,7 @@ export async function startSupergraph(
   } = {},
 ): Promise<Supergraph> {
   const { sameAs } = options;
-  const clock = sameAs?.clock ?? new ManualClock(options.now ?? '2024-01-15T12:00:00.000Z');
+  const clock = sameAs?.clock ?? options.clock ?? new ManualClock(options.now ?? '2024-01-15T12:00:00.000Z');
   const offsets: Record<SubgraphName | 'gateway', number> = { gateway: 0, practices: 0, rollout: 0, records: 0 };
   const clockOf = (service: SubgraphName | 'gateway'): Clock => ({
     now: () => new Date(clock.now().getTime() + offsets[service]),
