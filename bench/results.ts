@@ -50,5 +50,5 @@ export function saveJson(name: string, value: unknown, dir = RESULTS_DIR): Promi
 }
 
 /** Sorted latencies → the p-th percentile. */
-export const percentile = (sorted: readonly number[], p: number): number =>
+export const percentile = (sorted: ArrayLike<number>, p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

@@ -1,4 +1,5 @@
 import { percentile, saveResult } from '../results';
+import { LatencyLog } from './latency-log';
 import { OPERATIONS } from './operations';
 import { inProcessTarget, processesTarget, type SoakTarget } from './soak-target';
 
@@ -49,7 +50,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
   const sampleMs = (options.sampleSeconds ?? 10) * 1000;
   const target = options.processes ? await processesTarget(options.databaseUrl) : await inProcessTarget(options.databaseUrl);
   const window = { latencies: [] as number[], errors: 0 };
-  const all: number[] = [];
+  const all = new LatencyLog();
   const unexpected = new Map<string, number>();
   const samples: SoakSample[] = [];
   let started = 0;
@@ -109,7 +110,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     await target.stop();
   }
   const elapsed = (performance.now() - started) / 1000;
-  const sorted = all.sort((a, b) => a - b);
+  const sorted = all.sorted();
   const tail = samples.slice(Math.floor(samples.length / 3));
   const series = Object.keys(samples[0]?.memoryMb ?? {});
   const memory = Object.fromEntries(
