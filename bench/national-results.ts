@@ -202,7 +202,7 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
       ? [
           '## Loading PostgreSQL',
           '',
-          "Seconds to load each data set (migrations, COPY, indexes and keys built after, ANALYZE) and the databases' size (pg_database_size, MB).",
+          "Seconds to load each data set (migrations, COPY, indexes and keys built after, VACUUM (ANALYZE), a checkpoint) and the databases' size (pg_database_size, MB).",
           '',
           '| data set | load, s | COPY, s | indexes, s | size, MB |',
           '|---|---:|---:|---:|---|',
