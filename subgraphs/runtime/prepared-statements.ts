@@ -12,7 +12,8 @@ export const PREPARED_LIMITS = { texts: 128, maxLength: 4096 };
  * Names for statement texts, given out once per text for the life of the process, so each
  * connection prepares a text once and later runs it by name: PostgreSQL then neither parses
  * nor plans it again (over half of the server's CPU for a patient's lookup, two thirds for a
- * page, measured at national size: bench/README.md). Texts past the limits get no name and run as before.
+ * page, measured at national size: decision 0093). Texts past the limits get no name and run
+ * as before.
  */
 export class PreparedNames {
   private readonly names = new Map<string, string>();
