@@ -69,6 +69,20 @@ describe("analysts' operations admitted by their cost", () => {
           signal,
         })
       : postGraphQL(supergraph.url, { authorization: `Bearer ${token}` }, { query, variables });
+  /** Sends the four light operations while rollout holds its answers; resolves once all four are at rollout together. */
+  const fourLightAtRollout = async () => {
+    const rollout = supergraph.faults.rollout!;
+    const before = rollout.received;
+    rollout.set({ kind: 'hold' });
+    const answers = Promise.all(LIGHT.map(([query, variables]) => ask(query, variables) as Promise<GraphQLResponse>));
+    // Under one slot only the first would get there.
+    await eventually(
+      async () => rollout.received - before >= LIGHT.length && (await lane('analytics-light')).inUse === LIGHT.length,
+      10_000,
+      10,
+    );
+    return { answers };
+  };
 
   beforeAll(async () => {
     supergraph = await startSupergraph({ now: NOW, bulkheads: LIMITS, faultProxies: ['rollout'] });
@@ -79,16 +93,8 @@ describe("analysts' operations admitted by their cost", () => {
 
   it('the ready operations, at their bench arguments, run side by side: four reach rollout at once', async () => {
     const rollout = supergraph.faults.rollout!;
-    const before = rollout.received;
-    rollout.set({ kind: 'hold' });
-    const answers = Promise.all(LIGHT.map(([query, variables]) => ask(query, variables) as Promise<GraphQLResponse>));
-
-    // All four in the light lane and at rollout together; under one slot only the first would get there.
-    await eventually(
-      async () => rollout.received - before >= LIGHT.length && (await lane('analytics-light')).inUse === LIGHT.length,
-      10_000,
-      10,
-    );
+    // All four in the light lane and at rollout together.
+    const { answers } = await fourLightAtRollout();
     expect(await lane('analytics-heavy')).toEqual({ inUse: 0, queued: 0 });
 
     rollout.set({ kind: 'pass' });
@@ -166,14 +172,7 @@ describe("analysts' operations admitted by their cost", () => {
 
     // Nothing was kept: the heavy slot and all four light ones are there to be had again.
     expect(codes((await ask(heaviest(5))) as GraphQLResponse)).toEqual([]);
-    const again = rollout.received;
-    rollout.set({ kind: 'hold' });
-    const answers = Promise.all(LIGHT.map(([query, variables]) => ask(query, variables) as Promise<GraphQLResponse>));
-    await eventually(
-      async () => rollout.received - again >= LIGHT.length && (await lane('analytics-light')).inUse === LIGHT.length,
-      10_000,
-      10,
-    );
+    const { answers } = await fourLightAtRollout();
     rollout.set({ kind: 'pass' });
     await answers;
     await allFree();
