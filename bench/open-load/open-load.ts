@@ -82,6 +82,7 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
     const postgresCpu = localPostgresCpu(databases.env.RECORDS_DATABASE_URL);
     const run = async (mode: LoadPlan['mode']) => {
       const before = serving.map((p) => p.cpuMs());
+      const waitedBefore = serving.map((p) => p.cpuWaitMs());
       const postgresBefore = postgresCpu?.();
       const figures = await runInOwnProcess({ url: services.urls.gateway, mode, seed: (seed += 7), mix });
       // Results filed in this run stay filed: the next files only what is left.
@@ -93,7 +94,10 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
       ) as Record<string, number>;
       if (postgresCpu) cores.postgresql = (postgresCpu() - postgresBefore!) / 1000 / figures.elapsedSeconds;
       cores.generator = figures.generatorCpuMs / 1000 / figures.elapsedSeconds;
-      return { figures, cores };
+      const waits = Object.fromEntries(
+        serving.map((p, i) => [p.name, (p.cpuWaitMs() - waitedBefore[i]!) / figures.elapsedSeconds]),
+      ) as Record<string, number>;
+      return { figures, cores, waits };
     };
     if (settings.warmupSeconds > 0)
       await run({ kind: 'closed', connections: settings.capacityConnections, seconds: settings.warmupSeconds });
@@ -101,18 +105,21 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
     const capacityPerSecond = capacity.figures.answeredInWindowPerSecond;
     say(`open load: capacity in the mix ${capacityPerSecond.toFixed(0)} req/s at ${settings.capacityConnections} in flight`);
     const levels: OpenLoadResults['levels'] = [];
-    for (const share of settings.levels) {
-      const ratePerSecond = Math.max(1, capacityPerSecond * share);
-      const { figures, cores } = await run({
-        kind: 'open',
-        arrivals: settings.arrivals,
-        ratePerSecond,
-        seconds: settings.seconds,
-      });
-      say(
-        `open load: ${Math.round(share * 100)} % (${ratePerSecond.toFixed(0)} req/s): p50 ${figures.overall.p50Ms.toFixed(1)}, p99 ${figures.overall.p99Ms.toFixed(1)}, p99.9 ${figures.overall.p999Ms.toFixed(1)} ms, ${figures.errors} errors, ${figures.wrong} wrong`,
-      );
-      levels.push({ share, figures, cores });
+    // Round after round of every level, so a slow spell of a shared machine falls on all of them.
+    for (let round = 1; round <= settings.repeats; round += 1) {
+      for (const share of settings.levels) {
+        const ratePerSecond = Math.max(1, capacityPerSecond * share);
+        const { figures, cores, waits } = await run({
+          kind: 'open',
+          arrivals: settings.arrivals,
+          ratePerSecond,
+          seconds: settings.seconds,
+        });
+        say(
+          `open load: ${Math.round(share * 100)} % (${ratePerSecond.toFixed(0)} req/s), round ${round}: p50 ${figures.overall.p50Ms.toFixed(1)}, p99 ${figures.overall.p99Ms.toFixed(1)}, p99.9 ${figures.overall.p999Ms.toFixed(1)} ms, ${figures.errors} errors, ${figures.wrong} wrong`,
+        );
+        levels.push({ share, round, figures, cores, waits });
+      }
     }
     const results: OpenLoadResults = {
       at: new Date().toISOString(),
@@ -120,7 +127,7 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
       dataset: datasetLabel(dataset),
       settings,
       mix: mix.map((m) => ({ name: m.name, weight: m.weight })),
-      capacity: { perSecond: capacityPerSecond, figures: capacity.figures, cores: capacity.cores },
+      capacity: { perSecond: capacityPerSecond, figures: capacity.figures, cores: capacity.cores, waits: capacity.waits },
       levels,
       loadAverage: { start: loadAtStart, end: loadavg()[0]! },
     };

@@ -12,6 +12,8 @@ export interface OpenLoadSettings {
   seconds: number;
   /** The shares of capacity run at, in order. */
   levels: number[];
+  /** Rounds of the levels, one after the other (25, 50, 75, 25, ...): one 20 s window's p99 is a handful of pages. */
+  repeats: number;
   arrivals: Arrivals;
   seed: number;
 }
@@ -31,6 +33,7 @@ export function openLoadSettings(env: NodeJS.ProcessEnv = process.env): OpenLoad
           (levels) => levels.every((level) => level > 0 && level <= 2),
           'BENCH_OPEN_LEVELS: shares of capacity, e.g. 0.25,0.5,0.75',
         ),
+      BENCH_OPEN_REPEATS: z.coerce.number().int().min(1).max(20).default(3),
       BENCH_OPEN_ARRIVALS: z.enum(['poisson', 'constant']).default('poisson'),
       BENCH_OPEN_SEED: z.coerce.number().int().min(0).default(2026),
     })
@@ -41,6 +44,7 @@ export function openLoadSettings(env: NodeJS.ProcessEnv = process.env): OpenLoad
     warmupSeconds: parsed.BENCH_OPEN_WARMUP_SECONDS,
     seconds: parsed.BENCH_OPEN_SECONDS,
     levels: parsed.BENCH_OPEN_LEVELS,
+    repeats: parsed.BENCH_OPEN_REPEATS,
     arrivals: parsed.BENCH_OPEN_ARRIVALS,
     seed: parsed.BENCH_OPEN_SEED,
   };

@@ -22,7 +22,7 @@ onSqlite('BENCH_ONLY=open-load', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('measures capacity in the mix, then runs every kind at 25, 50 and 75 % of it, checked, and writes the results', async () => {
+  it('measures capacity in the mix, then runs every kind at 25, 50 and 75 % of it twice, checked, and writes the results', async () => {
     const results = await openLoadBench({
       settings: {
         capacitySeconds: 1,
@@ -30,6 +30,7 @@ onSqlite('BENCH_ONLY=open-load', () => {
         warmupSeconds: 0,
         seconds: 1,
         levels: [0.25, 0.5, 0.75],
+        repeats: 2,
         arrivals: 'poisson',
         seed: 1,
       },
@@ -42,7 +43,14 @@ onSqlite('BENCH_ONLY=open-load', () => {
     });
 
     expect(results.capacity.perSecond).toBeGreaterThan(0);
-    expect(results.levels.map((l) => l.share)).toEqual([0.25, 0.5, 0.75]);
+    expect(results.levels.map((l) => [l.share, l.round])).toEqual([
+      [0.25, 1],
+      [0.5, 1],
+      [0.75, 1],
+      [0.25, 2],
+      [0.5, 2],
+      [0.75, 2],
+    ]);
     for (const run of [results.capacity.figures, ...results.levels.map((l) => l.figures)]) {
       expect({ errors: run.errors, wrong: run.wrong, problems: run.problems }).toEqual({ errors: 0, wrong: 0, problems: [] });
       expect(run.kinds.map((k) => k.notSent)).toEqual(run.kinds.map(() => 0));
@@ -53,6 +61,8 @@ onSqlite('BENCH_ONLY=open-load', () => {
       expect(level.figures.intendedRatePerSecond).toBeCloseTo(results.capacity.perSecond * level.share, 5);
       expect(level.figures.sent).toBe(level.figures.intended);
       expect(Object.keys(level.cores).sort()).toEqual(['gateway', 'generator', 'practices', 'records', 'rollout']);
+      expect(Object.keys(level.waits).sort()).toEqual(['gateway', 'practices', 'records', 'rollout']);
+      expect(Object.values(level.waits).every((waited) => Number.isFinite(waited) && waited >= 0)).toBe(true);
     }
     // Over the runs, every kind of the mix was sent and answered right.
     const runs = [results.capacity.figures, ...results.levels.map((l) => l.figures)];
@@ -62,8 +72,10 @@ onSqlite('BENCH_ONLY=open-load', () => {
     }
 
     const markdown = readFileSync(join(dir, 'results', 'open-load.md'), 'utf8');
-    expect(markdown).toMatch(/p99 of the patient's first page at 50 % of capacity: [\d.]+ ms/);
-    expect(markdown).toMatch(/\| 75 % of capacity \(open\) +\|/);
+    expect(markdown).toMatch(
+      /p99 of the patient's first page at 50 % of capacity: [\d.]+ ms, the median of 2 runs \([\d.]+, [\d.]+ ms\)/,
+    );
+    expect(markdown).toMatch(/\| 75 % of capacity \(open\), round 2 +\|/);
     expect(JSON.parse(readFileSync(join(dir, 'results', 'open-load.json'), 'utf8'))).toMatchObject({ database: 'sqlite' });
   });
 });

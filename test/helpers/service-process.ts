@@ -20,6 +20,11 @@ export interface ServiceProcess {
   cpuMs(): number;
   /** Resident memory (VmRSS) now of the process and every process under it, in bytes. */
   rssBytes(): number;
+  /**
+   * Time the main thread (the event loop) of the process and of every process under it spent
+   * ready to run but waiting for a CPU, in milliseconds so far: what a busy machine adds to latency.
+   */
+  cpuWaitMs(): number;
   /** Milliseconds from spawning the process to its being ready. */
   readyMs: number;
   /** What the process printed so far (the last 64 KB), for a failure report. */
@@ -87,6 +92,15 @@ export function cpuTime(pid: number, children = false): number {
     // utime, stime, cutime and cstime are fields 14 to 17 of stat, so 11 to 14 after the command.
     const ticks = Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
     return (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Run-queue wait of a process's main thread in milliseconds (schedstat's 2nd field, ns); 0 once it has ended. */
+export function mainThreadWait(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
   } catch {
     return 0;
   }
@@ -188,6 +202,7 @@ export async function spawnService(spec: ServiceSpec): Promise<ServiceProcess> {
     rssBytes: () => processTree(pid).reduce((sum, id) => sum + peakRss(id, 'VmRSS'), 0),
     readyMs: performance.now() - spawnedAt,
     cpuMs: () => processTree(pid).reduce((sum, id) => sum + cpuTime(id), 0),
+    cpuWaitMs: () => processTree(pid).reduce((sum, id) => sum + mainThreadWait(id), 0),
     output: () => output,
     exitCode: () => exitCode,
     stop,
