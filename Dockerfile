@@ -1,5 +1,6 @@
 # One image for all four services; docker-compose.yml picks the service with its command (what
-# `npm run start:<service>` runs, such as `node --import tsx gateway/main.ts`). Node runs the TypeScript directly through
+# `npm run start:<service>` runs, such as `node --single-threaded-gc --import tsx gateway/main.ts`;
+# decision 0094 says why the flag). Node runs the TypeScript directly through
 # tsx's loader (`node --import tsx`: no wrapper process between a signal and the service),
 # so there is no build step beyond installing dependencies.
 
@@ -47,4 +48,4 @@ USER node
 # docker-compose.yml sets the command and the per-service health check; this is the default.
 # node itself, not `npm run start:gateway`: npm exits on SIGTERM and leaves the service behind,
 # so it would never shut down gracefully.
-CMD ["node", "--import", "tsx", "gateway/main.ts"]
+CMD ["node", "--single-threaded-gc", "--import", "tsx", "gateway/main.ts"]

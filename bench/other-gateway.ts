@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { spawnService, type OurServices, type ServiceProcess } from '../test/helpers/service-process';
+import { serviceNodeFlags, spawnService, type OurServices, type ServiceProcess } from '../test/helpers/service-process';
 
 /** The gateways the benchmark runs: ours, and the independent one it is compared with. */
 export type GatewayName = 'ours' | OtherGateway;
@@ -30,7 +30,8 @@ export function startOtherGateway(
   return spawnService({
     name,
     entry: join('bench', 'hive', 'hive-gateway-main.ts'),
-    nodeArgs,
+    // Node's flags as our gateway runs with (package.json's start:gateway): the same runtime settings.
+    nodeArgs: [...serviceNodeFlags('gateway'), ...nodeArgs],
     env: {
       DATA_DIR: join(ours.keysPath, '..'),
       SUBGRAPH_SIGNING_SECRET: ours.signingSecret,

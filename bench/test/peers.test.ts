@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signDevToken } from '../../gateway/dev-keys';
@@ -6,7 +6,7 @@ import { claimsFor } from '../../gateway/token-claims';
 import { compareAnswers, type OperationAnswers } from '../hive/answers';
 import { OTHER_GATEWAYS, startOtherGateway } from '../other-gateway';
 import { databaseKind } from '../../test/helpers/database';
-import { startOurServices, type OurServices, type ServiceProcess } from '../../test/helpers/service-process';
+import { serviceNodeFlags, startOurServices, type OurServices, type ServiceProcess } from '../../test/helpers/service-process';
 
 /**
  * The bench's peers do the per-request work ours does: each verifies the caller's token (no
@@ -46,6 +46,31 @@ onSqlite('the bench peers', () => {
     for (const peer of peers) await peer.stop();
     await services?.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("run, like our services, with Node's flags from package.json's start scripts, as production runs them", () => {
+    const flagsOf = (process: ServiceProcess) =>
+      readFileSync(`/proc/${process.pid}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((word) => word.startsWith('--') && word !== '--import');
+    expect(serviceNodeFlags('gateway')).toEqual(['--single-threaded-gc']);
+    expect(serviceNodeFlags('identity-provider')).toEqual([]);
+    const running = [
+      services.gateway,
+      services.practices,
+      services.rollout,
+      services.records,
+      services.identityProvider,
+      ...peers,
+    ];
+    expect(running.map((process) => [process.name, flagsOf(process)])).toEqual([
+      ['gateway', ['--single-threaded-gc']],
+      ['practices', ['--single-threaded-gc']],
+      ['rollout', ['--single-threaded-gc']],
+      ['records', ['--single-threaded-gc']],
+      ['identity-provider', []],
+      ...peers.map((peer) => [peer.name, ['--single-threaded-gc']]),
+    ]);
   });
 
   it('refuse a request without a token, as ours does', async () => {

@@ -53,6 +53,18 @@ export interface ServiceSpec {
 }
 
 const ROOT = join(__dirname, '..', '..');
+
+/**
+ * Node's own flags in `npm run start:<service>` of the tree at `root` (package.json, whose
+ * commands the image, docker-compose.yml and the Kubernetes manifests run as they are), so a
+ * bench runs each service as production does: `--single-threaded-gc` (decision 0094), say.
+ */
+export function serviceNodeFlags(service: string, root = ROOT): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (scripts?.[`start:${service}`] ?? '').split(/\s+/);
+  const importAt = words.indexOf('--import');
+  return words[0] === 'node' && importAt > 0 ? words.slice(1, importAt) : [];
+}
 const OUR_READY_LINE = / ready at (\S+)/;
 const KEEP_OUTPUT = 64 * 1024;
 
@@ -260,12 +272,12 @@ export async function startOurServices(options: {
   const stopAll = async () => {
     for (const service of [...started].reverse()) await service.stop();
   };
-  const start = async (name: string, entry: string, extra: NodeJS.ProcessEnv, nodeArgs?: string[]) => {
+  const start = async (name: string, entry: string, extra: NodeJS.ProcessEnv, nodeArgs: string[] = []) => {
     const service = await spawnService({
       name,
       entry,
       env: { ...env, ...extra },
-      ...(nodeArgs ? { nodeArgs } : {}),
+      nodeArgs: [...serviceNodeFlags(name, options.root), ...nodeArgs],
       ...(options.root ? { cwd: options.root } : {}),
     });
     started.push(service);
