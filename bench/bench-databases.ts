@@ -3,6 +3,7 @@ import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, rmSync } from 
 import { basename, dirname, join } from 'node:path';
 import type { SubgraphName } from '../platform/config';
 import type { DatabaseConfig } from '../subgraphs/runtime/config';
+import { startAutovacuumStandIn, type AutovacuumStandIn } from './autovacuum-stand-in';
 import type { BenchSettings } from './bench-settings';
 import type { Dataset } from './dataset/dataset';
 import { loadIntoPostgres, type PostgresDataset } from './dataset/postgres-load';
@@ -18,6 +19,8 @@ export interface RunDatabases {
   configs: Record<SubgraphName, DatabaseConfig>;
   /** On PostgreSQL: load time and size. */
   postgres?: Omit<PostgresDataset, 'urls' | 'drop'>;
+  /** On PostgreSQL: who vacuums and analyzes the databases while the run writes (autovacuum-stand-in.ts). */
+  maintenance?: AutovacuumStandIn;
   remove(): Promise<void>;
 }
 
@@ -53,6 +56,14 @@ export async function runDatabases(
     say(
       `bench dataset: loaded into PostgreSQL in ${figures.loadSeconds} s (COPY ${figures.copySeconds} s, indexes ${figures.indexSeconds} s)`,
     );
+    // The run writes (an access-log row a read, the open load's own writes): as on a production server, someone vacuums.
+    let maintenance: AutovacuumStandIn;
+    try {
+      maintenance = await startAutovacuumStandIn(Object.values(urls));
+    } catch (error) {
+      await loaded.drop();
+      throw error;
+    }
     return {
       dataDir,
       env: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_DATABASE_URL`, urls[name]])),
@@ -61,9 +72,14 @@ export async function runDatabases(
         DatabaseConfig
       >,
       postgres: figures,
+      maintenance,
       remove: async () => {
-        await loaded.drop();
-        rmSync(dataDir, { recursive: true, force: true });
+        try {
+          await maintenance.stop();
+        } finally {
+          await loaded.drop();
+          rmSync(dataDir, { recursive: true, force: true });
+        }
       },
     };
   }

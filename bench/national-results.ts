@@ -39,7 +39,8 @@ export interface NationalResults {
   /** Each service's start and steady memory, by data set (older results have none). */
   services?: Record<string, ServiceFigures>;
   /** On PostgreSQL: each data set's load time and size. */
-  postgres?: Record<string, Omit<PostgresDataset, 'urls' | 'drop'>>;
+  /** Each data set's load, and who vacuumed and analyzed its databases while the scenarios ran. */
+  postgres?: Record<string, Omit<PostgresDataset, 'urls' | 'drop'> & { maintenance?: string }>;
 }
 
 /** A data set's name in the tables: its preset, or its sizes when they are not a preset's. */
@@ -208,6 +209,9 @@ export async function writeNationalResults(results: NationalResults, dir?: strin
           '|---|---:|---:|---:|---|',
           ...loadRows,
           '',
+          ...Object.entries(results.postgres ?? {}).flatMap(([dataset, p]) =>
+            p.maintenance ? [`While the scenarios ran on ${dataset}: ${p.maintenance}.`, ''] : [],
+          ),
         ]
       : []),
   ].join('\n');

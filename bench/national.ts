@@ -116,7 +116,7 @@ async function runOn(
   answers: OperationAnswers[];
   costs: RequestCost[];
   services: ServiceFigures;
-  postgres?: RunDatabases['postgres'];
+  postgres?: RunDatabases['postgres'] & { maintenance?: string };
 }> {
   const databases = await runDatabases(dataset, settings, say);
   const { dataDir } = databases;
@@ -356,7 +356,8 @@ async function runOn(
   }
 
   const costs = await measureCosts().finally(() => databases.remove());
-  return { scenarios, answers, costs, services: figures, ...(databases.postgres ? { postgres: databases.postgres } : {}) };
+  const postgres = databases.postgres && { ...databases.postgres, maintenance: databases.maintenance?.describe() };
+  return { scenarios, answers, costs, services: figures, ...(postgres ? { postgres } : {}) };
 
   /** What each operation costs, counted in-process on this run's databases (the services have stopped). */
   function measureCosts(): Promise<RequestCost[]> {

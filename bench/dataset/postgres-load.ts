@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { SubgraphName } from '../../platform/config';
 import { openDatabase } from '../../subgraphs/runtime/database';
+import { withPostgresClient } from '../../test/helpers/postgres-client';
 import type { Dataset } from './dataset';
 import { copyTable, sqliteTables } from './postgres-copy';
 import { SUBGRAPH_NAMES, SUBGRAPH_SCHEMAS } from './subgraph-schemas';
@@ -58,15 +59,7 @@ async function indexesAndConstraints(client: Client): Promise<Rebuild> {
   };
 }
 
-async function connected<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const connected = withPostgresClient;
 
 /** `<server>/<database>` for one database on the server `serverUrl` names. */
 function databaseUrl(serverUrl: string, database: string): string {

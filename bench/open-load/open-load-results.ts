@@ -17,6 +17,8 @@ export interface OpenLoadResults {
   levels: OpenLoadLevel[];
   /** The machine's 1-minute load average at the start and end: on a shared machine, what else ran. */
   loadAverage: { start: number; end: number };
+  /** On PostgreSQL, who vacuumed and analyzed the databases during the run. */
+  maintenance?: string;
 }
 
 export interface OpenLoadLevel {
@@ -65,7 +67,7 @@ export function openLoadMarkdown(r: OpenLoadResults): string {
   const lines = [
     '# Latency at a fixed arrival rate, in the realistic mix',
     '',
-    `${r.at} on ${machine().replace(/, (SQLite|PostgreSQL)$/, '')}; ${r.database === 'postgres' ? 'PostgreSQL' : 'SQLite'}; data set \`${r.dataset}\`. ` +
+    `${r.at} on ${machine().replace(/, (SQLite|PostgreSQL)$/, '')}; ${r.database === 'postgres' ? `PostgreSQL${r.maintenance ? ` (${r.maintenance})` : ''}` : 'SQLite'}; data set \`${r.dataset}\`. ` +
       `Every service and the load generator in its own process. ${s.arrivals === 'poisson' ? 'Poisson' : 'Constant-rate'} arrivals (seeded), ` +
       `latency from each request's intended send time; capacity from a ${s.capacitySeconds} s closed loop of ${s.capacityConnections} requests in flight in the same mix ` +
       `(after a ${s.warmupSeconds} s warm-up); each level ${s.seconds} s, ${s.repeats === 1 ? 'once' : `${s.repeats} rounds of the levels one after the other`}. Figures on a shared machine are indicative.`,

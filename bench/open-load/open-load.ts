@@ -130,6 +130,7 @@ export async function openLoadBench(options: OpenLoadOptions = {}): Promise<Open
       capacity: { perSecond: capacityPerSecond, figures: capacity.figures, cores: capacity.cores, waits: capacity.waits },
       levels,
       loadAverage: { start: loadAtStart, end: loadavg()[0]! },
+      ...(databases.maintenance ? { maintenance: databases.maintenance.describe() } : {}),
     };
     const name = database === 'postgres' ? 'open-load-postgres' : 'open-load';
     const dir = options.resultsDir ?? RESULTS_DIR;

@@ -1,5 +1,6 @@
 import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { AutovacuumStandIn } from '../autovacuum-stand-in';
 import type { Dataset } from '../dataset/dataset';
 
 /**
@@ -12,6 +13,8 @@ export interface OpenLoadDatabases {
   dataDir: string;
   /** Added to every service's environment: each subgraph's database URL on PostgreSQL. */
   env: NodeJS.ProcessEnv;
+  /** On PostgreSQL: who vacuums and analyzes the databases while the load writes. */
+  maintenance?: AutovacuumStandIn;
   remove(): Promise<void>;
 }
 

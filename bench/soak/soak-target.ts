@@ -9,6 +9,8 @@ import type { Clock } from '../../platform/clock';
 import { RunningClock } from '../../test/helpers/running-clock';
 import { Scenario } from '../../test/helpers/scenario';
 import { createScratchDatabases, type ScratchDatabases } from '../../test/helpers/scratch-databases';
+import { startAutovacuumStandIn, type AutovacuumStandIn } from '../autovacuum-stand-in';
+import { localPostgresCpu } from '../postgres-cpu';
 import { startOurServices } from '../../test/helpers/service-process';
 import { postGraphQL, startSupergraph, type GraphQLResponse } from '../../test/helpers/supergraph';
 
@@ -28,14 +30,45 @@ export interface SoakTarget {
    * --expose-gc) and resident set. As processes: each service's resident set.
    */
   memoryMb(): Record<string, number>;
+  /**
+   * CPU time used so far, ms: each service's process (as processes) or this one (in one
+   * process), and the PostgreSQL server's when it is on this machine.
+   */
+  cpuMs(): Record<string, number>;
+  /** On PostgreSQL: who vacuums and analyzes the databases (the server, or the run when the server does not). */
+  maintenance?: AutovacuumStandIn;
   /** The clock the services read, in one process (as processes they read the system's). */
   clock?: Clock;
   stop(): Promise<void>;
 }
 
-/** Scratch databases on the server when asked for PostgreSQL (dropped with the target), else none. */
-async function scratchDatabases(databaseUrl: string | undefined): Promise<ScratchDatabases | undefined> {
-  return databaseUrl ? createScratchDatabases('soak', databaseUrl) : undefined;
+/**
+ * Scratch databases on the server when asked for PostgreSQL, vacuumed and analyzed as a
+ * production server would (autovacuum-stand-in.ts); `drop()` stops that and drops them.
+ */
+async function scratchDatabases(
+  databaseUrl: string | undefined,
+): Promise<(ScratchDatabases & { maintenance: AutovacuumStandIn }) | undefined> {
+  if (!databaseUrl) return undefined;
+  const scratch = await createScratchDatabases('soak', databaseUrl);
+  let maintenance: AutovacuumStandIn;
+  try {
+    maintenance = await startAutovacuumStandIn(Object.values(scratch.urls));
+  } catch (error) {
+    await scratch.drop();
+    throw error;
+  }
+  return {
+    urls: scratch.urls,
+    maintenance,
+    drop: async () => {
+      try {
+        await maintenance.stop();
+      } finally {
+        await scratch.drop();
+      }
+    },
+  };
 }
 
 const sendById = (url: string, token: string, query: string, variables?: Record<string, unknown>) =>
@@ -61,9 +94,11 @@ export async function inProcessTarget(databaseUrl?: string): Promise<SoakTarget>
     ...(databases ? { databases } : {}),
   });
   const gc = (globalThis as { gc?: () => void }).gc;
+  const postgresCpu = localPostgresCpu(databaseUrl);
   return {
     mode: 'in-process',
     clock: supergraph.clock,
+    ...(scratch ? { maintenance: scratch.maintenance } : {}),
     token: (request) => supergraph.token(request),
     graphql: (token, query, variables) => supergraph.graphql(token, query, variables),
     byId: (token, query, variables) => sendById(supergraph.url, token, query, variables),
@@ -71,6 +106,10 @@ export async function inProcessTarget(databaseUrl?: string): Promise<SoakTarget>
       gc?.();
       const memory = process.memoryUsage();
       return { heap: memory.heapUsed / 2 ** 20, rss: memory.rss / 2 ** 20 };
+    },
+    cpuMs: () => {
+      const { user, system } = process.cpuUsage();
+      return { process: (user + system) / 1000, ...(postgresCpu ? { postgres: postgresCpu() } : {}) };
     },
     stop: async () => {
       await supergraph.stop();
@@ -106,12 +145,18 @@ export async function processesTarget(databaseUrl?: string): Promise<SoakTarget>
   }
   const running = [services.gateway, services.practices, services.rollout, services.records];
   const gatewayUrl = services.urls.gateway;
+  const postgresCpu = localPostgresCpu(databaseUrl);
   return {
     mode: 'processes',
+    ...(scratch ? { maintenance: scratch.maintenance } : {}),
     token: (request) => signDevToken(services.keysPath, claimsFor(request)),
     graphql: (token, query, variables) => postGraphQL(gatewayUrl, { authorization: `Bearer ${token}` }, { query, variables }),
     byId: (token, query, variables) => sendById(gatewayUrl, token, query, variables),
     memoryMb: () => Object.fromEntries(running.map((service) => [service.name, service.rssBytes() / 2 ** 20])),
+    cpuMs: () => ({
+      ...Object.fromEntries(running.map((service) => [service.name, service.cpuMs()])),
+      ...(postgresCpu ? { postgres: postgresCpu() } : {}),
+    }),
     stop: async () => {
       await services.stop();
       await scratch?.drop();

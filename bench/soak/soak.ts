@@ -1,6 +1,8 @@
 import { percentile, saveResult } from '../results';
 import { LatencyLog } from './latency-log';
+import { OperationThirds, type OperationThird } from './operation-thirds';
 import { OPERATIONS } from './operations';
+import { soakPatients } from './soak-patients';
 import { inProcessTarget, processesTarget, type SoakTarget } from './soak-target';
 
 /**
@@ -16,6 +18,8 @@ export interface SoakOptions {
   processes: boolean;
   /** A PostgreSQL server where each subgraph gets a scratch database, dropped at the end; else SQLite. */
   databaseUrl?: string;
+  /** How many patients the patient-side operations turn through (default 100, the demo patient first). */
+  patients?: number;
   /** Seconds between samples (default 10). */
   sampleSeconds?: number;
   /** Where soak.md or soak-processes.md (-postgres on PostgreSQL) goes; default bench/results. */
@@ -42,6 +46,12 @@ export interface SoakResults {
   samples: SoakSample[];
   /** Per memory series: first and last sample, and MB per minute over the last two thirds (null: too few samples). */
   memory: Record<string, { firstMb: number; lastMb: number; trendMbPerMinute: number | null }>;
+  /** Each operation's requests and latencies in the run's first third and its last. */
+  operations: OperationThird[];
+  /** On PostgreSQL, who vacuumed and analyzed the databases during the run. */
+  maintenance?: string;
+  /** CPU per request, ms, of each process (and PostgreSQL's when local) in the first third and the last. */
+  cpuPerRequest: Record<string, { first: number; last: number }>;
   markdown: string;
 }
 
@@ -54,23 +64,43 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
   const unexpected = new Map<string, number>();
   const samples: SoakSample[] = [];
   let started = 0;
+  let thirds: OperationThirds | undefined;
+  // CPU used so far at the start, at each third and at the end of sending.
+  const cpuAt: Record<string, number>[] = [];
+  const cpuTimers: NodeJS.Timeout[] = [];
   try {
-    const tokens = await Promise.all(OPERATIONS.map((op) => target.token(op.role)));
+    const patients = await soakPatients(target, options.patients ?? 100);
+    // One token per role and patient, signed before the clock starts.
+    const tokens = new Map<string, string>();
+    for (const patient of patients) {
+      for (const op of OPERATIONS) {
+        const key = JSON.stringify(op.role(patient));
+        if (!tokens.has(key)) tokens.set(key, await target.token(op.role(patient)));
+      }
+    }
     started = performance.now();
+    const byOperation = (thirds = new OperationThirds(started, options.seconds));
+    cpuAt[0] = target.cpuMs();
+    for (const k of [1, 2, 3]) cpuTimers.push(setTimeout(() => (cpuAt[k] = target.cpuMs()), (options.seconds * 1000 * k) / 3));
     const deadline = started + options.seconds * 1000;
     let next = 0;
     const worker = async () => {
       while (performance.now() < deadline) {
-        const i = next++ % OPERATIONS.length;
-        const op = OPERATIONS[i]!;
+        // Every operation in turn, then again for the next patient.
+        const n = next++;
+        const op = OPERATIONS[n % OPERATIONS.length]!;
+        const patient = patients[Math.floor(n / OPERATIONS.length) % patients.length]!;
+        const role = op.role(patient);
+        const token = tokens.get(JSON.stringify(role))!;
         const t0 = performance.now();
         const response =
-          op.role.role === 'app'
-            ? await target.byId(tokens[i]!, op.query, op.variables?.())
-            : await target.graphql(tokens[i]!, op.query, op.variables?.());
+          role.role === 'app'
+            ? await target.byId(token, op.query, op.variables?.(patient))
+            : await target.graphql(token, op.query, op.variables?.(patient));
         const ms = performance.now() - t0;
         window.latencies.push(ms);
         all.push(ms);
+        byOperation.push(op.name, t0, ms);
         const codes = (response.body.errors ?? []).map((error) => error.extensions?.code ?? 'NONE');
         const wrong = response.status >= 500 || codes.some((code) => !(op.expected ?? []).includes(code));
         const missing = (op.expected ?? []).length > 0 && codes.length === 0;
@@ -103,14 +133,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     }, sampleMs);
     try {
       await Promise.all(Array.from({ length: options.concurrency }, worker));
+      cpuAt[3] ??= target.cpuMs(); // the end of sending, if its timer has not fired yet
     } finally {
       clearInterval(sampler);
+      cpuTimers.forEach(clearTimeout);
     }
   } finally {
     await target.stop();
   }
   const elapsed = (performance.now() - started) / 1000;
   const sorted = all.sorted();
+  const operations = thirds?.table() ?? [];
   const tail = samples.slice(Math.floor(samples.length / 3));
   const series = Object.keys(samples[0]?.memoryMb ?? {});
   const memory = Object.fromEntries(
@@ -132,6 +165,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     unexpected: Object.fromEntries(unexpected),
     samples,
     memory,
+    operations,
+    cpuPerRequest: cpuPerThird(cpuAt, operations),
+    ...(target.maintenance ? { maintenance: target.maintenance.describe() } : {}),
   };
   // In one process without a server of its own, the supergraph takes the suite's PostgreSQL when TEST_DATABASE_URL is set.
   const onPostgres = Boolean(options.databaseUrl) || (!options.processes && Boolean(process.env.TEST_DATABASE_URL));
@@ -156,7 +192,7 @@ function soakMarkdown(results: Omit<SoakResults, 'markdown'>, options: SoakOptio
   return [
     '# Soak: mixed traffic of every role through the gateway',
     '',
-    `${new Date().toISOString()}; concurrency ${options.concurrency}; ${how}; demo world, ${onPostgres ? 'PostgreSQL, a database per subgraph' : 'SQLite'}; a sample every ${options.sampleSeconds ?? 10} s.`,
+    `${new Date().toISOString()}; concurrency ${options.concurrency}; ${how}; demo world, the patient-side traffic turning through ${options.patients ?? 100} patients; ${onPostgres ? `PostgreSQL, a database per subgraph${results.maintenance ? ` (${results.maintenance})` : ''}` : 'SQLite'}; a sample every ${options.sampleSeconds ?? 10} s.`,
     '',
     '| seconds | requests | req/s | p50 ms | p99 ms | unexpected errors |',
     '|---:|---:|---:|---:|---:|---:|',
@@ -172,9 +208,55 @@ function soakMarkdown(results: Omit<SoakResults, 'markdown'>, options: SoakOptio
       ([name, m]) =>
         `| ${name} | ${m.firstMb.toFixed(1)} | ${m.lastMb.toFixed(1)} | ${m.trendMbPerMinute === null ? 'n/a (run longer)' : m.trendMbPerMinute.toFixed(2)} |`,
     ),
+    '',
+    '## Each operation, first third of the run against the last',
+    '',
+    `Throughput: ${thirdRate(results.operations, options.seconds, 0)} req/s in the first third, ${thirdRate(results.operations, options.seconds, 2)} in the last. Each connection waits for its answer before sending again, so an operation that costs more slows every other one too: the operation that slowed most, and the process whose CPU per request grew (below), say what changed.`,
+    '',
+    '| operation | requests, first / last | p50 ms, first / last | p99 ms, first / last |',
+    '|---|---:|---:|---:|',
+    ...results.operations.map(
+      ({ name, first, last }) =>
+        `| ${name} | ${first.requests} / ${last.requests} | ${first.p50.toFixed(1)} / ${last.p50.toFixed(1)} | ${first.p99.toFixed(1)} / ${last.p99.toFixed(1)} |`,
+    ),
+    ...(Object.keys(results.cpuPerRequest).length
+      ? [
+          '',
+          "CPU per request, ms, first third / last third (each process's user and system time over the requests sent in that third): the same CPU at a lower throughput means the machine gave less, more CPU names the process whose work grew.",
+          '',
+          '| process | first third | last third |',
+          '|---|---:|---:|',
+          ...Object.entries(results.cpuPerRequest).map(
+            ([name, cpu]) => `| ${name} | ${cpu.first.toFixed(2)} | ${cpu.last.toFixed(2)} |`,
+          ),
+        ]
+      : []),
     ...(details.length ? ['', 'Unexpected errors:', '', ...details] : []),
     '',
   ].join('\n');
+}
+
+/** Each series' CPU per request sent in the first third and the last; none unless all four snapshots were taken. */
+function cpuPerThird(
+  cpuAt: readonly Record<string, number>[],
+  operations: readonly OperationThird[],
+): SoakResults['cpuPerRequest'] {
+  if (cpuAt.length < 4 || cpuAt.some((snapshot) => !snapshot)) return {};
+  const sent = (third: 'first' | 'last') => operations.reduce((sum, op) => sum + op[third].requests, 0);
+  const perRequest = (from: number, to: number, series: string, requests: number) =>
+    requests > 0 ? (cpuAt[to]![series]! - cpuAt[from]![series]!) / requests : 0;
+  return Object.fromEntries(
+    Object.keys(cpuAt[0]!).map((series) => [
+      series,
+      { first: perRequest(0, 1, series, sent('first')), last: perRequest(2, 3, series, sent('last')) },
+    ]),
+  );
+}
+
+/** Requests sent a second in one third of the run (0: the first, 2: the last). */
+function thirdRate(operations: readonly OperationThird[], seconds: number, third: 0 | 2): string {
+  const requests = operations.reduce((sum, op) => sum + (third === 0 ? op.first : op.last).requests, 0);
+  return (requests / (seconds / 3)).toFixed(0);
 }
 
 /** Least-squares slope in MB per minute; null with fewer than three samples. */

@@ -186,6 +186,10 @@ onPostgres('npm run bench with BENCH_DATABASE=postgres', () => {
     for (const dataset of results.datasets.map((d) => `${d.requested.patients} patients, ${d.requested.entries} entries`)) {
       expect(results.postgres?.[dataset]?.loadSeconds).toBeGreaterThan(0);
       expect(results.postgres?.[dataset]?.bytes.records).toBeGreaterThan(1_000_000);
+      // Who vacuumed while the scenarios wrote: the server, or the run in its stead.
+      expect(results.postgres?.[dataset]?.maintenance).toMatch(
+        /^the server's autovacuum (on|off, so the run did its work .* in \d+ rounds)$/,
+      );
     }
     const main = results.services?.['300 patients, 20000 entries'];
     expect(Object.keys(main?.readySeconds ?? {}).sort()).toEqual(
@@ -198,5 +202,6 @@ onPostgres('npm run bench with BENCH_DATABASE=postgres', () => {
     expect(markdown).toContain('| round trips |');
     expect(markdown).toContain('## Start and memory');
     expect(markdown).toContain('## Loading PostgreSQL');
+    expect(markdown).toMatch(/While the scenarios ran on 300 patients, 20000 entries: the server's autovacuum (on|off)/);
   }, 360_000);
 });

@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import type { SubgraphName } from '../../platform/config';
 import { openDatabase } from '../../subgraphs/runtime/database';
 import { ensureDataset, type Dataset } from '../dataset/dataset';
 import { loadIntoPostgres, type PostgresDataset } from '../dataset/postgres-load';
 import { SUBGRAPH_NAMES, SUBGRAPH_SCHEMAS } from '../dataset/subgraph-schemas';
 import { TEST_DATABASE_URL } from '../../test/helpers/database';
+import { postgresRows } from '../../test/helpers/postgres-client';
 import { createScratchDatabases, type ScratchDatabases } from '../../test/helpers/scratch-databases';
 
 /**
@@ -22,15 +22,7 @@ jest.setTimeout(120_000);
 
 const onPostgres = TEST_DATABASE_URL ? describe : describe.skip;
 
-async function query<T>(url: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const query = postgresRows;
 
 /** Everything the migrations decide, read from the catalogue: columns, keys, indexes, triggers, functions, sequences. */
 async function schemaOf(url: string): Promise<Record<string, string[]>> {

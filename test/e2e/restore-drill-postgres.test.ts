@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import type { SubgraphName } from '../../platform/config';
 import type { DatabaseConfig } from '../../subgraphs/runtime/config';
 import { TEST_DATABASE_URL } from '../helpers/database';
+import { withPostgresClient } from '../helpers/postgres-client';
 import { CAPTURED_AT, command, createActivity, DRILL, logs, READS_PER_VIEWS, views } from '../helpers/restore-drill';
 import { Scenario } from '../helpers/scenario';
 import { startSupergraph, type Supergraph } from '../helpers/supergraph';
@@ -47,15 +47,7 @@ const APPEND_ONLY: Record<SubgraphName, string[]> = {
   const backups = mkdtempSync(join(tmpdir(), 'cas-drill-'));
   let supergraph: Supergraph | undefined;
 
-  async function connected<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  }
+  const connected = withPostgresClient;
 
   /** As init-databases.sql and service-roles.sh do on a new volume: an empty database only its own role may enter. */
   async function makeEmptyDatabase(name: SubgraphName): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import type { SubgraphName } from '../../platform/config';
 import { TEST_DATABASE_URL } from './database';
+import { withPostgresClient } from './postgres-client';
 
 /**
  * Whole PostgreSQL databases of a test's own, one per subgraph, uniquely named on the server
@@ -13,15 +13,7 @@ export interface ScratchDatabases {
   drop(): Promise<void>;
 }
 
-async function asServer<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const asServer = withPostgresClient;
 
 /** On the server TEST_DATABASE_URL names, unless `serverUrl` names another (the bench's soak). */
 export async function createScratchDatabases(label: string, serverUrl = TEST_DATABASE_URL): Promise<ScratchDatabases> {
