@@ -237,11 +237,12 @@ function soakMarkdown(results: Omit<SoakResults, 'markdown'>, options: SoakOptio
 }
 
 /** Each series' CPU per request sent in the first third and the last; none unless all four snapshots were taken. */
-function cpuPerThird(
+export function cpuPerThird(
   cpuAt: readonly Record<string, number>[],
   operations: readonly OperationThird[],
 ): SoakResults['cpuPerRequest'] {
-  if (cpuAt.length < 4 || cpuAt.some((snapshot) => !snapshot)) return {};
+  // `every` over the indexes, not the array: a sparse array's holes would be skipped.
+  if (![0, 1, 2, 3].every((k) => cpuAt[k])) return {};
   const sent = (third: 'first' | 'last') => operations.reduce((sum, op) => sum + op[third].requests, 0);
   const perRequest = (from: number, to: number, series: string, requests: number) =>
     requests > 0 ? (cpuAt[to]![series]! - cpuAt[from]![series]!) / requests : 0;

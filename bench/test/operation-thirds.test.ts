@@ -1,4 +1,5 @@
 import { OperationThirds } from '../soak/operation-thirds';
+import { cpuPerThird } from '../soak/soak';
 
 describe("the soak's operations by third of the run", () => {
   it("keeps each operation's first and last thirds apart and leaves out the middle", () => {
@@ -17,5 +18,25 @@ describe("the soak's operations by third of the run", () => {
       last: { requests: 50, p50: 260, p99: 500 },
     });
     expect(list).toEqual({ name: 'list', first: { requests: 1, p50: 3, p99: 3 }, last: { requests: 0, p50: 0, p99: 0 } });
+  });
+});
+
+describe("the soak's CPU per request by third", () => {
+  const operations = [
+    { name: 'page', first: { requests: 100, p50: 1, p99: 2 }, last: { requests: 50, p50: 1, p99: 2 } },
+    { name: 'list', first: { requests: 100, p50: 1, p99: 2 }, last: { requests: 50, p50: 1, p99: 2 } },
+  ];
+
+  it("divides each process's CPU in a third by the requests sent in it", () => {
+    const cpuAt = [{ records: 0 }, { records: 400 }, { records: 1_000 }, { records: 1_300 }];
+    expect(cpuPerThird(cpuAt, operations)).toEqual({ records: { first: 2, last: 3 } });
+  });
+
+  it('gives nothing when a snapshot is missing, the middle ones included', () => {
+    const sparse: Record<string, number>[] = [];
+    sparse[0] = { records: 0 };
+    sparse[3] = { records: 1_300 };
+    expect(cpuPerThird(sparse, operations)).toEqual({});
+    expect(cpuPerThird([{ records: 0 }, { records: 1 }, { records: 2 }], operations)).toEqual({});
   });
 });
