@@ -82,6 +82,7 @@ export async function startAutovacuumStandIn(
         onRound?.(error);
       });
     }, intervalMs);
+    timer.unref(); // never what keeps a run's process alive
   };
   if (!serverAutovacuum) schedule();
   return {

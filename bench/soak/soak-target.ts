@@ -92,6 +92,9 @@ export async function inProcessTarget(databaseUrl?: string): Promise<SoakTarget>
     demoData: true,
     appRateLimit: APP_RATE_LIMIT,
     ...(databases ? { databases } : {}),
+  }).catch(async (error: unknown) => {
+    await scratch?.drop(); // the databases, and the vacuuming of them
+    throw error;
   });
   const gc = (globalThis as { gc?: () => void }).gc;
   const postgresCpu = localPostgresCpu(databaseUrl);
